@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test: `npm test`.
+# Debian packages of the real peers are installed when missing (needs root or sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v dcmdump >/dev/null 2>&1 || need+=(dcmtk)
+command -v dciodvfy >/dev/null 2>&1 || need+=(dicom3tools)
+command -v gdcmanon >/dev/null 2>&1 || need+=(libgdcm-tools)
+[ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || need+=(python3-pydicom)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+[ -d node_modules ] || npm ci
+npm run build --silent
+
+mapfile -t files < <(find dist/src dist/test -name '*.test.js' | sort)
+exec node --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
