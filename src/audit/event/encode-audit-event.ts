@@ -1,0 +1,27 @@
+import { MedVeilError } from '../../errors.js';
+import type { AuditEvent } from './audit-event.js';
+import { canonicalJson } from './canonical-json.js';
+import { validateAuditEvent } from './validate-audit-event.js';
+
+/** The leaf bytes of an event: UTF-8 of its RFC 8785 canonical JSON. Validates first. */
+export function encodeAuditEvent(event: AuditEvent): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(validateAuditEvent(event)));
+}
+
+/**
+ * Reads leaf bytes back into an event. The bytes must be exactly the canonical form, so that
+ * one event has one leaf and a verifier can rely on re-encoding. Throws MedVeilError('audit').
+ */
+export function decodeAuditEvent(bytes: Uint8Array): AuditEvent {
+  let text: string;
+  let parsed: unknown;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new MedVeilError('audit', 'audit event is not UTF-8 JSON', { cause });
+  }
+  const event = validateAuditEvent(parsed);
+  if (canonicalJson(event) !== text) throw new MedVeilError('audit', 'audit event is not in canonical JSON form (RFC 8785)');
+  return event;
+}
