@@ -43,7 +43,7 @@ class TestLog implements HashReader {
   }
 }
 
-function witnessFor(log: TestLog, store = new MemoryWitnessStateStore()) {
+function witnessFor(log: TestLog, store: WitnessStateStore = new MemoryWitnessStateStore()) {
   const key = generateSignerKey('witness.example/w1', 'cosignature/v1');
   const refusals: { status: number; reason: string }[] = [];
   const config: WitnessConfig = {
