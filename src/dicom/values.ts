@@ -61,9 +61,10 @@ export function encodeStrings(values: readonly string[], vr: VR, charsets: reado
   return padEven(bytes, paddingByte(vr));
 }
 
-/** Encodes numbers of a binary numeric VR in the given byte order. */
+/** Encodes numbers of a binary numeric VR in the given byte order; DS numbers are formatted to fit 16 bytes. */
 export function encodeNumbers(values: readonly number[], vr: VR, littleEndian = true): Uint8Array {
-  if (vr === 'IS' || vr === 'DS') return encodeStrings(values.map(String), vr, []);
+  if (vr === 'IS') return encodeStrings(values.map(String), vr, []);
+  if (vr === 'DS') return encodeStrings(values.map(formatDecimalString), vr, []);
   const width = numericWidth(vr);
   if (width === 0) throw new TypeError(`encodeNumbers: ${vr} is not numeric`);
   const bytes = new Uint8Array(values.length * width);
@@ -84,6 +85,59 @@ export function encodeNumbers(values: readonly number[], vr: VR, littleEndian = 
     }
   });
   return bytes;
+}
+
+/** Values of SV, UV and OV as bigint: exact where `decodeNumbers` rounds beyond 2^53. */
+export function decodeBigInts(element: DataElement, encoding: DatasetEncoding): bigint[] {
+  const bytes = element.value;
+  if (!bytes || (element.vr !== 'SV' && element.vr !== 'UV' && element.vr !== 'OV')) return [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: bigint[] = [];
+  for (let at = 0; at + 8 <= bytes.length; at += 8) {
+    out.push(element.vr === 'SV' ? view.getBigInt64(at, encoding.littleEndian) : view.getBigUint64(at, encoding.littleEndian));
+  }
+  return out;
+}
+
+/** Encodes SV, UV or OV values; throws a RangeError for a value outside the VR's 64-bit range. */
+export function encodeBigInts(values: readonly bigint[], vr: 'SV' | 'UV' | 'OV', littleEndian = true): Uint8Array {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  const [min, max] = vr === 'SV' ? [-(1n << 63n), (1n << 63n) - 1n] : [0n, (1n << 64n) - 1n];
+  values.forEach((v, i) => {
+    if (v < min || v > max) throw new RangeError(`encodeBigInts: ${v} is outside the range of ${vr}`);
+    if (vr === 'SV') view.setBigInt64(i * 8, v, littleEndian);
+    else view.setBigUint64(i * 8, v, littleEndian);
+  });
+  return bytes;
+}
+
+/**
+ * The text of a number as a Decimal String, which holds at most 16 bytes (PS3.5 6.2): the
+ * shortest text that reads back as the same double when that fits, else the most precise
+ * rounding that fits, in plain or exponent form.
+ */
+export function formatDecimalString(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`formatDecimalString: ${value} has no Decimal String form`);
+  const shortest = compactNumberText(String(value));
+  if (shortest.length <= 16) return shortest;
+  for (let precision = 16; precision >= 1; precision--) {
+    const plain = compactNumberText(value.toPrecision(precision));
+    const exponent = compactNumberText(value.toExponential(precision - 1));
+    const best = plain.length <= exponent.length ? plain : exponent;
+    if (best.length <= 16) return best;
+  }
+  throw new RangeError(`formatDecimalString: ${value} does not fit 16 characters`);
+}
+
+/** Drops zeros after the last significant fraction digit and the "+" of an exponent: "1.500e+21" → "1.5e21". */
+function compactNumberText(text: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d*?))?0*(?:e([+-]?)(\d+))?$/.exec(text);
+  if (!match) return text;
+  const [, sign, whole, fraction, expSign, exp] = match;
+  let out = sign! + whole! + (fraction ? `.${fraction}` : '');
+  if (exp !== undefined) out += `e${expSign === '-' ? '-' : ''}${exp}`;
+  return out;
 }
 
 export function padEven(bytes: Uint8Array, pad: number): Uint8Array {
