@@ -17,7 +17,7 @@ import { addCheckpoint, originHash, type WitnessConfig } from './add-checkpoint.
 import { formatAddCheckpointRequest } from './add-checkpoint-request.js';
 import { buildWitnessApp } from './witness-app.js';
 import { witnessCheckpoint } from './witness-client.js';
-import { MemoryWitnessStateStore } from './witness-state.js';
+import { MemoryWitnessStateStore, type WitnessStateStore } from './witness-state.js';
 import { SqliteWitnessStateStore } from './sqlite-witness-state.js';
 
 const origin = 'hospital.example/audit';
