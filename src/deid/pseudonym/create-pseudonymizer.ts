@@ -7,6 +7,7 @@
  * on every call, not once per value, and deduplicating is the receiver's business.
  */
 import type { KeyObject } from 'node:crypto';
+import type { Pseudonymizer } from '../pseudonymizer.js';
 import { DEFAULT_MAX_SHIFT_DAYS, checkMaxShiftDays, keyedDateOffset } from './keyed-date-offset.js';
 import { importPseudonymKey } from './keyed-digest.js';
 import { keyedPatientId } from './keyed-patient-id.js';
@@ -26,7 +27,7 @@ export interface PseudonymizerOptions {
   maxShiftDays?: number;
 }
 
-export class KeyedPseudonymizer {
+export class KeyedPseudonymizer implements Pseudonymizer {
   readonly #key: KeyObject;
   readonly #onMapping: PseudonymizerOptions['onMapping'];
   readonly #maxShiftDays: number;
