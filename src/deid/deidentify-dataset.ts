@@ -1,0 +1,507 @@
+/**
+ * The PS3.15 Annex E de-identification engine: applies the Basic Application Level
+ * Confidentiality Profile (Table E.1-1) with the recipe's options and overrides to a dataset and
+ * every item of every sequence in it, in place. It touches header elements only; Pixel Data is
+ * never read or copied here (only a PixelCleaner may touch it, see assess-pixels.ts).
+ *
+ * On error the dataset may be half done: the caller discards it and quarantines the file.
+ */
+import type { Dataset } from '../dicom/dataset.js';
+import type { DataElement } from '../dicom/element.js';
+import { lookupAttribute } from '../dicom/dictionary.js';
+import { Tag, formatTag, isPrivateCreatorTag, isPrivateTag, privateCreatorTagOf, tagElement, tagGroup } from '../dicom/tag.js';
+import { type VR, isStringVR } from '../dicom/vr.js';
+import { MedVeilError } from '../errors.js';
+import { assessPixels } from './assess-pixels.js';
+import { capAge } from './cap-age.js';
+import { type DeidAction, type DeidReport, type DeidReportEntry, emptyCounts } from './deid-report.js';
+import { deidentifyFileMeta } from './deidentify-file-meta.js';
+import { dummyBytes, dummyStrings, maxTextLength } from './dummy-value.js';
+import { effectiveAction } from './effective-action.js';
+import { looksLikeUids, readValues, writeBytes, writeValues } from './element-text.js';
+import { DEID_OPTIONS, type DeidOption } from './options.js';
+import type { PixelCleaner } from './pixel-cleaner.js';
+import { type Action, profileRowFor } from './profile.js';
+import { shiftDA, shiftDT } from './pseudonym/date-shift.js';
+import type { Pseudonymizer } from './pseudonymizer.js';
+import { type Recipe, privateRuleKey } from './recipe.js';
+import { normaliseCreator } from './safe-private.js';
+import { writeDeidMethod } from './write-deid-method.js';
+
+export interface DeidentifyOptions {
+  readonly recipe: Recipe;
+  readonly pseudonymizer: Pseudonymizer;
+  readonly pixelCleaner?: PixelCleaner;
+}
+
+/** Free-text VRs replaced inside sequences that are being cleaned (D or C), when no row names them. */
+const FREE_TEXT: ReadonlySet<VR> = new Set(['ST', 'LT', 'UT', 'UC', 'PN']);
+/** VRs whose values are text a keyed token can stand in for. */
+const CLEANABLE_TEXT: ReadonlySet<VR> = new Set(['AE', 'CS', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC', 'PN']);
+
+interface Decision {
+  readonly action: Action;
+  /** The option whose column gave the action; undefined for the basic profile and overrides. */
+  readonly option: DeidOption | undefined;
+  /** The basic profile's action, for C on a value that cannot be cleaned; undefined off the table. */
+  readonly basic: Action | undefined;
+  /** A recipe override keeps what the profile with the options would remove or replace. */
+  readonly weakens: boolean;
+}
+
+interface Walk {
+  readonly recipe: Recipe;
+  readonly pseudonymizer: Pseudonymizer;
+  readonly retainUIDs: boolean;
+  readonly shiftDates: boolean;
+  readonly cleanGraphics: boolean;
+  readonly patientKey: string;
+  readonly pixelsClean: boolean;
+  readonly decisions: Map<number, Decision | null>;
+  readonly entries: DeidReportEntry[];
+  readonly counts: Record<DeidAction, number>;
+  readonly warnings: string[];
+  offset: number | undefined;
+  /** A recipe override kept something the profile would have removed or replaced. */
+  weakened: boolean;
+  overlaysDropped: boolean;
+}
+
+export function deidentifyDataset(dataset: Dataset, options: DeidentifyOptions): DeidReport {
+  const { recipe, pseudonymizer } = options;
+  const pixels = assessPixels(dataset, recipe, options.pixelCleaner);
+  const walk: Walk = {
+    recipe,
+    pseudonymizer,
+    retainUIDs: recipe.options.has('retainUIDs'),
+    shiftDates: recipe.options.has('retainLongitudinalModifiedDates'),
+    cleanGraphics: recipe.options.has('cleanGraphics'),
+    patientKey: dataset.getString(Tag.PatientID) ?? '',
+    pixelsClean: pixels.clean,
+    decisions: decisionCache(recipe),
+    entries: [],
+    counts: emptyCounts(),
+    warnings: [],
+    offset: undefined,
+    weakened: false,
+    overlaysDropped: false,
+  };
+  if (walk.shiftDates && walk.patientKey === '') {
+    walk.warnings.push('Patient ID is empty: dates are shifted by the offset shared by all files without a Patient ID');
+  }
+  if (pixels.clean && recipe.pixelsKnownClean) walk.warnings.push('pixels taken as clean because the recipe says so (pixelsKnownClean)');
+  if (!pixels.clean) walk.warnings.push('pixels not verified clean: Patient Identity Removed is NO');
+
+  deidentifyItem(dataset, '', false, walk, true);
+
+  if (pixels.cleanedNow) dataset.setString(Tag.BurnedInAnnotation, 'NO', 'CS');
+  const applied = DEID_OPTIONS.filter((o) => recipe.options.has(o));
+  if (applied.includes('cleanRecognizableVisualFeatures')) dataset.setString(Tag.RecognizableVisualFeatures, 'NO', 'CS');
+  if (pixels.cleanedNow && !applied.includes('cleanPixelData')) applied.splice(0, 0, 'cleanPixelData');
+  const patientIdentityRemoved = pixels.clean && !walk.weakened;
+  if (walk.weakened) walk.warnings.push('recipe overrides keep what the profile removes: Patient Identity Removed is NO');
+  writeDeidMethod(dataset, { patientIdentityRemoved, optionsApplied: applied, recipeName: recipe.name });
+  if (dataset.tags().some((tag) => tagGroup(tag) === 0x0002)) deidentifyFileMeta(dataset, dataset);
+
+  return {
+    recipe: recipe.name,
+    entries: walk.entries,
+    counts: walk.counts,
+    warnings: walk.warnings,
+    patientIdentityRemoved,
+    optionsApplied: applied,
+    pixelRegions: pixels.regions,
+  };
+}
+
+const CACHES = new WeakMap<Recipe, Map<number, Decision | null>>();
+
+/** Decisions depend only on the recipe and the tag, so one cache serves every file of a run. */
+function decisionCache(recipe: Recipe): Map<number, Decision | null> {
+  let cache = CACHES.get(recipe);
+  if (!cache) {
+    cache = new Map();
+    CACHES.set(recipe, cache);
+  }
+  return cache;
+}
+
+/** The action for a standard (even group) tag: a recipe rule, else Table E.1-1, else none (null). */
+function decide(walk: Walk, tag: number): Decision | null {
+  const cached = walk.decisions.get(tag);
+  if (cached !== undefined) return cached;
+  const row = profileRowFor(tag);
+  const basic = row ? effectiveAction(row, NO_OPTIONS).action : undefined;
+  const profile = row ? effectiveAction(row, walk.recipe.options) : undefined;
+  const override = overrideFor(walk.recipe, tag);
+  let decision: Decision | null;
+  if (override !== undefined) {
+    const strict = profile?.action ?? (tag === Tag.EncryptedAttributesSequence ? 'X' : undefined);
+    const weakens = (override === 'K' || override === 'C') && strict !== undefined && strict !== 'K' && strict !== override;
+    decision = { action: override, option: undefined, basic, weakens };
+  } else if (tag === Tag.EncryptedAttributesSequence) {
+    // Not in Table E.1-1, but it holds the original values, encrypted (PS3.15 E.1.1 step 4 option).
+    decision = { action: 'X', option: undefined, basic: 'X', weakens: false };
+  } else if (profile) {
+    decision = { ...profile, basic, weakens: false };
+  } else {
+    decision = null;
+  }
+  walk.decisions.set(tag, decision);
+  return decision;
+}
+
+const NO_OPTIONS: ReadonlySet<DeidOption> = new Set();
+
+function overrideFor(recipe: Recipe, tag: number): Action | undefined {
+  return recipe.tagActions.get(tag) ?? recipe.patternActions.find((p) => ((tag & p.mask) >>> 0) === p.value)?.action;
+}
+
+function deidentifyItem(dataset: Dataset, prefix: string, cleaning: boolean, walk: Walk, isMain: boolean): void {
+  const charsets = dataset.specificCharacterSet();
+  const creators = new Map<number, string>();
+  for (const tag of dataset.tags()) {
+    if (!isPrivateCreatorTag(tag)) continue;
+    const creator = normaliseCreator(dataset.getString(tag) ?? '');
+    if (creator !== '') creators.set(tag, creator);
+  }
+  const step: Step = { dataset, charsets, walk, cleaning, isMain, prefix };
+  for (const tag of [...dataset.tags()]) {
+    const element = dataset.get(tag);
+    if (!element || isPrivateCreatorTag(tag) || tagGroup(tag) === 0x0002) continue;
+    if (tagElement(tag) === 0x0000) {
+      // Group lengths (retired, PS3.5 7.2) would be stale after any change.
+      remove(step, element, 'GroupLength');
+      continue;
+    }
+    if (isPrivateTag(tag)) privateElement(step, element, creators);
+    else standardElement(step, element);
+  }
+  const used = new Set<number>();
+  for (const tag of dataset.tags()) {
+    const creatorTag = isPrivateCreatorTag(tag) ? undefined : privateCreatorTagOf(tag);
+    if (creatorTag !== undefined) used.add(creatorTag);
+  }
+  for (const tag of [...dataset.tags()]) {
+    if (!isPrivateCreatorTag(tag)) continue;
+    const element = dataset.get(tag)!;
+    if (used.has(tag)) record(step, element, 'PrivateCreator', 'kept');
+    else remove(step, element, 'PrivateCreator');
+  }
+}
+
+interface Step {
+  readonly dataset: Dataset;
+  readonly charsets: readonly string[];
+  readonly walk: Walk;
+  readonly cleaning: boolean;
+  readonly isMain: boolean;
+  readonly prefix: string;
+}
+
+function pathOf(step: Step, element: DataElement): string {
+  return step.prefix + formatTag(element.tag);
+}
+
+function record(step: Step, element: DataElement, keyword: string, action: DeidAction): void {
+  step.walk.entries.push({ path: pathOf(step, element), keyword, action });
+  step.walk.counts[action] += 1;
+}
+
+function remove(step: Step, element: DataElement, keyword: string): void {
+  step.dataset.delete(element.tag);
+  record(step, element, keyword, 'removed');
+}
+
+/** The VR to reason with: an element read as UN takes the dictionary's VR when there is one. */
+function reasoningVR(element: DataElement): VR {
+  if (element.vr !== 'UN') return element.vr;
+  return lookupAttribute(element.tag)?.vr ?? 'UN';
+}
+
+function standardElement(step: Step, element: DataElement): void {
+  const { walk } = step;
+  const tag = element.tag;
+  const keyword = lookupAttribute(tag)?.keyword ?? '';
+  const vr = reasoningVR(element);
+  const group = tagGroup(tag) & 0xff00;
+  if (group === 0x5000 || group === 0x6000) {
+    graphicsElement(step, element, vr, keyword);
+    return;
+  }
+  const decision = decide(walk, tag);
+  if (decision === null) {
+    keep(step, element, vr, keyword, false);
+    return;
+  }
+  if (decision.weakens) walk.weakened = true;
+  apply(step, element, vr, keyword, decision);
+}
+
+/**
+ * Curves (50xx) and overlays (60xx): removed entirely unless Clean Graphics retains them
+ * (PS3.15 E.3.3); then their text is replaced by keyed tokens and overlay planes are kept only
+ * when the pixels are known clean, since an overlay can hold burned-in text like Pixel Data.
+ */
+function graphicsElement(step: Step, element: DataElement, vr: VR, keyword: string): void {
+  const { walk } = step;
+  const override = overrideFor(walk.recipe, element.tag);
+  if (override !== undefined) {
+    if (override === 'K' || override === 'C') walk.weakened = true;
+    apply(step, element, vr, keyword, { action: override, option: undefined, basic: 'X', weakens: false });
+    return;
+  }
+  if (!walk.cleanGraphics) {
+    remove(step, element, keyword);
+    return;
+  }
+  if ((tagGroup(element.tag) & 0xff00) === 0x6000 && !walk.pixelsClean) {
+    if (!walk.overlaysDropped) walk.warnings.push('overlay planes removed: Clean Graphics keeps them only when the pixels are known clean');
+    walk.overlaysDropped = true;
+    remove(step, element, keyword);
+    return;
+  }
+  if (CLEANABLE_TEXT.has(vr)) cleanText(step, element, vr, keyword);
+  else record(step, element, keyword, 'kept');
+}
+
+function privateElement(step: Step, element: DataElement, creators: ReadonlyMap<number, string>): void {
+  const { walk } = step;
+  const tag = element.tag;
+  const creatorTag = privateCreatorTagOf(tag);
+  const creator = creatorTag === undefined ? undefined : creators.get(creatorTag);
+  if (creator === undefined) {
+    // An orphan: no creator reserves its block (PS3.5 7.8.1), so nobody can say what it holds.
+    remove(step, element, 'Private');
+    return;
+  }
+  const byte = tag & 0xff;
+  const keyword = `Private:${creator}:0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  const override = walk.recipe.privateActions.get(privateRuleKey(creator, byte));
+  if (override !== undefined) {
+    if (override === 'K' || override === 'C') walk.weakened = true;
+    apply(step, element, element.vr, keyword, { action: override, option: undefined, basic: 'X', weakens: false });
+    return;
+  }
+  if (walk.recipe.options.has('retainSafePrivate') && walk.recipe.safePrivate.has(tagGroup(tag), creator, byte)) {
+    keep(step, element, element.vr, keyword, false);
+    return;
+  }
+  remove(step, element, keyword);
+}
+
+function apply(step: Step, element: DataElement, vr: VR, keyword: string, decision: Decision): void {
+  switch (decision.action) {
+    case 'X':
+      remove(step, element, keyword);
+      return;
+    case 'Z':
+      empty(step, element, vr, keyword);
+      return;
+    case 'D':
+      dummy(step, element, vr, keyword);
+      return;
+    case 'U':
+      if (vr === 'SQ') sequence(step, element, keyword, step.cleaning, 'cleaned');
+      else if (vr === 'UI') remapUids(step, element, vr, keyword);
+      else dummy(step, element, vr, keyword);
+      return;
+    case 'K':
+      keep(step, element, vr, keyword, true);
+      return;
+    case 'C':
+      clean(step, element, vr, keyword, decision);
+      return;
+  }
+}
+
+function empty(step: Step, element: DataElement, vr: VR, keyword: string): void {
+  const { dataset, walk } = step;
+  if (vr === 'SQ') {
+    dataset.set({ tag: element.tag, vr: 'SQ', items: [] });
+  } else if (element.tag === Tag.PatientName && step.isMain && walk.patientKey !== '') {
+    // Z allows "a non-zero length value that may be a dummy" (PS3.15 E.1.1); a keyed name keeps
+    // one patient's studies together in viewers and worklists without naming anyone.
+    writeValues(dataset, element, 'PN', [walk.pseudonymizer.patientName(walk.patientKey)], step.charsets);
+    record(step, element, keyword, 'replaced');
+    return;
+  } else {
+    dataset.set({ tag: element.tag, vr: element.vr === 'UN' && isStringVR(vr) ? vr : element.vr, value: new Uint8Array(0) });
+  }
+  record(step, element, keyword, 'emptied');
+}
+
+function dummy(step: Step, element: DataElement, vr: VR, keyword: string): void {
+  const { dataset, walk } = step;
+  if (vr === 'SQ') {
+    sequence(step, element, keyword, true, 'cleaned');
+    return;
+  }
+  if (vr === 'UI') {
+    remapUids(step, element, vr, keyword);
+    return;
+  }
+  const originals = readValues(dataset, element, vr, step.charsets);
+  if (element.tag === Tag.PatientID) {
+    const id = walk.pseudonymizer.patientId(originals[0] ?? '');
+    writeValues(dataset, element, vr, [id], step.charsets);
+    record(step, element, keyword, id === '' ? 'emptied' : 'replaced');
+    return;
+  }
+  const values = dummyStrings(vr, keyword || formatTag(element.tag), originals, walk.pseudonymizer);
+  if (values === undefined) {
+    writeBytes(dataset, element, vr === 'UN' ? element.vr : vr, dummyBytes(vr));
+    record(step, element, keyword, 'replaced');
+    return;
+  }
+  writeValues(dataset, element, vr, values, step.charsets);
+  record(step, element, keyword, values.every((v) => v === '') ? 'emptied' : 'replaced');
+}
+
+/**
+ * K, and the elements no row names: kept, but sequences are still walked (a row applies
+ * wherever its tag appears), UIDs are remapped unless kept on purpose, dates are shifted under
+ * Modified Dates and ages over 89 are capped.
+ */
+function keep(step: Step, element: DataElement, vr: VR, keyword: string, explicit: boolean): void {
+  const { walk } = step;
+  if (vr === 'SQ') {
+    sequence(step, element, keyword, step.cleaning, 'kept');
+    return;
+  }
+  if (!element.value || element.value.length === 0) {
+    record(step, element, keyword, 'kept');
+    return;
+  }
+  if (vr === 'UI' && !explicit && !walk.retainUIDs) {
+    remapUids(step, element, vr, keyword);
+    return;
+  }
+  if (vr === 'UN' && !explicit && !walk.retainUIDs && looksLikeUids(readValues(step.dataset, element, vr, step.charsets))) {
+    remapUids(step, element, vr, keyword);
+    return;
+  }
+  if ((vr === 'DA' || vr === 'DT') && walk.shiftDates) {
+    shiftDates(step, element, vr, keyword);
+    return;
+  }
+  if (vr === 'AS') {
+    const values = readValues(step.dataset, element, vr, step.charsets);
+    const capped = values.map(capAge);
+    if (capped.some((v, i) => v !== values[i])) {
+      writeValues(step.dataset, element, vr, capped, step.charsets);
+      record(step, element, keyword, 'cleaned');
+      return;
+    }
+  }
+  if (step.cleaning && !explicit && FREE_TEXT.has(vr)) {
+    cleanText(step, element, vr, keyword);
+    return;
+  }
+  record(step, element, keyword, 'kept');
+}
+
+/**
+ * C: clean. Dates are shifted (Modified Dates), other values under that option kept (times and
+ * time zone offsets do not move with whole days); sequences are walked with their free text
+ * replaced; text becomes keyed tokens. A value we cannot clean (binary) gets the basic action.
+ */
+function clean(step: Step, element: DataElement, vr: VR, keyword: string, decision: Decision): void {
+  if (vr === 'SQ') {
+    sequence(step, element, keyword, true, 'cleaned');
+    return;
+  }
+  if (vr === 'DA' || vr === 'DT') {
+    shiftDates(step, element, vr, keyword);
+    return;
+  }
+  if (vr === 'UI') {
+    remapUids(step, element, vr, keyword);
+    return;
+  }
+  if (decision.option === 'retainLongitudinalModifiedDates' && isStringVR(vr)) {
+    record(step, element, keyword, 'kept');
+    return;
+  }
+  if (CLEANABLE_TEXT.has(vr)) {
+    cleanText(step, element, vr, keyword);
+    return;
+  }
+  if (isStringVR(vr)) {
+    keep(step, element, vr, keyword, true);
+    return;
+  }
+  const fallback = decision.basic ?? 'X';
+  if (fallback === 'C' || fallback === 'K') remove(step, element, keyword);
+  else apply(step, element, vr, keyword, { action: fallback, option: undefined, basic: fallback, weakens: false });
+}
+
+function cleanText(step: Step, element: DataElement, vr: VR, keyword: string): void {
+  const values = readValues(step.dataset, element, vr, step.charsets);
+  if (values.every((v) => v === '')) {
+    record(step, element, keyword, 'kept');
+    return;
+  }
+  const kind = keyword || formatTag(element.tag);
+  const cleaned = values.map((v) => (v === '' ? '' : step.walk.pseudonymizer.text(kind, v, maxTextLength(vr))));
+  writeValues(step.dataset, element, vr, cleaned, step.charsets);
+  record(step, element, keyword, 'cleaned');
+}
+
+function remapUids(step: Step, element: DataElement, vr: VR, keyword: string): void {
+  const { pseudonymizer } = step.walk;
+  const values = readValues(step.dataset, element, vr, step.charsets);
+  let changed = false;
+  const mapped = values.map((v) => {
+    if (v === '' || pseudonymizer.isWellKnownUid(v)) return v;
+    changed = true;
+    return pseudonymizer.uid(v);
+  });
+  if (!changed) {
+    record(step, element, keyword, 'kept');
+    return;
+  }
+  writeValues(step.dataset, element, vr, mapped, step.charsets);
+  record(step, element, keyword, 'remapped');
+}
+
+function shiftDates(step: Step, element: DataElement, vr: 'DA' | 'DT', keyword: string): void {
+  const { walk } = step;
+  const values = readValues(step.dataset, element, vr, step.charsets);
+  if (values.every((v) => v === '')) {
+    record(step, element, keyword, 'kept');
+    return;
+  }
+  walk.offset ??= walk.pseudonymizer.dateOffsetDays(walk.patientKey);
+  let shifted: string;
+  try {
+    shifted = vr === 'DA' ? shiftDA(values.join('\\'), walk.offset) : shiftDT(values.join('\\'), walk.offset);
+  } catch (error) {
+    if (!(error instanceof MedVeilError)) throw error;
+    // An unshiftable value must not go out as it is; the message names the path, not the value.
+    walk.warnings.push(`${pathOf(step, element)}: invalid ${vr} value cannot be shifted; removed`);
+    remove(step, element, keyword);
+    return;
+  }
+  writeValues(step.dataset, element, vr, shifted.split('\\'), step.charsets);
+  record(step, element, keyword, 'shifted');
+}
+
+function sequence(step: Step, element: DataElement, keyword: string, cleaning: boolean, action: DeidAction): void {
+  const items = element.items;
+  if (!items) {
+    step.walk.warnings.push(`${pathOf(step, element)}: a sequence encoded as UN cannot be inspected; removed`);
+    remove(step, element, keyword);
+    return;
+  }
+  record(step, element, keyword, action);
+  const base = pathOf(step, element);
+  items.forEach((item, index) => deidentifyItem(item, `${base}[${index}]/`, cleaning, step.walk, false));
+  if (items.some((item) => item.modified)) {
+    // The element's recorded source bytes no longer describe its items.
+    const replacement: DataElement = element.undefinedLength === undefined
+      ? { tag: element.tag, vr: 'SQ', items }
+      : { tag: element.tag, vr: 'SQ', items, undefinedLength: element.undefinedLength };
+    step.dataset.set(replacement);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The attributes that say how a dataset was de-identified: Patient Identity Removed (0012,0062),
+ * De-identification Method (0012,0063), De-identification Method Code Sequence (0012,0064) with
+ * PS3.16 CID 7050 codes, and Longitudinal Temporal Information Modified (0028,0303)
+ * (PS3.15 E.1.1 step 3, PS3.3 C.7.1.1).
+ */
+import { Dataset } from '../dicom/dataset.js';
+import { Tag } from '../dicom/tag.js';
+import { BASIC_PROFILE_CODE, DEID_OPTIONS, type DeidOption, OPTION_CODE } from './options.js';
+
+export interface DeidMethod {
+  readonly patientIdentityRemoved: boolean;
+  /** In the order of DEID_OPTIONS. */
+  readonly optionsApplied: readonly DeidOption[];
+  readonly recipeName: string;
+}
+
+const LO_MAX = 64;
+
+export function writeDeidMethod(dataset: Dataset, method: DeidMethod): void {
+  dataset.setString(Tag.PatientIdentityRemoved, method.patientIdentityRemoved ? 'YES' : 'NO', 'CS');
+  dataset.setStrings(
+    Tag.DeidentificationMethod,
+    ['MedVeil PS3.15 Basic Application Confidentiality Profile', `MedVeil recipe ${method.recipeName}`.slice(0, LO_MAX)],
+    'LO',
+  );
+  const codes = [BASIC_PROFILE_CODE, ...DEID_OPTIONS.filter((o) => method.optionsApplied.includes(o)).map((o) => OPTION_CODE[o])];
+  const items = codes.map((code) => {
+    const item = new Dataset(dataset.encoding, dataset);
+    item.setString(Tag.CodeValue, code.value, 'SH');
+    item.setString(Tag.CodingSchemeDesignator, 'DCM', 'SH');
+    item.setString(Tag.CodeMeaning, code.meaning, 'LO');
+    return item;
+  });
+  dataset.set({ tag: Tag.DeidentificationMethodCodeSequence, vr: 'SQ', items });
+  const options = method.optionsApplied;
+  const temporal = options.includes('retainLongitudinalModifiedDates')
+    ? 'MODIFIED'
+    : options.includes('retainLongitudinalFullDates') ? 'UNMODIFIED' : 'REMOVED';
+  dataset.setString(Tag.LongitudinalTemporalInformationModified, temporal, 'CS');
+}
