@@ -1,0 +1,2 @@
+export { AuditLog, type AuditLogOptions, type CheckpointSigner, type InclusionProofResult } from './audit-log.js';
+export { verifyLog, type LogProblem, type LogProblemKind, type LogVerification, type VerifyLogOptions } from './verify-log.js';

@@ -1,0 +1,179 @@
+import Database from 'better-sqlite3';
+import { MedVeilError } from '../../errors.js';
+import type {
+  AuditBatch,
+  AuditStore,
+  StoredCheckpoint,
+  StoredCosignature,
+  StoredEvent,
+  StoredHash,
+  WitnessRefusal,
+} from '../audit-store.js';
+
+/*
+ * The default AuditStore: one SQLite file, WAL journal with synchronous=FULL so that a commit
+ * has reached the disk when it returns (https://sqlite.org/pragma.html#pragma_synchronous),
+ * one transaction per batch of appends (the log's group commit). Triggers refuse UPDATE and
+ * DELETE on every log table, so even a hand-written SQL statement cannot quietly rewrite
+ * history; someone with the file can still drop them, which is what `verifyLog` and the
+ * signed checkpoints are for.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS audit_events (idx INTEGER PRIMARY KEY, data BLOB NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS audit_hashes (idx INTEGER PRIMARY KEY, hash BLOB NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS audit_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, issued_at INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS audit_cosignatures (
+  size INTEGER NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, received_at INTEGER NOT NULL,
+  PRIMARY KEY (size, witness)) STRICT;
+CREATE TABLE IF NOT EXISTS audit_witness_refusals (
+  id INTEGER PRIMARY KEY, size INTEGER NOT NULL, witness TEXT NOT NULL, status INTEGER NOT NULL,
+  message TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+`;
+
+const APPEND_ONLY_TABLES = ['audit_meta', 'audit_events', 'audit_hashes', 'audit_checkpoints', 'audit_cosignatures', 'audit_witness_refusals'];
+
+function appendOnlyTriggers(): string {
+  return APPEND_ONLY_TABLES.flatMap((table) =>
+    ['UPDATE', 'DELETE'].map(
+      (op) =>
+        `CREATE TRIGGER IF NOT EXISTS ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} ` +
+        `BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+    ),
+  ).join('\n');
+}
+
+export interface SqliteAuditStoreOptions {
+  /** Open an existing file without creating it or its tables (for `medveil audit verify`). */
+  mustExist?: boolean;
+}
+
+export class SqliteAuditStore implements AuditStore {
+  readonly #db: Database.Database;
+  readonly #statements;
+  readonly #appendTransaction: (batch: AuditBatch) => void;
+
+  constructor(path: string, options: SqliteAuditStoreOptions = {}) {
+    try {
+      this.#db = new Database(path, { fileMustExist: options.mustExist === true });
+    } catch (cause) {
+      throw new MedVeilError('io', `cannot open the audit store ${path}`, { cause, hint: 'check the path given as the audit database' });
+    }
+    const db = this.#db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    if (options.mustExist !== true) db.exec(SCHEMA + appendOnlyTriggers());
+    this.#statements = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM audit_meta WHERE key = ?'),
+      putMeta: db.prepare('INSERT INTO audit_meta (key, value) VALUES (?, ?)'),
+      size: db.prepare<[], { size: number | null }>('SELECT max(idx) + 1 AS size FROM audit_events'),
+      hashCount: db.prepare<[], { count: number | null }>('SELECT max(idx) + 1 AS count FROM audit_hashes'),
+      insertEvent: db.prepare('INSERT INTO audit_events (idx, data) VALUES (?, ?)'),
+      insertHash: db.prepare('INSERT INTO audit_hashes (idx, hash) VALUES (?, ?)'),
+      readHash: db.prepare<[number], { hash: Buffer }>('SELECT hash FROM audit_hashes WHERE idx = ?'),
+      readEvents: db.prepare<[number, number], { idx: number; data: Buffer }>('SELECT idx, data FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx'),
+      readHashes: db.prepare<[number, number], { idx: number; hash: Buffer }>('SELECT idx, hash FROM audit_hashes WHERE idx >= ? AND idx < ? ORDER BY idx'),
+      insertCheckpoint: db.prepare('INSERT INTO audit_checkpoints (size, note, issued_at) VALUES (?, ?, ?)'),
+      checkpoints: db.prepare<[], { size: number; note: string; issued_at: number }>('SELECT size, note, issued_at FROM audit_checkpoints ORDER BY size'),
+      latestCheckpoint: db.prepare<[], { size: number; note: string; issued_at: number }>(
+        'SELECT size, note, issued_at FROM audit_checkpoints ORDER BY size DESC LIMIT 1',
+      ),
+      getCosignature: db.prepare<[number, string], { line: string }>('SELECT line FROM audit_cosignatures WHERE size = ? AND witness = ?'),
+      insertCosignature: db.prepare('INSERT INTO audit_cosignatures (size, witness, line, received_at) VALUES (?, ?, ?, ?)'),
+      cosignatures: db.prepare<[number], { size: number; witness: string; line: string; received_at: number }>(
+        'SELECT size, witness, line, received_at FROM audit_cosignatures WHERE size = ? ORDER BY witness',
+      ),
+      insertRefusal: db.prepare('INSERT INTO audit_witness_refusals (size, witness, status, message, at) VALUES (?, ?, ?, ?, ?)'),
+      refusals: db.prepare<[], { size: number; witness: string; status: number; message: string; at: number }>(
+        'SELECT size, witness, status, message, at FROM audit_witness_refusals ORDER BY id',
+      ),
+    };
+    const s = this.#statements;
+    this.#appendTransaction = db.transaction((batch: AuditBatch) => {
+      const size = s.size.get()?.size ?? 0;
+      const hashCount = s.hashCount.get()?.count ?? 0;
+      if (batch.firstIndex !== size || batch.firstHashIndex !== hashCount) {
+        throw new MedVeilError(
+          'audit',
+          `append at event ${batch.firstIndex} / hash ${batch.firstHashIndex} does not continue the store (${size} events, ${hashCount} hashes); another writer may share this file`,
+          { hint: 'run one MedVeil log writer per audit database' },
+        );
+      }
+      batch.leaves.forEach((leaf, i) => s.insertEvent.run(batch.firstIndex + i, leaf));
+      batch.hashes.forEach((hash, i) => s.insertHash.run(batch.firstHashIndex + i, hash));
+    });
+  }
+
+  async bindOrigin(origin: string): Promise<void> {
+    const existing = this.#statements.getMeta.get('origin')?.value;
+    if (existing === undefined) this.#statements.putMeta.run('origin', origin);
+    else if (existing !== origin) {
+      throw new MedVeilError('audit', `this audit store belongs to log "${existing}", not "${origin}"`, {
+        hint: 'use the audit database of this log, or the origin it was created with',
+      });
+    }
+  }
+
+  async size(): Promise<number> {
+    return this.#statements.size.get()?.size ?? 0;
+  }
+
+  async appendBatch(batch: AuditBatch): Promise<void> {
+    this.#appendTransaction(batch);
+  }
+
+  readHashes(indexes: number[]): Uint8Array[] {
+    return indexes.map((index) => {
+      const row = this.#statements.readHash.get(index);
+      if (row === undefined) throw new MedVeilError('audit', `stored tree hash ${index} is missing from the audit store`);
+      return row.hash;
+    });
+  }
+
+  async readEvents(start: number, end: number): Promise<StoredEvent[]> {
+    return this.#statements.readEvents.all(start, end).map((row) => ({ index: row.idx, data: row.data }));
+  }
+
+  async readHashRange(start: number, end: number): Promise<StoredHash[]> {
+    return this.#statements.readHashes.all(start, end).map((row) => ({ index: row.idx, hash: row.hash }));
+  }
+
+  async addCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    this.#statements.insertCheckpoint.run(checkpoint.size, checkpoint.note, checkpoint.issuedAt);
+  }
+
+  async checkpoints(): Promise<StoredCheckpoint[]> {
+    return this.#statements.checkpoints.all().map((row) => ({ size: row.size, note: row.note, issuedAt: row.issued_at }));
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    const row = this.#statements.latestCheckpoint.get();
+    return row === undefined ? undefined : { size: row.size, note: row.note, issuedAt: row.issued_at };
+  }
+
+  async addCosignature(cosignature: StoredCosignature): Promise<void> {
+    const existing = this.#statements.getCosignature.get(cosignature.size, cosignature.witness);
+    if (existing !== undefined) {
+      if (existing.line === cosignature.line) return;
+      throw new MedVeilError('audit', `witness ${cosignature.witness} already cosigned size ${cosignature.size} with another signature`);
+    }
+    this.#statements.insertCosignature.run(cosignature.size, cosignature.witness, cosignature.line, cosignature.receivedAt);
+  }
+
+  async cosignatures(size: number): Promise<StoredCosignature[]> {
+    return this.#statements.cosignatures.all(size).map((row) => ({ size: row.size, witness: row.witness, line: row.line, receivedAt: row.received_at }));
+  }
+
+  async addWitnessRefusal(refusal: WitnessRefusal): Promise<void> {
+    this.#statements.insertRefusal.run(refusal.size, refusal.witness, refusal.status, refusal.message, refusal.at);
+  }
+
+  async witnessRefusals(): Promise<WitnessRefusal[]> {
+    return this.#statements.refusals.all();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
