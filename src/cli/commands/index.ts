@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import { registerDeid } from './deid.js';
+import { registerKeygen } from './keygen.js';
+import { registerSample } from './sample.js';
+
+/** Every `medveil <verb>`; one file per verb in this folder. */
+export function registerCommands(program: Command): void {
+  registerKeygen(program);
+  registerDeid(program);
+  registerSample(program);
+}

@@ -1,0 +1,71 @@
+import type { DeidAction } from '../../deid/deid-report.js';
+import type { DeidOutcome } from './deid-task.js';
+
+/** Running totals of a `medveil deid` run; carries counts and reasons, never a value read from a file. */
+export class DeidSummary {
+  written = 0;
+  quarantined = 0;
+  skipped = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  warnings = 0;
+  readonly actions = new Map<DeidAction, number>();
+  readonly quarantineReasons = new Map<string, number>();
+  readonly skipReasons = new Map<string, number>();
+  private readonly started = performance.now();
+
+  add(outcome: DeidOutcome): void {
+    this.bytesIn += outcome.bytesIn;
+    if (outcome.kind === 'written') {
+      this.written++;
+      this.bytesOut += outcome.bytesOut;
+      this.warnings += outcome.warnings;
+      for (const [action, count] of Object.entries(outcome.actions) as [DeidAction, number][]) {
+        this.actions.set(action, (this.actions.get(action) ?? 0) + count);
+      }
+    } else if (outcome.kind === 'quarantined') {
+      this.quarantined++;
+      bump(this.quarantineReasons, outcome.reason);
+    } else {
+      this.skip(outcome.reason);
+    }
+  }
+
+  skip(reason: string): void {
+    this.skipped++;
+    bump(this.skipReasons, reason);
+  }
+
+  get files(): number {
+    return this.written + this.quarantined + this.skipped;
+  }
+
+  get seconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
+  format(where: { outputRoot: string; quarantineRoot: string }): string {
+    const seconds = Math.max(this.seconds, 1e-6);
+    const lines = [
+      `de-identified ${this.written} file(s) into ${where.outputRoot} in ${seconds.toFixed(1)} s ` +
+        `(${(this.files / seconds).toFixed(1)} files/s, ${(this.bytesIn / 1e6 / seconds).toFixed(1)} MB/s)`,
+    ];
+    if (this.actions.size > 0) {
+      const parts = [...this.actions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([action, count]) => `${action} ${count}`);
+      lines.push(`  elements: ${parts.join(', ')}`);
+    }
+    if (this.warnings > 0) lines.push(`  warnings: ${this.warnings} (see --report for each file)`);
+    for (const [reason, count] of this.skipReasons) lines.push(`  skipped ${count}: ${reason}`);
+    if (this.quarantined > 0) {
+      lines.push(`quarantined ${this.quarantined} file(s) in ${where.quarantineRoot} (each with a .reason.json):`);
+      for (const [reason, count] of [...this.quarantineReasons].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+        lines.push(`  ${count} × ${reason}`);
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
