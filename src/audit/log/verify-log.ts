@@ -231,9 +231,13 @@ async function finish(
       });
     } else if (recomputed !== undefined && !sameHash(recomputed, checkpoint.rootHash)) {
       const from = previous?.checkpoint.size ?? 0;
+      // When the stored hashes were rewritten along with the events, only the signed root
+      // shows the change, and it bounds the first bad index from below; a problem already
+      // naming an index in that range is more precise.
+      const explained = problems.some((p) => p.index !== undefined && p.index >= from && p.index < checkpoint.size);
       report({
         kind: 'checkpoint-root',
-        index: from,
+        ...(explained ? {} : { index: from }),
         checkpointSize: checkpoint.size,
         message: `the events do not reproduce the root of checkpoint ${checkpoint.size}: an event in ${from}..${checkpoint.size - 1} was changed`,
       });
