@@ -35,7 +35,7 @@ export interface DeidentifyOptions {
 }
 
 /** Free-text VRs replaced inside sequences that are being cleaned (D or C), when no row names them. */
-const FREE_TEXT: ReadonlySet<VR> = new Set(['ST', 'LT', 'UT', 'UC', 'PN']);
+const FREE_TEXT: ReadonlySet<VR> = new Set(['ST', 'LT', 'UT', 'UC']);
 /** VRs whose values are text a keyed token can stand in for. */
 const CLEANABLE_TEXT: ReadonlySet<VR> = new Set(['AE', 'CS', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC', 'PN']);
 
@@ -393,6 +393,11 @@ function keep(step: Step, element: DataElement, vr: VR, keyword: string, explici
       record(step, element, keyword, 'cleaned');
       return;
     }
+  }
+  if (vr === 'PN' && !explicit) {
+    // A person's name that Table E.1-1 does not list (e.g. Evaluator Name) is still a name.
+    empty(step, element, vr, keyword);
+    return;
   }
   if (step.cleaning && !explicit && FREE_TEXT.has(vr)) {
     cleanText(step, element, vr, keyword);
