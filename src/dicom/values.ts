@@ -119,7 +119,7 @@ export function encodeBigInts(values: readonly bigint[], vr: 'SV' | 'UV' | 'OV',
  */
 export function formatDecimalString(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`formatDecimalString: ${value} has no Decimal String form`);
-  const shortest = compactNumberText(String(value));
+  const shortest = Object.is(value, -0) ? '-0' : compactNumberText(String(value));
   if (shortest.length <= 16) return shortest;
   for (let precision = 16; precision >= 1; precision--) {
     const plain = compactNumberText(value.toPrecision(precision));

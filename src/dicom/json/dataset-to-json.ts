@@ -29,6 +29,8 @@ export interface DatasetToJsonOptions {
 /**
  * The DICOM JSON object of a dataset. Text is decoded with the Specific Character Set in force;
  * Group Length elements are left out (PS3.18 F.2.2); empty elements carry no Value (F.2.5).
+ * Write it with `stringifyDicomJson`, which keeps the ascending tag order F.2.2 requires and
+ * `JSON.stringify` does not.
  */
 export function datasetToJson(dataset: Dataset, options: DatasetToJsonOptions = {}): DicomJsonObject {
   return convertDataset(dataset, options, []);
@@ -46,8 +48,9 @@ function convertDataset(dataset: Dataset, options: DatasetToJsonOptions, path: r
 function convertElement(dataset: Dataset, element: DataElement, options: DatasetToJsonOptions, path: readonly number[]): DicomJsonAttribute {
   const { tag, vr } = element;
   if (element.items) {
-    if (element.items.length === 0) return { vr };
-    return { vr, Value: element.items.map((item, i) => convertDataset(item, options, [...path, tag, i])) };
+    // Items are a sequence whatever VR was read: a UN element that held items (PS3.5 6.2.2) is written as SQ.
+    if (element.items.length === 0) return { vr: 'SQ' };
+    return { vr: 'SQ', Value: element.items.map((item, i) => convertDataset(item, options, [...path, tag, i])) };
   }
   if (element.fragments) {
     const uri = options.bulkDataUri?.(tag, path);

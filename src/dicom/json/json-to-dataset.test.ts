@@ -153,6 +153,13 @@ test('jsonToDataset() warns about and drops nulls in binary VRs, and skips group
   assert.match(warnings[1]!, /00181310: Value\[4\] is null/);
 });
 
+test('jsonToDataset() keeps IS and DS strings that are not valid numbers, with a warning', () => {
+  const warnings: string[] = [];
+  const ds = jsonToDataset({ '00280008': { vr: 'IS', Value: ['1A'] } }, { onWarning: (w) => warnings.push(w) });
+  assert.deepEqual(ds.getStrings(Tag.NumberOfFrames), ['1A']);
+  assert.deepEqual(warnings, ['DICOM JSON 00280008: Value[0] is not a valid IS string (PS3.5 6.2); kept as it is']);
+});
+
 test('dataset → JSON → dataset keeps every value of every VR', () => {
   const ds = new Dataset();
   ds.setString(Tag.SpecificCharacterSet, 'ISO_IR 192');
@@ -248,7 +255,8 @@ const HOSTILE: [string, unknown, RegExp][] = [
   ['a fraction for SL', { '00186020': { vr: 'SL', Value: [1.5] } }, /00186020: Value\[0\] is not an integer in the range of SL/],
   ['FL beyond float range', { '00089459': { vr: 'FL', Value: [1e39] } }, /00089459: Value\[0\] is beyond the range of FL/],
   ['a fraction for IS', { '00200013': { vr: 'IS', Value: [1.5] } }, /00200013: Value\[0\] is not an integer in the range of IS/],
-  ['a DS string that is no number', { '00180050': { vr: 'DS', Value: ['thin'] } }, /00180050: Value\[0\] is not a valid DS string/],
+  ['a backslash in a DS string', { '00180050': { vr: 'DS', Value: ['1\\2'] } }, /00180050: Value\[0\] has a backslash or a character outside/],
+  ['non-ASCII in an IS string', { '00200013': { vr: 'IS', Value: ['１'] } }, /00200013: Value\[0\] has a backslash or a character outside/],
   ['a boolean for DS', { '00180050': { vr: 'DS', Value: [true] } }, /00180050: Value\[0\] must be a number, a string or null for VR DS, not a boolean/],
   ['UV below zero', { '00720083': { vr: 'UV', Value: [-1] } }, /00720083: Value\[0\] is outside the range of UV/],
   ['SV beyond 64 bits', { '00720082': { vr: 'SV', Value: ['9223372036854775808'] } }, /00720082: Value\[0\] is outside the range of SV/],
@@ -286,7 +294,7 @@ test('jsonToDataset() errors never repeat the values, which may identify a patie
     { '00100020': { vr: 'LO', Value: ['SECRET-ID\\2'] } },
     { '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Secretname=X' }] } },
     { '00101010': { vr: 'AS', Value: ['Secretäge'] } },
-    { '00200013': { vr: 'IS', Value: ['Secret7'] } },
+    { '00200013': { vr: 'IS', Value: ['Secret\\7'] } },
     { '00080005': { vr: 'CS', Value: ['ISO_IR 100'] }, '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Secret王' }] } },
   ];
   for (const json of cases) assert.doesNotMatch(jsonError(() => jsonToDataset(json)).message, /secret/i);

@@ -185,7 +185,7 @@ function encodeValues(dataset: Dataset, tag: number, vr: VR, values: unknown[], 
     case 'AT':
       return encodeNumbers(attributeTags(values, ctx, where), 'AT', true);
     case 'IS': case 'DS':
-      return encodeStrings(values.map((v, i) => decimalText(vr, v, where, i)), vr, []);
+      return encodeStrings(values.map((v, i) => decimalText(vr, v, ctx, where, i)), vr, []);
     case 'PN':
       return encodeText(dataset, tag, vr, values.map((v, i) => personNameText(v, where, i)), ctx, where);
     default:
@@ -230,8 +230,12 @@ function personNameText(value: unknown, where: Where, index: number): string {
   return joined.join('=');
 }
 
-/** PS3.18 Table F.2.3-1: IS and DS are numbers, or strings that keep the original text. */
-function decimalText(vr: 'IS' | 'DS', value: unknown, where: Where, index: number): string {
+/**
+ * PS3.18 Table F.2.3-1: IS and DS are numbers, or strings that keep the original text. A string
+ * that is no valid IS/DS is kept with a warning (real data has them, e.g. "1A"), unless it would
+ * change the structure (a backslash) or leave the default repertoire.
+ */
+function decimalText(vr: 'IS' | 'DS', value: unknown, ctx: Context, where: Where, index: number): string {
   if (value === null) return '';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw jsonModelError(where, `Value[${index}] is not a finite number`);
@@ -243,7 +247,10 @@ function decimalText(vr: 'IS' | 'DS', value: unknown, where: Where, index: numbe
     return String(value);
   }
   if (typeof value !== 'string') throw jsonModelError(where, `Value[${index}] must be a number, a string or null for VR ${vr}, not ${describeType(value)}`);
-  if (!(vr === 'IS' ? IS_TEXT : DS_TEXT).test(value)) throw jsonModelError(where, `Value[${index}] is not a valid ${vr} string (PS3.5 6.2)`);
+  if (value.includes('\\') || NON_ASCII.test(value)) {
+    throw jsonModelError(where, `Value[${index}] has a backslash or a character outside the default repertoire, which VR ${vr} cannot hold`);
+  }
+  if (!(vr === 'IS' ? IS_TEXT : DS_TEXT).test(value)) ctx.warn(where, `Value[${index}] is not a valid ${vr} string (PS3.5 6.2); kept as it is`);
   return value;
 }
 
