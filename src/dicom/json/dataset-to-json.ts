@@ -3,11 +3,12 @@
  */
 import type { Dataset } from '../dataset.js';
 import type { DataElement, Fragments } from '../element.js';
+import { personNameToJson } from '../person-name.js';
 import { ITEM } from '../tag.js';
 import { decodeBigInts } from '../values.js';
 import { numericWidth } from '../vr.js';
 import {
-  BULK_DATA_VRS, type DicomJsonAttribute, type DicomJsonObject, type DicomJsonPersonName, type DicomJsonValue,
+  BULK_DATA_VRS, type DicomJsonAttribute, type DicomJsonObject, type DicomJsonValue,
   INLINE_BINARY_VRS, jsonTagKey,
 } from './dicom-json-object.js';
 
@@ -92,7 +93,10 @@ function jsonValues(dataset: Dataset, element: DataElement): DicomJsonValue[] {
     case 'IS': case 'DS':
       return textValues(dataset.getStrings(tag)).map((text) => (text === null ? null : decimalTextToJson(text, vr)));
     case 'PN':
-      return textValues(dataset.getStrings(tag)).map((text) => (text === null ? null : personNameToJson(text)));
+      return textValues(dataset.getStrings(tag)).map((text) => {
+        const name = text === null ? {} : personNameToJson(text);
+        return Object.keys(name).length === 0 ? null : name;
+      });
     default:
       return textValues(dataset.getStrings(tag));
   }
@@ -102,16 +106,6 @@ function jsonValues(dataset: Dataset, element: DataElement): DicomJsonValue[] {
 function textValues(values: readonly string[]): (string | null)[] {
   if (values.length === 1 && values[0] === '') return [];
   return values.map((v) => (v === '' ? null : v));
-}
-
-/** PS3.5 6.2.1: component groups alphabetic=ideographic=phonetic; PS3.18 F.2.2 keeps the non-empty ones. */
-function personNameToJson(text: string): DicomJsonPersonName | null {
-  const [alphabetic, ideographic, phonetic] = text.split('=');
-  const name: DicomJsonPersonName = {};
-  if (alphabetic) name.Alphabetic = alphabetic;
-  if (ideographic) name.Ideographic = ideographic;
-  if (phonetic) name.Phonetic = phonetic;
-  return Object.keys(name).length === 0 ? null : name;
 }
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;

@@ -2,14 +2,11 @@
  * The DICOM JSON Model (PS3.18 F.2): a dataset is an object whose property names are tags as
  * eight uppercase hexadecimal digits, ascending, each naming an attribute object.
  */
+import type { PersonNameJson } from '../person-name.js';
 import type { VR } from '../vr.js';
 
 /** One Person Name value: its non-empty component groups (PS3.18 F.2.2). */
-export interface DicomJsonPersonName {
-  Alphabetic?: string;
-  Ideographic?: string;
-  Phonetic?: string;
-}
+export type DicomJsonPersonName = PersonNameJson;
 
 /**
  * One value of a "Value" array (PS3.18 Table F.2.3-1): a string or number by VR, a person name,

@@ -153,6 +153,14 @@ test('jsonToDataset() warns about and drops nulls in binary VRs, and skips group
   assert.match(warnings[1]!, /00181310: Value\[4\] is null/);
 });
 
+test('a PN value with a fourth "=" group keeps it inside Phonetic, both ways', () => {
+  const ds = new Dataset();
+  ds.setString(Tag.PatientName, 'A^B==p=q');
+  const json = datasetToJson(ds);
+  assert.deepEqual(json['00100010']!.Value, [{ Alphabetic: 'A^B', Phonetic: 'p=q' }]);
+  assert.equal(jsonToDataset(json).getString(Tag.PatientName), 'A^B==p=q');
+});
+
 test('jsonToDataset() keeps IS and DS strings that are not valid numbers, with a warning', () => {
   const warnings: string[] = [];
   const ds = jsonToDataset({ '00280008': { vr: 'IS', Value: ['1A'] } }, { onWarning: (w) => warnings.push(w) });

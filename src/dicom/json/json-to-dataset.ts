@@ -8,10 +8,11 @@ import { Dataset, EXPLICIT_LITTLE } from '../dataset.js';
 import type { DataElement } from '../element.js';
 import { sequenceElement, valueElement } from '../element.js';
 import { MedVeilError } from '../../errors.js';
+import { personNameFromJson } from '../person-name.js';
 import { Tag } from '../tag.js';
 import { decodeStrings, encodeBigInts, encodeNumbers, encodeStrings, formatDecimalString, padEven } from '../values.js';
 import { type VR, isSingleValuedText, isVR, numericWidth, paddingByte, usesSpecificCharacterSet } from '../vr.js';
-import { BULK_DATA_VRS, INLINE_BINARY_VRS } from './dicom-json-object.js';
+import { BULK_DATA_VRS, type DicomJsonPersonName, INLINE_BINARY_VRS } from './dicom-json-object.js';
 
 export interface JsonToDatasetOptions {
   /**
@@ -208,26 +209,30 @@ function textValues(vr: VR, values: unknown[], where: Where): string[] {
   });
 }
 
-/** PS3.18 F.2.2: a PN value is an object of component groups, joined with "=" (PS3.5 6.2.1). */
+/**
+ * PS3.18 F.2.2: a PN value is an object of component groups, joined with "=" (PS3.5 6.2.1).
+ * "=" in the alphabetic or ideographic group would move the groups after it; in the phonetic
+ * group it only makes a fourth group, which person-name.ts keeps as part of the phonetic one.
+ */
 function personNameText(value: unknown, where: Where, index: number): string {
   if (value === null) return '';
   if (!isPlainObject(value)) throw jsonModelError(where, `Value[${index}] must be a person name object or null, not ${describeType(value)}`);
-  const groups: string[] = [];
+  const name: DicomJsonPersonName = {};
   for (const key of Object.keys(value)) {
     if (!(PERSON_NAME_GROUPS as readonly string[]).includes(key)) {
       throw jsonModelError(where, `Value[${index}] has member ${quoteKey(key)}; a person name has Alphabetic, Ideographic and Phonetic`);
     }
   }
-  PERSON_NAME_GROUPS.forEach((name, g) => {
-    const group = value[name];
-    if (group === undefined || group === null) return;
-    if (typeof group !== 'string') throw jsonModelError(where, `Value[${index}].${name} must be a string, not ${describeType(group)}`);
-    if (/[=\\]/.test(group)) throw jsonModelError(where, `Value[${index}].${name} contains "=" or a backslash, which delimit person names (PS3.5 6.2.1)`);
-    groups[g] = group;
-  });
-  const joined = Array.from(groups, (g) => g ?? '');
-  while (joined.length > 0 && joined[joined.length - 1] === '') joined.pop();
-  return joined.join('=');
+  for (const group of PERSON_NAME_GROUPS) {
+    const text = value[group];
+    if (text === undefined || text === null) continue;
+    if (typeof text !== 'string') throw jsonModelError(where, `Value[${index}].${group} must be a string, not ${describeType(text)}`);
+    if (text.includes('\\') || (group !== 'Phonetic' && text.includes('='))) {
+      throw jsonModelError(where, `Value[${index}].${group} contains "=" or a backslash, which delimit person names (PS3.5 6.2.1)`);
+    }
+    name[group] = text;
+  }
+  return personNameFromJson(name);
 }
 
 /**
