@@ -7,6 +7,14 @@
  * and nothing is allocated from a declared length, so hostile lengths cost no memory. Every
  * loop step consumes at least one 8-byte header, so every loop ends.
  *
+ * Truncation: a value, item or fragment whose declared length runs past the end of the
+ * data is a DicomParseError naming the offset and both lengths, also for the last element
+ * of a file (as dcmtk does): a cut value cannot be told from a hostile length, and keeping
+ * half a value would let the writer emit a short element. Only containers are lenient: an
+ * item of defined length overrunning its sequence is clamped with a warning (its elements
+ * are still checked one by one), and missing delimiters at the end of data are warnings.
+ * Fewer than 8 trailing bytes, or trailing zero bytes, at the top level are a warning.
+ *
  * `source` is set on every element and item. The writer reuses it only after checking that
  * it still matches the element (tag, VR, value position, item layout), so an element the
  * reader had to repair (unknown VR, odd length, unordered or duplicate tags inside an item)
@@ -91,6 +99,10 @@ class DatasetReader {
         throw new DicomParseError(offset, `${end - offset} bytes remain in an item, too few for an element header`);
       }
       const tag = ((view.getUint16(offset, little) << 16) | view.getUint16(offset + 2, little)) >>> 0;
+      if (mode === Mode.Top && tag === 0 && view.getUint32(offset + 4, little) === 0 && previous >= 0) {
+        this.warn(offset, tag, `${end - offset} trailing bytes start with zeros, not a data element; ignored`);
+        return end;
+      }
       if (onlyGroup !== undefined && tag >>> 16 !== onlyGroup) return offset;
       if (tag === ITEM_DELIMITATION) {
         if (mode === Mode.UndefinedItem) {

@@ -6,7 +6,8 @@ export interface SniffedEncoding {
   /**
    * Whether the first tag's group, in the chosen byte order, is one a data set starts with
    * (0000-00FF: command, meta, identifying groups). Text, JSON, gzip and other non-DICOM
-   * files fail this test, because their first two bytes are both 0x0A or above.
+   * files fail this test, because their first two bytes are both 0x0A or above; so do
+   * eight zero bytes, which no data set starts with.
    */
   readonly plausible: boolean;
 }
@@ -24,6 +25,7 @@ export function sniffEncoding(bytes: Uint8Array, offset: number): SniffedEncodin
   const b1 = bytes[offset + 1]!;
   const littleGroup = b0 | (b1 << 8);
   const bigGroup = (b0 << 8) | b1;
+  if (bytes.subarray(offset, offset + 8).every((b) => b === 0)) return { encoding: IMPLICIT_LITTLE, plausible: false };
   const explicit = isVR(String.fromCharCode(bytes[offset + 4]!, bytes[offset + 5]!));
   if (!explicit) return { encoding: IMPLICIT_LITTLE, plausible: littleGroup <= 0x00ff };
   const little = littleGroup <= bigGroup;
