@@ -50,10 +50,15 @@ export const JIS_X_0208: CodeElement = tableCodeElement(
   new Map(JIS_X_0208_STANDARD.map(([code, , vendor]) => [vendor, code])),
 );
 
-/** ISO-IR 159, JIS X 0212 (EUC-JP code set 3, after the single shift 0x8F). */
-export const JIS_X_0212: CodeElement = tableCodeElement('ISO-IR 159 (JIS X 0212)', 2, () =>
-  doubleByteTable((first, second) => iconv.decode(Buffer.from([0x8f, first | 0x80, second | 0x80]), 'eucjp'), () => true),
-);
+/**
+ * ISO-IR 159, JIS X 0212 (EUC-JP code set 3, after the single shift 0x8F). 0x2237 is TILDE in
+ * JIS0212.TXT and Python's iso2022_jp_2; CP932-minded iconv-lite reads FULLWIDTH TILDE.
+ */
+export const JIS_X_0212: CodeElement = tableCodeElement('ISO-IR 159 (JIS X 0212)', 2, () => {
+  const table = doubleByteTable((first, second) => iconv.decode(Buffer.from([0x8f, first | 0x80, second | 0x80]), 'eucjp'), () => true);
+  table.set(0x2237, '~');
+  return table;
+});
 
 /** ISO-IR 149, KS X 1001: the EUC-KR part of iconv-lite's CP949 (both bytes 0xA1-0xFE). */
 export const KS_X_1001: CodeElement = tableCodeElement('ISO-IR 149 (KS X 1001)', 2, () =>

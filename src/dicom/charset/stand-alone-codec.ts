@@ -17,6 +17,15 @@ const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
  */
 const GB_A3A0 = '\ue5e5';
 
+/** U+FFFD REPLACEMENT CHARACTER in GB18030 (a four-byte code). */
+const GB18030_REPLACEMENT = [0x84, 0x31, 0xa4, 0x37];
+
+function countReplacements(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\ufffd'); at >= 0; at = text.indexOf('\ufffd', at + 1)) count += 1;
+  return count;
+}
+
 export function decodeStandAlone(bytes: Uint8Array, codec: StandAloneCodec, warnings?: string[]): string {
   const warn = (message: string): void => {
     if (warnings && !warnings.includes(message)) warnings.push(message);
@@ -31,14 +40,17 @@ export function decodeStandAlone(bytes: Uint8Array, codec: StandAloneCodec, warn
   }
   let out = '';
   let from = 0;
+  let replacementsWritten = 0;
   for (const [start, length] of gbCharacters(bytes)) {
     if (length === 2 && bytes[start] === 0xa3 && bytes[start + 1] === 0xa0) {
       out += iconv.decode(Buffer.from(bytes.subarray(from, start)), codec) + GB_A3A0;
       from = start + 2;
     }
+    if (length === 4 && GB18030_REPLACEMENT.every((b, i) => bytes[start + i] === b)) replacementsWritten += 1;
   }
   out += iconv.decode(Buffer.from(bytes.subarray(from)), codec);
-  if (out.includes('\ufffd')) warn(`bytes that are not ${codec.toUpperCase()} in a value; read as U+FFFD`);
+  // GB18030 can hold U+FFFD itself; only more of them than were written means invalid bytes.
+  if (countReplacements(out) > replacementsWritten) warn(`bytes that are not ${codec.toUpperCase()} in a value; read as U+FFFD`);
   return out;
 }
 
@@ -52,12 +64,18 @@ export function encodeStandAlone(text: string, codec: StandAloneCodec, terms: re
   }
   if (codec === 'utf-8') return new TextEncoder().encode(text);
   const parts = text.split(GB_A3A0).map((part) => encodeGb(part, codec, terms));
-  const out: number[] = [];
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0) + 2 * (parts.length - 1));
+  let at = 0;
   parts.forEach((part, index) => {
-    if (index > 0) out.push(0xa3, 0xa0);
-    out.push(...part);
+    if (index > 0) {
+      out.set([0xa3, 0xa0], at);
+      at += 2;
+    }
+    out.set(part, at);
+    at += part.length;
   });
-  return Uint8Array.from(out);
+  return out;
 }
 
 function encodeGb(text: string, codec: 'gb18030' | 'gbk', terms: readonly string[]): Uint8Array {
