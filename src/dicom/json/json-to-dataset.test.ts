@@ -340,6 +340,8 @@ test('jsonToDataset() refuses huge arrays, too many attributes and too many byte
   assert.match(jsonError(() => jsonToDataset({ '00081110': { vr: 'SQ', Value: items } }, { maxValues: 1000 })).message, /00081110: Value holds more than 1000/);
   const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`0009${(0x1000 + i).toString(16).toUpperCase()}`, { vr: 'UN' }]));
   assert.match(jsonError(() => jsonToDataset(many, { maxAttributes: 100 })).message, /more than 100 attributes/);
+  const emptyItems = { '00081110': { vr: 'SQ', Value: new Array(100).fill({}) } };
+  assert.match(jsonError(() => jsonToDataset(emptyItems, { maxAttributes: 100 })).message, /00081110\[99\]: more than 100 attributes and items/);
   const big = Buffer.alloc(2048).toString('base64');
   assert.match(jsonError(() => jsonToDataset({ '7FE00010': { vr: 'OB', InlineBinary: big } }, { maxBytes: 1024 })).message, /7FE00010: the values exceed 1024 bytes/);
   const text = 'x'.repeat(600);

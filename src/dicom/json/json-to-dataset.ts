@@ -25,7 +25,7 @@ export interface JsonToDatasetOptions {
   maxDepth?: number;
   /** How many values (or items) one attribute may hold; default 1,000,000. */
   maxValues?: number;
-  /** How many attributes the whole object may hold, items included; default 1,000,000. */
+  /** How many attributes and sequence items the whole object may hold; default 1,000,000. */
   maxAttributes?: number;
   /** How many value bytes the JSON itself may produce, bulk data excluded; default 256 MiB. */
   maxBytes?: number;
@@ -115,7 +115,7 @@ function fillDataset(dataset: Dataset, json: unknown, ctx: Context, where: Where
       continue;
     }
     if (tag >>> 16 === 0xfffe) throw jsonModelError(at, 'item and delimitation tags are not attributes');
-    if (++ctx.attributes > ctx.maxAttributes) throw jsonModelError(at, `more than ${ctx.maxAttributes} attributes in all`);
+    if (++ctx.attributes > ctx.maxAttributes) throw jsonModelError(at, `more than ${ctx.maxAttributes} attributes and items in all`);
     dataset.set(buildElement(dataset, tag, json[key], ctx, at, depth));
   }
 }
@@ -171,6 +171,7 @@ function buildItems(parent: Dataset, tag: number, values: unknown[], ctx: Contex
     const item = new Dataset(EXPLICIT_LITTLE, parent);
     const at: Where = { text: `${where.text}[${index}]`, path: [...where.path, tag, index] };
     if (!isPlainObject(json)) throw jsonModelError(at, `a sequence item must be an object (empty items are {}, PS3.18 F.2.5), not ${describeType(json)}`);
+    if (++ctx.attributes > ctx.maxAttributes) throw jsonModelError(at, `more than ${ctx.maxAttributes} attributes and items in all`);
     fillDataset(item, json, ctx, at, depth + 1);
     return item;
   });
