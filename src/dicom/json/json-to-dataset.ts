@@ -7,7 +7,7 @@
 import { Dataset, EXPLICIT_LITTLE } from '../dataset.js';
 import type { DataElement } from '../element.js';
 import { sequenceElement, valueElement } from '../element.js';
-import { MedVeilError } from '../../errors.js';
+import { MedVeilError, internalError } from '../../errors.js';
 import { personNameFromJson } from '../person-name.js';
 import { Tag } from '../tag.js';
 import { decodeStrings, encodeBigInts, encodeNumbers, encodeStrings, formatDecimalString, padEven } from '../values.js';
@@ -18,7 +18,9 @@ export interface JsonToDatasetOptions {
   /**
    * Returns the bytes a BulkDataURI refers to (PS3.18 F.2.6), as they go in the Value Field in
    * explicit VR little endian. `path` locates the enclosing dataset as [sequence tag, item
-   * index] pairs from the top level. Without a resolver, a BulkDataURI is an error.
+   * index] pairs from the top level. Without a resolver, a BulkDataURI is an error. The URI
+   * comes from outside: resolve only what you expect (e.g. parts of the same STOW-RS request),
+   * never fetch an arbitrary URL.
    */
   bulkDataResolver?: (uri: string, tag: number, vr: VR, path: readonly number[]) => Uint8Array;
   /** How deep sequences may nest; default 32. */
@@ -159,7 +161,7 @@ function buildElement(dataset: Dataset, tag: number, attribute: unknown, ctx: Co
       });
     }
     const bytes: unknown = ctx.resolver(uri, tag, vr, where.path);
-    if (!(bytes instanceof Uint8Array)) throw new TypeError(`bulkDataResolver returned ${describeType(bytes)} for ${where.text}, not a Uint8Array`);
+    if (!(bytes instanceof Uint8Array)) throw internalError(`bulkDataResolver returned ${describeType(bytes)} for ${where.text}, not a Uint8Array`);
     return valueElement(tag, vr, binaryValue(bytes, vr, where));
   }
   return vr === 'SQ' ? sequenceElement(tag, []) : valueElement(tag, vr, new Uint8Array(0));
