@@ -31,6 +31,8 @@ export interface StandAlonePlan {
 
 export type CharsetPlan = Iso2022Plan | StandAlonePlan;
 
+/** (0008,0005) comes from files: the cache is bounded so that odd values cannot grow it without end. */
+const MAX_CACHED_PLANS = 256;
 const plans = new Map<string, CharsetPlan>();
 
 /** Interprets the values of (0008,0005); never throws. Results are cached per distinct value list. */
@@ -38,7 +40,8 @@ export function describeCharsets(terms: readonly string[]): CharsetPlan {
   const key = terms.join('\\');
   let plan = plans.get(key);
   if (!plan) {
-    plan = buildPlan(terms);
+    plan = buildPlan([...terms]);
+    if (plans.size >= MAX_CACHED_PLANS) plans.clear();
     plans.set(key, plan);
   }
   return plan;
