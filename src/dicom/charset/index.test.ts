@@ -36,7 +36,7 @@ const RESET_CASES: ReadonlyArray<readonly [string, VR, string[], string, string]
 for (const [what, vr, charsets, encoded, text] of RESET_CASES) {
   test(`escape state (PS3.5 6.1.2.5.3): ${what}`, () => {
     const warnings: string[] = [];
-    assert.equal(decodeText(bytes(encoded), charsets, vr, warnings), text);
+    assert.equal(decodeText(bytes(encoded), charsets, vr, { warnings }), text);
     assert.deepEqual(warnings, []);
     assert.equal(hex(encodeText(text, charsets, vr)), hex(bytes(encoded)), 'the encoder writes the same bytes');
   });
@@ -44,7 +44,7 @@ for (const [what, vr, charsets, encoded, text] of RESET_CASES) {
 
 test('after a PN reset without a new escape sequence, GR bytes are outside value 1 and read as ISO 8859-1 with a warning', () => {
   const warnings: string[] = [];
-  assert.equal(decodeText(bytes(`${ESC}$)C${KIM}^${HUI}`), KOREAN, 'PN', warnings), '김^\xc8\xf1');
+  assert.equal(decodeText(bytes(`${ESC}$)C${KIM}^${HUI}`), KOREAN, 'PN', { warnings }), '김^\xc8\xf1');
   assert.ok(warnings.length > 0);
   for (const warning of warnings) assert.match(warning, /outside the declared character sets/);
 });
@@ -136,7 +136,7 @@ test('decodeText() never throws on unknown or misspelt terms, and says what it d
   ];
   for (const [charsets, encoded, text, warning] of cases) {
     const warnings: string[] = [];
-    assert.equal(decodeText(bytes(encoded), charsets, 'LO', warnings), text, charsets.join('\\'));
+    assert.equal(decodeText(bytes(encoded), charsets, 'LO', { warnings }), text, charsets.join('\\'));
     assert.ok(warnings.some((w) => warning.test(w)), `${charsets.join('\\')}: ${JSON.stringify(warnings)}`);
   }
 });

@@ -13,12 +13,18 @@ import { decodeStandAlone, encodeStandAlone } from './stand-alone-codec.js';
 
 export { describeCharsets, type CharsetPlan, type Iso2022Plan, type StandAlonePlan } from './describe-charsets.js';
 
+export interface DecodeTextOptions {
+  /** Receives each reading problem once (unknown terms, undeclared escape sequences, invalid bytes). */
+  readonly warnings?: string[];
+}
+
 /**
  * Decodes the bytes of one text element with the character set terms in force. Never throws:
  * unknown terms, undeclared escape sequences and invalid bytes are read as well as can be, and
- * each problem is added once to `warnings` when the caller passes an array.
+ * each problem is added once to `options.warnings` when the caller passes an array.
  */
-export function decodeText(bytes: Uint8Array, charsets: readonly string[], vr: VR, warnings?: string[]): string {
+export function decodeText(bytes: Uint8Array, charsets: readonly string[], vr: VR, options: DecodeTextOptions = {}): string {
+  const { warnings } = options;
   const plan = describeCharsets(charsets);
   if (warnings) for (const warning of plan.warnings) if (!warnings.includes(warning)) warnings.push(warning);
   return plan.kind === 'stand-alone' ? decodeStandAlone(bytes, plan.codec, warnings) : decodeIso2022(bytes, plan, vr, warnings);

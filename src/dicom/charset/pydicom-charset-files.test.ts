@@ -125,7 +125,7 @@ for (const [file, values] of Object.entries(peer)) {
     for (const value of values) {
       const bytes = Buffer.from(value.hex, 'hex');
       const warnings: string[] = [];
-      decodeText(bytes, value.charsets, value.vr, warnings);
+      decodeText(bytes, value.charsets, value.vr, { warnings });
       const expectedWarnings = writtenByNonStandardWriter(file, value)
         ? ['escape sequence ESC ( B designates ISO-IR 6 (ASCII), which Specific Character Set does not declare; applied']
         : [];

@@ -108,7 +108,7 @@ for (const c of cases) {
     assert.deepEqual(c.skipped, KNOWN_DIFFERENCES[c.name] ?? []);
     const expected = Buffer.from(c.hex, 'hex');
     const warnings: string[] = [];
-    const decoded = decodeText(expected, c.charsets, 'LT', warnings);
+    const decoded = decodeText(expected, c.charsets, 'LT', { warnings });
     assert.deepEqual(warnings, []);
     assert.equal(firstDifference(decoded, c.text), undefined);
     const encoded = Buffer.from(encodeText(c.text, c.charsets, 'LT'));
