@@ -156,6 +156,15 @@ const p = new Command('medveil'); registerWitness(p); await p.parseAsync(process
       const checked = await medveil('audit', 'verify-receipt', receipt, '--key', join(dir, 'log.pub'), '--key', join(dir, 'w1.pub'));
       assert.match(checked.stdout, /cosigned by regulator.example\/w1/);
 
+      // The log grows; the next checkpoint goes to the witness with old size 10 and a proof.
+      const signers = parseSecretKeyFile(readFileSync(join(dir, 'log.key'), 'utf8'));
+      const grown = await AuditLog.open({ store: new SqliteAuditStore(db), origin, clock: { now: () => Date.UTC(2025, 2, 2) }, signer: (b) => signNote(b, signers) });
+      for (let i = 0; i < 5; i++) await grown.append({ type: 'logout', outcome: 'success', actor: { user: 'dr.chen' } });
+      await grown.close();
+      const second = await medveil('audit', 'checkpoint', '--db', db, '--key-file', join(dir, 'log.key'), '--witness', witness);
+      assert.equal(second.code, 0, second.stdout);
+      assert.match(second.stdout, /checkpoint 15 signed\ncosigned by regulator.example\/w1/);
+
       // The log is restored from an old backup with 6 other events: the witness, at 10, refuses it.
       const other = join(dir, 'other');
       const otherDb = await (async () => {

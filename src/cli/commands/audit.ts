@@ -21,6 +21,7 @@ import { buildReceipt } from '../../audit/receipt/build-receipt.js';
 import { verifyReceipt } from '../../audit/receipt/verify-receipt.js';
 import { witnessCheckpoint, type WitnessEndpoint } from '../../audit/witness/witness-client.js';
 import { parseCryptoSuite } from '../../crypto/suite.js';
+import type { AuditStore } from '../../storage/audit-store.js';
 import { defaultAuditDatabase, openExistingAuditStore } from '../audit/open-audit-store.js';
 import { readSigners, readText, readVerifierKeys } from '../audit/read-keys.js';
 
@@ -205,8 +206,10 @@ export function registerAudit(program: Command): void {
         if (verifier === undefined) throw new MedVeilError('usage', `--witness ${spec}: no cosignature/v1 key`, { hint: 'create one with `medveil audit keygen --witness`' });
         return { url: spec.slice(0, at), verifier };
       });
+      const store = openExistingAuditStore(options.db);
+      const knownSizes = await lastCosignedSizes(store, witnesses);
       const log = await AuditLog.open({
-        store: openExistingAuditStore(options.db),
+        store,
         origin: options.origin ?? signers[0]!.name,
         clock: systemClock,
         signer: (body) => signNote(body, signers),
@@ -219,6 +222,7 @@ export function registerAudit(program: Command): void {
           checkpoint: checkpoint.note,
           size: checkpoint.size,
           witnesses,
+          knownSizes,
           proofFrom: (oldSize) => log.proveConsistency(oldSize, checkpoint.size),
         });
         for (const c of result.cosignatures) {
@@ -234,6 +238,24 @@ export function registerAudit(program: Command): void {
         await log.close();
       }
     });
+}
+
+/**
+ * The size each witness last cosigned, from the cosignatures stored with our checkpoints, to send
+ * as `old` and save the 409 round trip; a witness that moved on still answers 409 with its size.
+ */
+async function lastCosignedSizes(store: AuditStore, witnesses: WitnessEndpoint[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  const checkpoints = (await store.checkpoints()).reverse();
+  for (const witness of witnesses) {
+    for (const checkpoint of checkpoints) {
+      if ((await store.cosignatures(checkpoint.size)).some((c) => c.witness === witness.verifier.name)) {
+        sizes.set(witness.url, checkpoint.size);
+        break;
+      }
+    }
+  }
+  return sizes;
 }
 
 function parseIndex(text: string): number {
