@@ -25,7 +25,7 @@ import type { DataElement, Fragments } from './element.js';
 import { implicitVR } from './dictionary.js';
 import { DicomParseError } from './parse-error.js';
 import type { ReadWarning } from './read-warning.js';
-import { ITEM, ITEM_DELIMITATION, SEQUENCE_DELIMITATION, Tag, formatTag } from './tag.js';
+import { ITEM, ITEM_DELIMITATION, SEQUENCE_DELIMITATION, formatTag } from './tag.js';
 import { type VR, VRS, hasLongHeader } from './vr.js';
 
 export const DEFAULT_MAX_DEPTH = 128;
@@ -33,7 +33,16 @@ export const DEFAULT_MAX_DEPTH = 128;
 export const MAX_WARNINGS = 1000;
 
 const UNDEFINED_LENGTH = 0xffffffff;
-const VR_BY_CODE: ReadonlyMap<number, VR> = new Map(VRS.map((vr) => [(vr.charCodeAt(0) << 8) | vr.charCodeAt(1), vr]));
+const PIXEL_DATA = 0x7fe00010;
+/** VR by its two ASCII bytes read as a big-endian 16-bit code; undefined for unknown codes. */
+const VR_BY_CODE: (VR | undefined)[] = new Array<VR | undefined>(0x10000).fill(undefined);
+/** 1 where the VR uses the 32-bit length form of PS3.5 7.1.2. */
+const LONG_CODE = new Uint8Array(0x10000);
+for (const vr of VRS) {
+  const code = (vr.charCodeAt(0) << 8) | vr.charCodeAt(1);
+  VR_BY_CODE[code] = vr;
+  LONG_CODE[code] = hasLongHeader(vr) ? 1 : 0;
+}
 
 export interface ReadDatasetOptions {
   /** First byte of the data set in `bytes`; default 0. */
@@ -58,7 +67,9 @@ export interface ReadDatasetResult {
 /** Reads a bare data set (no preamble, no meta) encoded with `encoding`. */
 export function readDataset(bytes: Uint8Array, encoding: DatasetEncoding, options: ReadDatasetOptions = {}): ReadDatasetResult {
   const warnings = options.warnings ?? [];
-  const reader = new DatasetReader(bytes, warnings, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  // Views of a plain Uint8Array are made about twice as fast as Buffer.subarray (no species lookup).
+  const plain = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+  const reader = new DatasetReader(plain, warnings, options.maxDepth ?? DEFAULT_MAX_DEPTH);
   const dataset = new Dataset(encoding);
   const start = options.start ?? 0;
   const end = Math.min(options.end ?? bytes.length, bytes.length);
@@ -130,10 +141,11 @@ class DatasetReader {
       if (explicit) {
         const c0 = bytes[offset + 4]!;
         const c1 = bytes[offset + 5]!;
-        const known = VR_BY_CODE.get((c0 << 8) | c1);
+        const code = (c0 << 8) | c1;
+        const known = VR_BY_CODE[code];
         if (known !== undefined) {
           vr = known;
-          if (hasLongHeader(known)) {
+          if (LONG_CODE[code] === 1) {
             if (end - offset < 12) throw new DicomParseError(offset, `element ${formatTag(tag)} header is cut short`, { tag });
             length = view.getUint32(offset + 8, little);
             header = 12;
@@ -177,7 +189,7 @@ class DatasetReader {
         if (vr === 'SQ') {
           after = this.readSequence(tag, dataset, dataset.encoding, valueStart, end, true, depth + 1);
           element = { tag, vr, items: this.lastItems, undefinedLength: true, source: bytes.subarray(offset, after) };
-        } else if (tag === Tag.PixelData || vr === 'OB' || vr === 'OW') {
+        } else if (tag === PIXEL_DATA || vr === 'OB' || vr === 'OW') {
           after = this.readFragments(tag, valueStart, end, little);
           element = { tag, vr, fragments: this.lastFragments, undefinedLength: true, source: bytes.subarray(offset, after) };
         } else {

@@ -1,18 +1,35 @@
 /**
  * The writer's output: a list of byte chunks for `writev`, most of them views of the input
  * buffer (element `source`, pixel values), so bulk data is never copied on its way out.
+ * Adjacent views of one buffer are merged as they arrive, so an unchanged run of elements
+ * becomes one chunk without a view per element.
  */
 export class ChunkList {
-  readonly chunks: Uint8Array[] = [];
+  private readonly done: Uint8Array[] = [];
+  /** The open run: bytes [runStart, runEnd) of runBase's buffer. */
+  private runBase: Uint8Array | undefined;
+  private runBuffer: ArrayBufferLike | undefined;
+  private runStart = 0;
+  private runEnd = 0;
   byteLength = 0;
   /** Whether some bytes were newly encoded rather than copied from what was read. */
   encoded = false;
 
   /** Bytes read from the input (a `source` or a value view). */
   pushSource(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.byteLength += chunk.length;
+    const length = chunk.length;
+    if (length === 0) return;
+    this.byteLength += length;
+    const buffer = chunk.buffer;
+    if (buffer === this.runBuffer && chunk.byteOffset === this.runEnd) {
+      this.runEnd += length;
+      return;
+    }
+    this.closeRun();
+    this.runBase = chunk;
+    this.runBuffer = buffer;
+    this.runStart = chunk.byteOffset;
+    this.runEnd = chunk.byteOffset + length;
   }
 
   /** Bytes this writer produced (headers, swapped or padded values, rebuilt meta). */
@@ -22,38 +39,43 @@ export class ChunkList {
   }
 
   append(other: ChunkList): void {
-    for (const chunk of other.chunks) this.chunks.push(chunk);
-    this.byteLength += other.byteLength;
+    for (const chunk of other.chunks) this.pushSource(chunk);
     this.encoded ||= other.encoded;
   }
 
   /** A slot whose bytes are known only later (a group length); filled with `fill`. */
   reserve(): number {
-    this.chunks.push(EMPTY);
-    return this.chunks.length - 1;
+    this.closeRun();
+    this.done.push(EMPTY);
+    return this.done.length - 1;
   }
 
   fill(slot: number, chunk: Uint8Array, encoded: boolean): void {
-    this.chunks[slot] = chunk;
+    this.done[slot] = chunk;
     this.byteLength += chunk.length;
     this.encoded ||= encoded;
   }
 
+  /** The chunks so far, in order (empty slots included until filled). */
+  get chunks(): Uint8Array[] {
+    this.closeRun();
+    return this.done;
+  }
+
   /** The chunks with neighbours that are adjacent views of one buffer merged (no bytes copied). */
   coalesced(): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    let last: Uint8Array | undefined;
-    for (const chunk of this.chunks) {
-      if (chunk.length === 0) continue;
-      if (last !== undefined && last.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset) {
-        last = new Uint8Array(last.buffer, last.byteOffset, last.length + chunk.length);
-        out[out.length - 1] = last;
-      } else {
-        out.push(chunk);
-        last = chunk;
-      }
-    }
-    return out;
+    const merged = new ChunkList();
+    for (const chunk of this.chunks) merged.pushSource(chunk);
+    return merged.chunks;
+  }
+
+  private closeRun(): void {
+    const base = this.runBase;
+    if (base === undefined) return;
+    const whole = this.runStart === base.byteOffset && this.runEnd === base.byteOffset + base.length;
+    this.done.push(whole ? base : new Uint8Array(base.buffer, this.runStart, this.runEnd - this.runStart));
+    this.runBase = undefined;
+    this.runBuffer = undefined;
   }
 }
 

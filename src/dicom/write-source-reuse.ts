@@ -93,7 +93,8 @@ export function canReuseItem(item: Dataset, to: DatasetEncoding): boolean {
     return false;
   }
   let at = source.byteOffset + 8;
-  for (const element of item) {
+  for (const tag of item.tags()) {
+    const element = item.get(tag)!;
     const elementSource = element.source;
     if (elementSource === undefined || elementSource.buffer !== source.buffer || elementSource.byteOffset !== at) return false;
     if (!canReuseElement(element, item.encoding, to)) return false;
