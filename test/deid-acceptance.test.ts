@@ -270,6 +270,27 @@ describe('bad input is quarantined with a reason, never written half-cleaned', (
     assert.match(truncated.reason, /byte/);
   });
 
+  test('an instance sent twice is written once; another file with the same SOP Instance UID is quarantined, not overwritten', () => {
+    const twice = join(work, 'twice-in');
+    mkdirSync(twice, { recursive: true });
+    const original = corpus.files[0]!.file;
+    writeFileSync(join(twice, 'a.dcm'), encodeDicomFile(original));
+    writeFileSync(join(twice, 'b.dcm'), encodeDicomFile(original));
+    const changed = readDicomFile(encodeDicomFile(original));
+    changed.dataset.setString(Tag.SeriesNumber, '99');
+    writeFileSync(join(twice, 'c.dcm'), encodeDicomFile(changed));
+    const out = join(work, 'twice-out');
+    const run = medveil(['deid', twice, out, '--key-file', key1, '--jobs', '1']);
+    assert.equal(run.status, 1);
+    assert.equal(listFiles(out).length, 1);
+    assert.match(run.stdout, /skipped 1: same instance as another input/);
+    const reasons = readdirSync(`${out}.quarantine`).filter((f) => f.endsWith('.reason.json'));
+    assert.equal(reasons.length, 1);
+    const reason = JSON.parse(readFileSync(join(`${out}.quarantine`, reasons[0]!), 'utf8')) as { input: string; reason: string };
+    assert.equal(reason.input, 'c.dcm');
+    assert.match(reason.reason, /same SOP Instance UID but different content/);
+  });
+
   test('a missing key file says how to make one', () => {
     const run = medveil(['deid', input, join(work, 'no-key'), '--key-file', join(work, 'absent.key')]);
     assert.equal(run.status, 1);

@@ -4,6 +4,7 @@
  * the output chunks without a copy. Any failure throws: the caller quarantines, never writes
  * a half-cleaned file (fail closed).
  */
+import { createHash } from 'node:crypto';
 import type { DeidReport } from '../deid/deid-report.js';
 import { deidentifyDataset } from '../deid/deidentify-dataset.js';
 import { deidentifyFileMeta } from '../deid/deidentify-file-meta.js';
@@ -46,17 +47,23 @@ export function deidentifyInstance(bytes: Uint8Array, options: DeidentifyInstanc
   if (sopClass === MEDIA_STORAGE_DIRECTORY) return { kind: 'dicomdir' };
   const report = deidentifyDataset(file.dataset, options);
   deidentifyFileMeta(file.meta, file.dataset);
-  const sopInstanceUid = requireUid(file.dataset.getString(Tag.SOPInstanceUID), 'SOP Instance UID');
-  const studyInstanceUid = requireUid(file.dataset.getString(Tag.StudyInstanceUID), 'Study Instance UID');
-  const seriesInstanceUid = requireUid(file.dataset.getString(Tag.SeriesInstanceUID), 'Series Instance UID');
+  const sopInstanceUid = outputUid(file.dataset.getString(Tag.SOPInstanceUID), 'SOP Instance UID') ??
+    options.pseudonymizer.uid(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+  const studyInstanceUid = outputUid(file.dataset.getString(Tag.StudyInstanceUID), 'Study Instance UID') ?? 'no-study-uid';
+  const seriesInstanceUid = outputUid(file.dataset.getString(Tag.SeriesInstanceUID), 'Series Instance UID') ?? 'no-series-uid';
   const chunks = writeDicomFile(file, { preamble: 'zero' });
   return { kind: 'instance', chunks, studyInstanceUid, seriesInstanceUid, sopInstanceUid, report, readWarnings: file.warnings.length };
 }
 
-/** Output paths are built from these UIDs, so each must be a plain UID: no path separators, no dots alone. */
-function requireUid(value: string | undefined, name: string): string {
-  if (value === undefined || value.length > 64 || !UID_PATTERN.test(value)) {
-    throw new MedVeilError('deid', `the de-identified ${name} is missing or not a valid UID, so the file has no safe output name`);
+/**
+ * Output paths are built from these UIDs, so a present one must be a plain UID (no separators,
+ * no `..`); a hostile value is refused. An absent one (a bare data set, not an instance) gives
+ * undefined, and the caller names the file by a keyed digest of its content instead.
+ */
+function outputUid(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length > 64 || !UID_PATTERN.test(value)) {
+    throw new MedVeilError('deid', `the de-identified ${name} is not a valid UID, so the file has no safe output name`);
   }
   return value;
 }

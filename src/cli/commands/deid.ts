@@ -107,7 +107,7 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
   }
 
   if (flags.mapping) writeMapping(flags.mapping, mapping);
-  process.stdout.write(summary.format({ outputRoot: output, quarantineRoot: relative(process.cwd(), quarantineRoot) || quarantineRoot }));
+  process.stdout.write(summary.format({ outputRoot: output, quarantineRoot: flags.quarantine ?? `${output.replace(/\/+$/, '')}.quarantine` }));
   return summary.quarantined > 0 ? 1 : 0;
 }
 

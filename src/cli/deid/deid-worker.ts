@@ -1,13 +1,13 @@
 /**
  * Worker thread of `medveil deid`: reads one input file, de-identifies it, and writes the
- * result under new UIDs, or moves nothing and copies the original into the quarantine with the
- * reason. Output is written to a temporary name and renamed, so a reader of the output folder
- * never sees a partial file.
+ * result under new UIDs, or copies the original into the quarantine with the reason. Output is
+ * written to a temporary name and linked into place, so a reader of the output folder never
+ * sees a partial file.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writevSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { createPseudonymizer } from '../../deid/pseudonym/index.js';
 import { loadRecipeFile, basicRecipe } from '../../deid/load-recipe.js';
 import { MedVeilError } from '../../errors.js';
@@ -42,7 +42,12 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
     const result = deidentifyInstance(bytes, { recipe, pseudonymizer });
     if (result.kind === 'dicomdir') return { kind: 'skipped', reason: 'DICOMDIR (media index) not copied', bytesIn: bytes.length };
     const outputPath = join(setup.outputRoot, result.studyInstanceUid, result.seriesInstanceUid, `${result.sopInstanceUid}.dcm`);
-    writeAtomically(outputPath, result.chunks);
+    const written = writeExclusively(outputPath, result.chunks);
+    if (written === 'identical') return { kind: 'skipped', reason: 'same instance as another input (identical output)', bytesIn: bytes.length };
+    if (written === 'conflict') {
+      const reason = 'another input has the same SOP Instance UID but different content (the first one was kept)';
+      return { kind: 'quarantined', quarantinePath: quarantine(task, bytes, reason), reason, bytesIn: bytes.length };
+    }
     const bytesOut = result.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     return {
       kind: 'written',
@@ -60,24 +65,34 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
   }
 }
 
-function writeAtomically(path: string, chunks: Uint8Array[]): void {
+/**
+ * Writes to a temporary name, then links it into place, which fails if the name exists: two
+ * inputs with the same SOP Instance UID (the same instance in two transfer syntaxes, or a
+ * conflict) never overwrite each other silently.
+ */
+function writeExclusively(path: string, chunks: Uint8Array[]): 'written' | 'identical' | 'conflict' {
   const folder = dirname(path);
   if (!createdFolders.has(folder)) {
     mkdirSync(folder, { recursive: true });
     createdFolders.add(folder);
   }
-  const partial = `${path}.partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const partial = `${path}.partial-${process.pid}-${threadId}`;
   const fd = openSync(partial, 'w', 0o640);
   try {
     // writev takes at most IOV_MAX (1024) buffers per call on Linux.
     for (let at = 0; at < chunks.length; at += 1024) writevSync(fd, chunks.slice(at, at + 1024) as NodeJS.ArrayBufferView[]);
-  } catch (error) {
     closeSync(fd);
+    linkSync(partial, path);
+    return 'written';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      try { closeSync(fd); } catch { /* already closed */ }
+      throw error;
+    }
+    return readFileSync(path).equals(Buffer.concat(chunks)) ? 'identical' : 'conflict';
+  } finally {
     rmSync(partial, { force: true });
-    throw error;
   }
-  closeSync(fd);
-  renameSync(partial, path);
 }
 
 /**
