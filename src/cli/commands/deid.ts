@@ -25,6 +25,7 @@ interface DeidFlags {
   quarantine?: string;
   report?: string;
   progress: boolean;
+  explain?: boolean;
 }
 
 export function registerDeid(program: Command): void {
@@ -39,6 +40,7 @@ export function registerDeid(program: Command): void {
     .option('--mapping <file>', 'write the old-to-new UID and patient ID map here (it re-identifies: guard it)')
     .option('--quarantine <folder>', 'where files that cannot be de-identified go (default: <output>.quarantine)')
     .option('--report <file>', 'write one JSON line per output file: what was removed, replaced, shifted, kept')
+    .option('--explain', 'list at the end which attributes were removed, emptied, replaced, remapped and shifted')
     .option('--no-progress', 'no progress line on the terminal')
     .action(async (input: string, output: string, flags: DeidFlags) => {
       process.exitCode = await runDeid(input, output, flags);
@@ -69,6 +71,7 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
     quarantineRoot,
     recordMapping: flags.mapping !== undefined,
     writeReports: flags.report !== undefined,
+    explain: flags.explain === true,
   };
   const pool = new WorkerPool<DeidTask, DeidOutcome>(new URL('../deid/deid-worker.js', import.meta.url), jobs, setup);
   const summary = new DeidSummary();

@@ -1,4 +1,4 @@
-import type { DeidAction } from '../../deid/deid-report.js';
+import { DEID_ACTIONS, type DeidAction } from '../../deid/deid-report.js';
 import type { DeidOutcome } from './deid-task.js';
 
 /** Running totals of a `medveil deid` run; carries counts and reasons, never a value read from a file. */
@@ -12,6 +12,8 @@ export class DeidSummary {
   readonly actions = new Map<DeidAction, number>();
   readonly quarantineReasons = new Map<string, number>();
   readonly skipReasons = new Map<string, number>();
+  /** action → keyword → files in which that attribute got that action. */
+  readonly explained = new Map<DeidAction, Map<string, number>>();
   private readonly started = performance.now();
 
   add(outcome: DeidOutcome): void {
@@ -22,6 +24,10 @@ export class DeidSummary {
       this.warnings += outcome.warnings;
       for (const [action, count] of Object.entries(outcome.actions) as [DeidAction, number][]) {
         this.actions.set(action, (this.actions.get(action) ?? 0) + count);
+      }
+      for (const [keyword, action] of outcome.keywords) {
+        if (!this.explained.has(action)) this.explained.set(action, new Map());
+        bump(this.explained.get(action)!, keyword);
       }
     } else if (outcome.kind === 'quarantined') {
       this.quarantined++;
@@ -53,6 +59,11 @@ export class DeidSummary {
     if (this.actions.size > 0) {
       const parts = [...this.actions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([action, count]) => `${action} ${count}`);
       lines.push(`  elements: ${parts.join(', ')}`);
+    }
+    for (const action of DEID_ACTIONS) {
+      const keywords = this.explained.get(action);
+      if (!keywords || action === 'kept') continue;
+      lines.push(`  ${action} (${keywords.size} attributes): ${[...keywords.keys()].sort().join(', ')}`);
     }
     if (this.warnings > 0) lines.push(`  warnings: ${this.warnings} (see --report for each file)`);
     for (const [reason, count] of this.skipReasons) lines.push(`  skipped ${count}: ${reason}`);

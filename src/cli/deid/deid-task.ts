@@ -8,6 +8,8 @@ export interface DeidWorkerSetup {
   readonly quarantineRoot: string;
   readonly recordMapping: boolean;
   readonly writeReports: boolean;
+  /** Send back which attributes (by keyword) got which action, for the end-of-run explanation. */
+  readonly explain: boolean;
 }
 
 export interface DeidTask {
@@ -24,6 +26,8 @@ export type DeidOutcome =
       readonly actions: Partial<Record<DeidAction, number>>;
       readonly warnings: number;
       readonly report: unknown;
+      /** `[keyword, action]` pairs, each once per file; only when the run explains itself. */
+      readonly keywords: [keyword: string, action: DeidAction][];
       readonly mappings: [kind: string, original: string, pseudonym: string][];
     }
   | { readonly kind: 'quarantined'; readonly quarantinePath: string; readonly reason: string; readonly bytesIn: number }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { createPseudonymizer } from '../../deid/pseudonym/index.js';
 import { loadRecipeFile, basicRecipe } from '../../deid/load-recipe.js';
+import type { DeidAction, DeidReport } from '../../deid/deid-report.js';
 import { MedVeilError } from '../../errors.js';
 import { deidentifyInstance } from '../../gateway/deidentify-instance.js';
 import type { DeidOutcome, DeidTask, DeidWorkerSetup } from './deid-task.js';
@@ -57,12 +58,25 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
       actions: result.report.counts,
       warnings: result.report.warnings.length + result.readWarnings,
       report: setup.writeReports ? result.report : undefined,
+      keywords: setup.explain ? keywordActions(result.report) : [],
       mappings,
     };
   } catch (error) {
     const reason = error instanceof MedVeilError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
     return { kind: 'quarantined', quarantinePath: quarantine(task, bytes, reason), reason, bytesIn: bytes.length };
   }
+}
+
+function keywordActions(report: DeidReport): [string, DeidAction][] {
+  const seen = new Set<string>();
+  const out: [string, DeidAction][] = [];
+  for (const entry of report.entries) {
+    const key = `${entry.keyword}\t${entry.action}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push([entry.keyword || 'unknown', entry.action]);
+  }
+  return out;
 }
 
 /**
