@@ -18,7 +18,7 @@ import { type DeidAction, type DeidReport, type DeidReportEntry, emptyCounts } f
 import { deidentifyFileMeta } from './deidentify-file-meta.js';
 import { dummyBytes, dummyStrings, maxTextLength } from './dummy-value.js';
 import { effectiveAction } from './effective-action.js';
-import { looksLikeUids, readValues, writeBytes, writeValues } from './element-text.js';
+import { looksLikeUids, readValues, writeAsciiValues, writeBytes, writeValues } from './element-text.js';
 import { DEID_OPTIONS, type DeidOption } from './options.js';
 import type { PixelCleaner } from './pixel-cleaner.js';
 import { type Action, profileRowFor } from './profile.js';
@@ -92,16 +92,16 @@ export function deidentifyDataset(dataset: Dataset, options: DeidentifyOptions):
   if (pixels.clean && recipe.pixelsKnownClean) walk.warnings.push('pixels taken as clean because the recipe says so (pixelsKnownClean)');
   if (!pixels.clean) walk.warnings.push('pixels not verified clean: Patient Identity Removed is NO');
 
-  deidentifyItem(dataset, '', false, walk, true);
+  const hasMeta = deidentifyItem(dataset, '', false, walk, true);
 
-  if (pixels.cleanedNow) dataset.setString(Tag.BurnedInAnnotation, 'NO', 'CS');
+  if (pixels.cleanedNow) writeAsciiValues(dataset, Tag.BurnedInAnnotation, 'CS', ['NO']);
   const applied = DEID_OPTIONS.filter((o) => recipe.options.has(o));
-  if (applied.includes('cleanRecognizableVisualFeatures')) dataset.setString(Tag.RecognizableVisualFeatures, 'NO', 'CS');
+  if (applied.includes('cleanRecognizableVisualFeatures')) writeAsciiValues(dataset, Tag.RecognizableVisualFeatures, 'CS', ['NO']);
   if (pixels.cleanedNow && !applied.includes('cleanPixelData')) applied.splice(0, 0, 'cleanPixelData');
   const patientIdentityRemoved = pixels.clean && !walk.weakened;
   if (walk.weakened) walk.warnings.push('recipe overrides keep what the profile removes: Patient Identity Removed is NO');
   writeDeidMethod(dataset, { patientIdentityRemoved, optionsApplied: applied, recipeName: recipe.name });
-  if (dataset.tags().some((tag) => tagGroup(tag) === 0x0002)) deidentifyFileMeta(dataset, dataset);
+  if (hasMeta) deidentifyFileMeta(dataset, dataset);
 
   return {
     recipe: recipe.name,
@@ -157,37 +157,46 @@ function overrideFor(recipe: Recipe, tag: number): Action | undefined {
   return recipe.tagActions.get(tag) ?? recipe.patternActions.find((p) => ((tag & p.mask) >>> 0) === p.value)?.action;
 }
 
-function deidentifyItem(dataset: Dataset, prefix: string, cleaning: boolean, walk: Walk, isMain: boolean): void {
+/** Returns whether the dataset holds File Meta elements (group 0002), left for deidentifyFileMeta. */
+function deidentifyItem(dataset: Dataset, prefix: string, cleaning: boolean, walk: Walk, isMain: boolean): boolean {
   const charsets = dataset.specificCharacterSet();
   const creators = new Map<number, string>();
+  const creatorTags: number[] = [];
   for (const tag of dataset.tags()) {
     if (!isPrivateCreatorTag(tag)) continue;
+    creatorTags.push(tag);
     const creator = normaliseCreator(dataset.getString(tag) ?? '');
     if (creator !== '') creators.set(tag, creator);
   }
   const step: Step = { dataset, charsets, walk, cleaning, isMain, prefix };
+  const used = new Set<number>();
+  let hasMeta = false;
   for (const tag of [...dataset.tags()]) {
     const element = dataset.get(tag);
-    if (!element || isPrivateCreatorTag(tag) || tagGroup(tag) === 0x0002) continue;
+    if (!element || isPrivateCreatorTag(tag)) continue;
+    if (tagGroup(tag) === 0x0002) {
+      hasMeta = true;
+      continue;
+    }
     if (tagElement(tag) === 0x0000) {
       // Group lengths (retired, PS3.5 7.2) would be stale after any change.
       remove(step, element, 'GroupLength');
       continue;
     }
-    if (isPrivateTag(tag)) privateElement(step, element, creators);
-    else standardElement(step, element);
+    if (isPrivateTag(tag)) {
+      privateElement(step, element, creators);
+      const creatorTag = privateCreatorTagOf(tag);
+      if (creatorTag !== undefined && dataset.has(tag)) used.add(creatorTag);
+    } else {
+      standardElement(step, element);
+    }
   }
-  const used = new Set<number>();
-  for (const tag of dataset.tags()) {
-    const creatorTag = isPrivateCreatorTag(tag) ? undefined : privateCreatorTagOf(tag);
-    if (creatorTag !== undefined) used.add(creatorTag);
-  }
-  for (const tag of [...dataset.tags()]) {
-    if (!isPrivateCreatorTag(tag)) continue;
+  for (const tag of creatorTags) {
     const element = dataset.get(tag)!;
     if (used.has(tag)) record(step, element, 'PrivateCreator', 'kept');
     else remove(step, element, 'PrivateCreator');
   }
+  return hasMeta;
 }
 
 interface Step {
@@ -199,8 +208,21 @@ interface Step {
   readonly prefix: string;
 }
 
+const FORMATTED = new Map<number, string>();
+const FORMATTED_LIMIT = 65536;
+
+/** formatTag, remembered: the same few hundred tags recur in every file of a run. */
+function tagText(tag: number): string {
+  let text = FORMATTED.get(tag);
+  if (text === undefined) {
+    text = formatTag(tag);
+    if (FORMATTED.size < FORMATTED_LIMIT) FORMATTED.set(tag, text);
+  }
+  return text;
+}
+
 function pathOf(step: Step, element: DataElement): string {
-  return step.prefix + formatTag(element.tag);
+  return step.prefix + tagText(element.tag);
 }
 
 function record(step: Step, element: DataElement, keyword: string, action: DeidAction): void {
@@ -265,6 +287,8 @@ function graphicsElement(step: Step, element: DataElement, vr: VR, keyword: stri
   else record(step, element, keyword, 'kept');
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
 function privateElement(step: Step, element: DataElement, creators: ReadonlyMap<number, string>): void {
   const { walk } = step;
   const tag = element.tag;
@@ -276,8 +300,8 @@ function privateElement(step: Step, element: DataElement, creators: ReadonlyMap<
     return;
   }
   const byte = tag & 0xff;
-  const keyword = `Private:${creator}:0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  const override = walk.recipe.privateActions.get(privateRuleKey(creator, byte));
+  const keyword = `Private:${creator}:0x${HEX_BYTE[byte]}`;
+  const override = walk.recipe.privateActions.size === 0 ? undefined : walk.recipe.privateActions.get(privateRuleKey(creator, byte));
   if (override !== undefined) {
     if (override === 'K' || override === 'C') walk.weakened = true;
     apply(step, element, element.vr, keyword, { action: override, option: undefined, basic: 'X', weakens: false });

@@ -6,6 +6,7 @@
  */
 import type { Dataset } from '../dicom/dataset.js';
 import { Tag } from '../dicom/tag.js';
+import { writeAsciiValues } from './element-text.js';
 
 const IDENTIFYING_META = [
   Tag.FileMetaInformationGroupLength,
@@ -23,7 +24,7 @@ export function deidentifyFileMeta(meta: Dataset, dataset: Dataset): void {
   for (const tag of IDENTIFYING_META) meta.delete(tag);
   const sopInstance = dataset.getString(Tag.SOPInstanceUID);
   const sopClass = dataset.getString(Tag.SOPClassUID);
-  if (sopInstance !== undefined) meta.setString(Tag.MediaStorageSOPInstanceUID, sopInstance, 'UI');
+  if (sopInstance !== undefined) writeAsciiValues(meta, Tag.MediaStorageSOPInstanceUID, 'UI', [sopInstance]);
   else meta.delete(Tag.MediaStorageSOPInstanceUID);
-  if (sopClass !== undefined) meta.setString(Tag.MediaStorageSOPClassUID, sopClass, 'UI');
+  if (sopClass !== undefined) writeAsciiValues(meta, Tag.MediaStorageSOPClassUID, 'UI', [sopClass]);
 }

@@ -20,27 +20,27 @@ export function normaliseCreator(creator: string): string {
   return creator.replace(/[\0 ]+$/, '').trim();
 }
 
-function entryKey(creator: string, element: number): string {
-  return `${normaliseCreator(creator)}\u0000${element}`;
-}
-
 export class SafePrivateList {
   readonly entries: readonly SafePrivateEntry[];
-  private readonly groups = new Map<string, ReadonlySet<number> | 'any'>();
+  /** creator → element byte → the groups it is safe in, or 'any'. */
+  private readonly byCreator = new Map<string, Map<number, Set<number> | 'any'>>();
 
   constructor(entries: readonly SafePrivateEntry[]) {
     this.entries = entries;
     for (const entry of entries) {
-      const key = entryKey(entry.creator, entry.element);
-      const known = this.groups.get(key);
+      const creator = normaliseCreator(entry.creator);
+      let elements = this.byCreator.get(creator);
+      if (!elements) this.byCreator.set(creator, (elements = new Map()));
+      const known = elements.get(entry.element);
       if (known === 'any') continue;
-      if (entry.group === undefined) this.groups.set(key, 'any');
-      else this.groups.set(key, new Set([...(known ?? []), entry.group]));
+      if (entry.group === undefined) elements.set(entry.element, 'any');
+      else elements.set(entry.element, new Set([...(known ?? []), entry.group]));
     }
   }
 
+  /** `creator` as `normaliseCreator` returns it. */
   has(group: number, creator: string, element: number): boolean {
-    const groups = this.groups.get(entryKey(creator, element));
+    const groups = this.byCreator.get(creator)?.get(element);
     return groups === 'any' || (groups !== undefined && groups.has(group));
   }
 

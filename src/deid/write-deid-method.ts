@@ -6,6 +6,7 @@
  */
 import { Dataset } from '../dicom/dataset.js';
 import { Tag } from '../dicom/tag.js';
+import { writeAsciiValues } from './element-text.js';
 import { BASIC_PROFILE_CODE, DEID_OPTIONS, type DeidOption, OPTION_CODE } from './options.js';
 
 export interface DeidMethod {
@@ -18,18 +19,18 @@ export interface DeidMethod {
 const LO_MAX = 64;
 
 export function writeDeidMethod(dataset: Dataset, method: DeidMethod): void {
-  dataset.setString(Tag.PatientIdentityRemoved, method.patientIdentityRemoved ? 'YES' : 'NO', 'CS');
-  dataset.setStrings(
-    Tag.DeidentificationMethod,
-    ['MedVeil PS3.15 Basic Application Confidentiality Profile', `MedVeil recipe ${method.recipeName}`.slice(0, LO_MAX)],
-    'LO',
-  );
+  writeAsciiValues(dataset, Tag.PatientIdentityRemoved, 'CS', [method.patientIdentityRemoved ? 'YES' : 'NO']);
+  const recipe = `MedVeil recipe ${method.recipeName}`.slice(0, LO_MAX);
+  const methodText = ['MedVeil PS3.15 Basic Application Confidentiality Profile', recipe];
+  // A recipe name outside printable ASCII goes through the character set in force.
+  if (/^[\x20-\x5b\x5d-\x7e]*$/.test(recipe)) writeAsciiValues(dataset, Tag.DeidentificationMethod, 'LO', methodText);
+  else dataset.setStrings(Tag.DeidentificationMethod, methodText, 'LO');
   const codes = [BASIC_PROFILE_CODE, ...DEID_OPTIONS.filter((o) => method.optionsApplied.includes(o)).map((o) => OPTION_CODE[o])];
   const items = codes.map((code) => {
     const item = new Dataset(dataset.encoding, dataset);
-    item.setString(Tag.CodeValue, code.value, 'SH');
-    item.setString(Tag.CodingSchemeDesignator, 'DCM', 'SH');
-    item.setString(Tag.CodeMeaning, code.meaning, 'LO');
+    writeAsciiValues(item, Tag.CodeValue, 'SH', [code.value]);
+    writeAsciiValues(item, Tag.CodingSchemeDesignator, 'SH', ['DCM']);
+    writeAsciiValues(item, Tag.CodeMeaning, 'LO', [code.meaning]);
     return item;
   });
   dataset.set({ tag: Tag.DeidentificationMethodCodeSequence, vr: 'SQ', items });
@@ -37,5 +38,5 @@ export function writeDeidMethod(dataset: Dataset, method: DeidMethod): void {
   const temporal = options.includes('retainLongitudinalModifiedDates')
     ? 'MODIFIED'
     : options.includes('retainLongitudinalFullDates') ? 'UNMODIFIED' : 'REMOVED';
-  dataset.setString(Tag.LongitudinalTemporalInformationModified, temporal, 'CS');
+  writeAsciiValues(dataset, Tag.LongitudinalTemporalInformationModified, 'CS', [temporal]);
 }
