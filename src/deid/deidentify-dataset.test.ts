@@ -101,6 +101,32 @@ test('every exact row of Table E.1-1 is applied as its basic action, combined co
   assert.ok(checked > 600);
 });
 
+test('each combined code takes its Type 1 action', () => {
+  const dataset = new Dataset();
+  dataset.setString(Tag.PatientID, 'P1');
+  dataset.setString(Tag.AcquisitionDate, '20200102');
+  dataset.setString(Tag.SeriesDate, '20200102');
+  dataset.setString(Tag.InstitutionName, 'General Hospital');
+  dataset.setString(Tag.ContentCreatorName, 'DOE^JANE');
+  addSequence(dataset, Tag.ReferencedImageSequence, (i) => {
+    i.setString(Tag.ReferencedSOPClassUID, '1.2.840.10008.5.1.4.1.1.2');
+    i.setString(Tag.ReferencedSOPInstanceUID, '1.2.3.4.5');
+  });
+  const report = run(dataset);
+  const cases: [string, string, boolean][] = [
+    ['X/Z → Z', '(0008,0022)', isEmptyValue(dataset, Tag.AcquisitionDate)],
+    ['X/D → D', '(0008,0021)', dataset.getString(Tag.SeriesDate) === '19000101'],
+    ['X/Z/D → D', '(0008,0080)', dataset.getString(Tag.InstitutionName) === fake.text('InstitutionName', 'General Hospital', 64)],
+    ['Z/D → D', '(0070,0084)', dataset.getString(Tag.ContentCreatorName) === 'ANONYMOUS'],
+    ['X/Z/U* → U', '(0008,1140)[0]/(0008,1155)',
+      dataset.get(Tag.ReferencedImageSequence)!.items![0]!.getString(Tag.ReferencedSOPInstanceUID) === fake.uid('1.2.3.4.5')],
+  ];
+  for (const [what, path, holds] of cases) {
+    assert.ok(holds, what);
+    assert.ok(entryFor(report, path), `${what} reported at ${path}`);
+  }
+});
+
 test('D writes a valid dummy for the VR: ANONYMOUS for PN, a fixed date, a keyed Patient ID', () => {
   const dataset = new Dataset();
   dataset.setString(Tag.PatientID, 'MRN-123');
@@ -440,19 +466,29 @@ test('recipe rules override the profile by tag and keyword; keeping a removed at
   dataset.setString(Tag.PatientSex, 'M');
   dataset.setString(Tag.InstitutionName, 'General Hospital');
   dataset.setString(Tag.Modality, 'CT');
-  const report = run(dataset, { tagActions: [[Tag.PatientSex, 'X'], [Tag.InstitutionName, 'K'], [Tag.Modality, 'X']] });
+  dataset.setString(Tag.StudyInstanceUID, '1.2.3.4.5');
+  dataset.setString(Tag.SeriesInstanceUID, '1.2.3.4.6');
+  const report = run(dataset, {
+    tagActions: [[Tag.PatientSex, 'X'], [Tag.InstitutionName, 'K'], [Tag.Modality, 'X'], [Tag.StudyInstanceUID, 'K']],
+  });
+  assert.equal(dataset.getString(Tag.StudyInstanceUID), '1.2.3.4.5', 'K keeps a UID as it is');
+  assert.equal(dataset.getString(Tag.SeriesInstanceUID), fake.uid('1.2.3.4.6'));
   assert.equal(dataset.has(Tag.PatientSex), false);
   assert.equal(dataset.getString(Tag.InstitutionName), 'General Hospital');
   assert.equal(dataset.has(Tag.Modality), false, 'a rule applies to attributes outside the table too');
   assert.equal(report.patientIdentityRemoved, false);
 });
 
-test('Person names outside the table are emptied, other standard attributes outside it are kept', () => {
+test('Person names outside the table are emptied, other standard attributes outside it are kept, illegal groups go', () => {
   const dataset = new Dataset();
+  dataset.setString(0x00030010, 'what is this', 'LO');
+  dataset.set({ tag: 0x00080000, vr: 'UL', value: encodeNumbers([99], 'UL') });
   dataset.setString(Tag.EvaluatorName, 'DOE^JANE');
   dataset.setString(Tag.Modality, 'MR');
   dataset.setString(Tag.CodingSchemeName, 'SNOMED');
   run(dataset);
+  assert.equal(dataset.has(0x00030010), false);
+  assert.equal(dataset.has(0x00080000), false, 'group lengths go');
   assert.ok(isEmptyValue(dataset, Tag.EvaluatorName));
   assert.equal(dataset.getString(Tag.Modality), 'MR');
   assert.equal(dataset.getString(Tag.CodingSchemeName), 'SNOMED');

@@ -183,6 +183,11 @@ function deidentifyItem(dataset: Dataset, prefix: string, cleaning: boolean, wal
       remove(step, element, 'GroupLength');
       continue;
     }
+    if (isIllegalGroup(tagGroup(tag))) {
+      // Groups 0001, 0003, 0005, 0007 and FFFF may not be used (PS3.5 7.1); nobody can say what they hold.
+      remove(step, element, '');
+      continue;
+    }
     if (isPrivateTag(tag)) {
       privateElement(step, element, creators);
       const creatorTag = privateCreatorTagOf(tag);
@@ -197,6 +202,10 @@ function deidentifyItem(dataset: Dataset, prefix: string, cleaning: boolean, wal
     else remove(step, element, 'PrivateCreator');
   }
   return hasMeta;
+}
+
+function isIllegalGroup(group: number): boolean {
+  return group === 0x0001 || group === 0x0003 || group === 0x0005 || group === 0x0007 || group === 0xffff;
 }
 
 interface Step {
