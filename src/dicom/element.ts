@@ -13,6 +13,8 @@ export interface Fragments {
  *
  * Exactly one of `value`, `items` and `fragments` is set, by kind: `items` for SQ,
  * `fragments` for encapsulated Pixel Data, `value` for everything else (possibly empty).
+ * A UN element of undefined length also has `items` (and keeps VR UN): its value is a
+ * sequence whose items are implicit VR little endian (PS3.5 6.2.2).
  */
 export interface DataElement {
   readonly tag: number;

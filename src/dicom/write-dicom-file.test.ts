@@ -7,7 +7,7 @@ import { encodeDicomFile, writeDicomFile } from './write-dicom-file.js';
 import { MEDVEIL_IMPLEMENTATION_CLASS_UID, MEDVEIL_IMPLEMENTATION_VERSION_NAME } from './write-file-meta.js';
 import { dcmdump } from '../../test/support/dcmtk.js';
 import {
-  ELE, concat, element, encapsulated, part10, sequence, item, text, u16, uid,
+  ELE, ILE, concat, element, encapsulated, part10, sequence, item, text, u16, u32, uid,
 } from '../../test/support/dicom-bytes.js';
 
 const EXPLICIT = '1.2.840.10008.1.2.1';
@@ -67,6 +67,21 @@ describe('writeDicomFile()', () => {
     assert.deepEqual(reread.warnings, []);
     assert.equal(reread.transferSyntaxUid, EXPLICIT);
     assert.equal(reread.meta.getString(Tag.MediaStorageSOPInstanceUID), '1.2.3.4');
+  });
+
+  it('re-encodes a File Meta Information read in implicit VR as explicit VR little endian', () => {
+    const meta = concat(
+      element(ILE, Tag.MediaStorageSOPClassUID, '', uid('1.2.840.10008.5.1.4.1.1.7')),
+      element(ILE, Tag.MediaStorageSOPInstanceUID, '', uid('1.2.3.4')),
+      element(ILE, Tag.TransferSyntaxUID, '', uid(EXPLICIT)),
+    );
+    const input = concat(Buffer.alloc(128), Buffer.from('DICM'), element(ILE, Tag.FileMetaInformationGroupLength, '', u32([meta.length])), meta, image());
+    const file = readDicomFile(input);
+    assert.match(file.warnings[0]!.message, /File Meta Information is in implicit VR/);
+    const reread = readDicomFile(encodeDicomFile(file));
+    assert.deepEqual(reread.warnings, []);
+    assert.equal(reread.meta.get(Tag.TransferSyntaxUID)!.vr, 'UI');
+    assert.equal(reread.dataset.getString(Tag.PatientName), 'Doe^John');
   });
 
   it('keeps the preamble by default and zeroes it on request', () => {

@@ -26,7 +26,8 @@ export interface WriteFileMetaOptions {
 
 /** Appends the rebuilt group 0002 (explicit VR little endian) for `dataset` written in `transferSyntaxUid`. */
 export function writeFileMeta(meta: Dataset, dataset: Dataset, transferSyntaxUid: string, out: ChunkList, options: WriteFileMetaOptions): void {
-  const rebuilt = new Dataset(EXPLICIT_LITTLE);
+  // The input meta's own encoding, so that a meta read in implicit VR (against PS3.10) is re-encoded.
+  const rebuilt = new Dataset(meta.encoding);
   for (const element of meta) {
     if (element.tag >>> 16 === 0x0002) rebuilt.addRead(element);
   }
