@@ -17,14 +17,14 @@ import { capAge } from './cap-age.js';
 import { type DeidAction, type DeidReport, type DeidReportEntry, emptyCounts } from './deid-report.js';
 import { deidentifyFileMeta } from './deidentify-file-meta.js';
 import { dummyBytes, dummyStrings, maxTextLength } from './dummy-value.js';
-import { effectiveAction } from './effective-action.js';
 import { looksLikeUids, readValues, writeAsciiValues, writeBytes, writeValues } from './element-text.js';
-import { DEID_OPTIONS, type DeidOption } from './options.js';
+import { DEID_OPTIONS } from './options.js';
+import { type Decision, decideAction, overrideFor } from './decide-action.js';
 import type { PixelCleaner } from './pixel-cleaner.js';
-import { type Action, profileRowFor } from './profile.js';
 import { shiftDA, shiftDT } from './pseudonym/date-shift.js';
 import type { Pseudonymizer } from './pseudonymizer.js';
 import { type Recipe, privateRuleKey } from './recipe.js';
+import type { Action } from './profile.js';
 import { normaliseCreator } from './safe-private.js';
 import { writeDeidMethod } from './write-deid-method.js';
 
@@ -39,15 +39,6 @@ const FREE_TEXT: ReadonlySet<VR> = new Set(['ST', 'LT', 'UT', 'UC']);
 /** VRs whose values are text a keyed token can stand in for. */
 const CLEANABLE_TEXT: ReadonlySet<VR> = new Set(['AE', 'CS', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC', 'PN']);
 
-interface Decision {
-  readonly action: Action;
-  /** The option whose column gave the action; undefined for the basic profile and overrides. */
-  readonly option: DeidOption | undefined;
-  /** The basic profile's action, for C on a value that cannot be cleaned; undefined off the table. */
-  readonly basic: Action | undefined;
-  /** A recipe override keeps what the profile with the options would remove or replace. */
-  readonly weakens: boolean;
-}
 
 interface Walk {
   readonly recipe: Recipe;
@@ -57,7 +48,6 @@ interface Walk {
   readonly cleanGraphics: boolean;
   readonly patientKey: string;
   readonly pixelsClean: boolean;
-  readonly decisions: Map<number, Decision | null>;
   readonly entries: DeidReportEntry[];
   readonly counts: Record<DeidAction, number>;
   readonly warnings: string[];
@@ -78,7 +68,6 @@ export function deidentifyDataset(dataset: Dataset, options: DeidentifyOptions):
     cleanGraphics: recipe.options.has('cleanGraphics'),
     patientKey: dataset.getString(Tag.PatientID) ?? '',
     pixelsClean: pixels.clean,
-    decisions: decisionCache(recipe),
     entries: [],
     counts: emptyCounts(),
     warnings: [],
@@ -112,49 +101,6 @@ export function deidentifyDataset(dataset: Dataset, options: DeidentifyOptions):
     optionsApplied: applied,
     pixelRegions: pixels.regions,
   };
-}
-
-const CACHES = new WeakMap<Recipe, Map<number, Decision | null>>();
-
-/** Decisions depend only on the recipe and the tag, so one cache serves every file of a run. */
-function decisionCache(recipe: Recipe): Map<number, Decision | null> {
-  let cache = CACHES.get(recipe);
-  if (!cache) {
-    cache = new Map();
-    CACHES.set(recipe, cache);
-  }
-  return cache;
-}
-
-/** The action for a standard (even group) tag: a recipe rule, else Table E.1-1, else none (null). */
-function decide(walk: Walk, tag: number): Decision | null {
-  const cached = walk.decisions.get(tag);
-  if (cached !== undefined) return cached;
-  const row = profileRowFor(tag);
-  const basic = row ? effectiveAction(row, NO_OPTIONS).action : undefined;
-  const profile = row ? effectiveAction(row, walk.recipe.options) : undefined;
-  const override = overrideFor(walk.recipe, tag);
-  let decision: Decision | null;
-  if (override !== undefined) {
-    const strict = profile?.action ?? (tag === Tag.EncryptedAttributesSequence ? 'X' : undefined);
-    const weakens = (override === 'K' || override === 'C') && strict !== undefined && strict !== 'K' && strict !== override;
-    decision = { action: override, option: undefined, basic, weakens };
-  } else if (tag === Tag.EncryptedAttributesSequence) {
-    // Not in Table E.1-1, but it holds the original values, encrypted (PS3.15 E.1.1 step 4 option).
-    decision = { action: 'X', option: undefined, basic: 'X', weakens: false };
-  } else if (profile) {
-    decision = { ...profile, basic, weakens: false };
-  } else {
-    decision = null;
-  }
-  walk.decisions.set(tag, decision);
-  return decision;
-}
-
-const NO_OPTIONS: ReadonlySet<DeidOption> = new Set();
-
-function overrideFor(recipe: Recipe, tag: number): Action | undefined {
-  return recipe.tagActions.get(tag) ?? recipe.patternActions.find((p) => ((tag & p.mask) >>> 0) === p.value)?.action;
 }
 
 /** Returns whether the dataset holds File Meta elements (group 0002), left for deidentifyFileMeta. */
@@ -260,7 +206,7 @@ function standardElement(step: Step, element: DataElement): void {
     graphicsElement(step, element, vr, keyword);
     return;
   }
-  const decision = decide(walk, tag);
+  const decision = decideAction(walk.recipe, tag);
   if (decision === null) {
     keep(step, element, vr, keyword, false);
     return;
