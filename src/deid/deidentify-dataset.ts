@@ -36,6 +36,9 @@ export interface DeidentifyOptions {
 
 /** Free-text VRs replaced inside sequences that are being cleaned (D or C), when no row names them. */
 const FREE_TEXT: ReadonlySet<VR> = new Set(['ST', 'LT', 'UT', 'UC']);
+/** Longer UN values are bulk data, not a list of UIDs; they are never decoded here. */
+const MAX_UID_LIST_BYTES = 64 * 65;
+
 /** VRs whose values are text a keyed token can stand in for. */
 const CLEANABLE_TEXT: ReadonlySet<VR> = new Set(['AE', 'CS', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC', 'PN']);
 
@@ -356,7 +359,8 @@ function keep(step: Step, element: DataElement, vr: VR, keyword: string, explici
     remapUids(step, element, vr, keyword);
     return;
   }
-  if (vr === 'UN' && !explicit && !walk.retainUIDs && looksLikeUids(readValues(step.dataset, element, vr, step.charsets))) {
+  if (vr === 'UN' && !explicit && !walk.retainUIDs && element.value.length <= MAX_UID_LIST_BYTES
+    && looksLikeUids(readValues(step.dataset, element, vr, step.charsets))) {
     remapUids(step, element, vr, keyword);
     return;
   }
