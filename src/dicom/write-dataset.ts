@@ -56,11 +56,11 @@ export function writeDatasetInto(dataset: Dataset, to: DatasetEncoding, out: Chu
 function fillGroupLength(element: DataElement, from: DatasetEncoding, to: DatasetEncoding, out: ChunkList, slot: number, length: number): void {
   const value = new Uint8Array(4);
   new DataView(value.buffer).setUint32(0, length, to.littleEndian);
-  if (canReuseElement(element, from, to) && element.value !== undefined && sameBytes(element.value, value)) {
+  if (canReuseElement(element, { from, to }) && element.value !== undefined && sameBytes(element.value, value)) {
     out.fill(slot, element.source!, false);
     return;
   }
-  const header = elementHeader(element.tag, 'UL', 4, to);
+  const header = elementHeader({ tag: element.tag, vr: 'UL', length: 4 }, to);
   const bytes = new Uint8Array(header.length + 4);
   bytes.set(header);
   bytes.set(value, header.length);
@@ -68,7 +68,7 @@ function fillGroupLength(element: DataElement, from: DatasetEncoding, to: Datase
 }
 
 function writeElement(element: DataElement, from: DatasetEncoding, to: DatasetEncoding, out: ChunkList): void {
-  if (canReuseElement(element, from, to)) {
+  if (canReuseElement(element, { from, to })) {
     out.pushSource(element.source!);
     return;
   }
@@ -93,7 +93,7 @@ function writeElement(element: DataElement, from: DatasetEncoding, to: DatasetEn
     // value whose VR cannot be encoded (PS3.5 6.2.2). Readers recover the VR from the dictionary.
     vr = 'UN';
   }
-  out.pushEncoded(elementHeader(element.tag, vr, length, to));
+  out.pushEncoded(elementHeader({ tag: element.tag, vr, length }, to));
   out.pushSource(value);
   if (odd === 1) out.pushEncoded(PAD[paddingByte(element.vr) === 0x20 ? 1 : 0]);
 }
@@ -111,21 +111,21 @@ function writeSequence(element: DataElement, items: readonly Dataset[], to: Data
     const content = new ChunkList();
     writeDatasetInto(item, itemEncoding, content);
     if (item.undefinedLength || content.byteLength > MAX_DEFINED_LENGTH) {
-      body.pushEncoded(itemHeader(ITEM, UNDEFINED_LENGTH, little));
+      body.pushEncoded(itemHeader(ITEM, { length: UNDEFINED_LENGTH, littleEndian: little }));
       body.append(content);
-      body.pushEncoded(itemHeader(ITEM_DELIMITATION, 0, little));
+      body.pushEncoded(itemHeader(ITEM_DELIMITATION, { length: 0, littleEndian: little }));
     } else {
-      body.pushEncoded(itemHeader(ITEM, content.byteLength, little));
+      body.pushEncoded(itemHeader(ITEM, { length: content.byteLength, littleEndian: little }));
       body.append(content);
     }
   }
   const vr = element.vr === 'UN' ? 'UN' : 'SQ';
   if (element.vr === 'UN' || element.undefinedLength || body.byteLength > MAX_DEFINED_LENGTH) {
-    out.pushEncoded(elementHeader(element.tag, vr, UNDEFINED_LENGTH, to));
+    out.pushEncoded(elementHeader({ tag: element.tag, vr, length: UNDEFINED_LENGTH }, to));
     out.append(body);
-    out.pushEncoded(itemHeader(SEQUENCE_DELIMITATION, 0, little));
+    out.pushEncoded(itemHeader(SEQUENCE_DELIMITATION, { length: 0, littleEndian: little }));
   } else {
-    out.pushEncoded(elementHeader(element.tag, vr, body.byteLength, to));
+    out.pushEncoded(elementHeader({ tag: element.tag, vr, length: body.byteLength }, to));
     out.append(body);
   }
 }
@@ -135,17 +135,17 @@ function writeFragments(element: DataElement, fragments: Fragments, to: DatasetE
   if (!to.explicitVR || !to.littleEndian) {
     throw new MedVeilError('dicom-write', `encapsulated ${formatTag(element.tag)} can only be written in explicit VR little endian (PS3.5 A.4)`);
   }
-  out.pushEncoded(elementHeader(element.tag, 'OB', UNDEFINED_LENGTH, to));
+  out.pushEncoded(elementHeader({ tag: element.tag, vr: 'OB', length: UNDEFINED_LENGTH }, to));
   for (const fragment of [fragments.offsetTable, ...fragments.fragments]) {
     const odd = fragment.length % 2;
     if (fragment.length + odd > MAX_DEFINED_LENGTH) {
       throw new MedVeilError('dicom-write', `a fragment of ${formatTag(element.tag)} is too long for a 32-bit length`);
     }
-    out.pushEncoded(itemHeader(ITEM, fragment.length + odd, true));
+    out.pushEncoded(itemHeader(ITEM, { length: fragment.length + odd, littleEndian: true }));
     out.pushSource(fragment);
     if (odd === 1) out.pushEncoded(PAD[0]);
   }
-  out.pushEncoded(itemHeader(SEQUENCE_DELIMITATION, 0, true));
+  out.pushEncoded(itemHeader(SEQUENCE_DELIMITATION, { length: 0, littleEndian: true }));
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

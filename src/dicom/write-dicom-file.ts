@@ -40,7 +40,7 @@ export function writeDicomFile(file: DicomFile, options: WriteDicomFileOptions =
   out.pushEncoded(DICM);
   // Every data set byte is the input's: the input's implementation still describes the file.
   const unchanged = !body.encoded && !file.dataset.modified && !file.meta.modified && syntax.uid === file.transferSyntaxUid;
-  writeFileMeta(file.meta, file.dataset, syntax.uid, out, { keepImplementation: unchanged });
+  writeFileMeta(file, out, { transferSyntaxUid: syntax.uid, keepImplementation: unchanged });
   if (syntax.deflated) {
     const encoded = body.coalesced();
     // PS3.5 A.5: raw deflate (RFC 1951) of the explicit VR little endian data set.

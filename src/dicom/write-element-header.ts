@@ -8,7 +8,8 @@ import { type VR, hasLongHeader } from './vr.js';
 
 export const UNDEFINED_LENGTH = 0xffffffff;
 
-export function elementHeader(tag: number, vr: VR, length: number, encoding: DatasetEncoding): Uint8Array {
+export function elementHeader(field: { readonly tag: number; readonly vr: VR; readonly length: number }, encoding: DatasetEncoding): Uint8Array {
+  const { tag, vr, length } = field;
   const little = encoding.littleEndian;
   if (!encoding.explicitVR) {
     const header = new Uint8Array(8);
@@ -29,7 +30,8 @@ export function elementHeader(tag: number, vr: VR, length: number, encoding: Dat
 }
 
 /** Item, item delimitation or sequence delimitation header: always tag + 32-bit length (PS3.5 7.5). */
-export function itemHeader(tag: number, length: number, littleEndian: boolean): Uint8Array {
+export function itemHeader(tag: number, options: { readonly length: number; readonly littleEndian: boolean }): Uint8Array {
+  const { length, littleEndian } = options;
   const header = new Uint8Array(8);
   const view = new DataView(header.buffer);
   writeTag(view, tag, littleEndian);

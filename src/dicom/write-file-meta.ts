@@ -20,12 +20,16 @@ export const MEDVEIL_IMPLEMENTATION_VERSION_NAME = 'MEDVEIL_0_1';
 const VERSION = new Uint8Array([0x00, 0x01]);
 
 export interface WriteFileMetaOptions {
+  /** The transfer syntax the data set is written in. */
+  readonly transferSyntaxUid: string;
   /** Keep the input's Implementation Class UID and Version Name (when the data set bytes are all the input's). */
   readonly keepImplementation: boolean;
 }
 
-/** Appends the rebuilt group 0002 (explicit VR little endian) for `dataset` written in `transferSyntaxUid`. */
-export function writeFileMeta(meta: Dataset, dataset: Dataset, transferSyntaxUid: string, out: ChunkList, options: WriteFileMetaOptions): void {
+/** Appends the rebuilt group 0002 (explicit VR little endian) of `file` written in `options.transferSyntaxUid`. */
+export function writeFileMeta(file: { readonly meta: Dataset; readonly dataset: Dataset }, out: ChunkList, options: WriteFileMetaOptions): void {
+  const { meta, dataset } = file;
+  const { transferSyntaxUid } = options;
   // The input meta's own encoding, so that a meta read in implicit VR (against PS3.10) is re-encoded.
   const rebuilt = new Dataset(meta.encoding);
   for (const element of meta) {

@@ -20,8 +20,15 @@ export function sameEncoding(a: DatasetEncoding, b: DatasetEncoding): boolean {
   return a.explicitVR === b.explicitVR && a.littleEndian === b.littleEndian;
 }
 
+/** The encoding of the dataset holding an element, and the encoding it is being written in. */
+export interface Recoding {
+  readonly from: DatasetEncoding;
+  readonly to: DatasetEncoding;
+}
+
 /** Whether `element`, held by a dataset encoded with `from`, may be written to `to` as its `source`. */
-export function canReuseElement(element: DataElement, from: DatasetEncoding, to: DatasetEncoding): boolean {
+export function canReuseElement(element: DataElement, recoding: Recoding): boolean {
+  const { from, to } = recoding;
   const source = element.source;
   if (source === undefined || source.length < 8 || !sameEncoding(from, to)) return false;
   const little = to.littleEndian;
@@ -97,7 +104,7 @@ export function canReuseItem(item: Dataset, to: DatasetEncoding): boolean {
     const element = item.get(tag)!;
     const elementSource = element.source;
     if (elementSource === undefined || elementSource.buffer !== source.buffer || elementSource.byteOffset !== at) return false;
-    if (!canReuseElement(element, item.encoding, to)) return false;
+    if (!canReuseElement(element, { from: item.encoding, to })) return false;
     at += elementSource.length;
   }
   return at === end;
