@@ -42,7 +42,6 @@ const MAX_UID_LIST_BYTES = 64 * 65;
 /** VRs whose values are text a keyed token can stand in for. */
 const CLEANABLE_TEXT: ReadonlySet<VR> = new Set(['AE', 'CS', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC', 'PN']);
 
-
 interface Walk {
   readonly recipe: Recipe;
   readonly pseudonymizer: Pseudonymizer;
@@ -124,7 +123,9 @@ function deidentifyItem(dataset: Dataset, prefix: string, cleaning: boolean, wal
     const element = dataset.get(tag);
     if (!element || isPrivateCreatorTag(tag)) continue;
     if (tagGroup(tag) === 0x0002) {
-      hasMeta = true;
+      // File Meta belongs to the main data set only (PS3.10 7.1); inside an item it is noise.
+      if (isMain) hasMeta = true;
+      else remove(step, element, lookupAttribute(tag)?.keyword ?? '');
       continue;
     }
     if (tagElement(tag) === 0x0000) {
