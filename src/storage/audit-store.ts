@@ -26,6 +26,12 @@ export interface AuditStore extends HashReader {
   readEvents(start: number, end: number): Promise<StoredEvent[]>;
   /** The stored hashes with storage index in [start, end), in index order; a missing index is absent. */
   readHashRange(start: number, end: number): Promise<StoredHash[]>;
+  /**
+   * The hashes with storage index in [start, end) concatenated, 32 bytes each — or undefined
+   * if any is missing or not 32 bytes (then use `readHashRange`). One allocation per call,
+   * for `verifyLog`, which reads every hash of the log.
+   */
+  readHashBlock(start: number, end: number): Promise<Uint8Array | undefined>;
 
   addCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   /** All checkpoints, by increasing size. */

@@ -59,3 +59,7 @@ test('canonicalJson() refuses input that is not I-JSON', () => {
   assert.throws(() => canonicalJson({ d: new Date(0) }), /plain objects/);
   assert.throws(() => canonicalJson({ n: 1n }), MedVeilError);
 });
+
+test('canonicalJson() orders integer-like member names as strings, not as engines enumerate them', () => {
+  assert.equal(canonicalJson({ a: 1, 9: 'nine', 10: 'ten', nested: { 2: [{ 1: true }] } }), '{"10":"ten","9":"nine","a":1,"nested":{"2":[{"1":true}]}}');
+});

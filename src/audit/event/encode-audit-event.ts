@@ -3,9 +3,12 @@ import type { AuditEvent } from './audit-event.js';
 import { canonicalJson } from './canonical-json.js';
 import { validateAuditEvent } from './validate-audit-event.js';
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
 /** The leaf bytes of an event: UTF-8 of its RFC 8785 canonical JSON. Validates first. */
 export function encodeAuditEvent(event: AuditEvent): Uint8Array {
-  return new TextEncoder().encode(canonicalJson(validateAuditEvent(event)));
+  return encoder.encode(canonicalJson(validateAuditEvent(event)));
 }
 
 /**
@@ -16,7 +19,7 @@ export function decodeAuditEvent(bytes: Uint8Array): AuditEvent {
   let text: string;
   let parsed: unknown;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = decoder.decode(bytes);
     parsed = JSON.parse(text);
   } catch (cause) {
     throw new MedVeilError('audit', 'audit event is not UTF-8 JSON', { cause });

@@ -162,3 +162,21 @@ test('the SQLite store refuses UPDATE and DELETE through its triggers', async ()
   assert.throws(() => db.prepare('DELETE FROM audit_hashes').run(), /append-only/);
   db.close();
 });
+
+test('when a commit fails, the commits queued behind it fail too, and appends resume at the first unwritten index', async () => {
+  const store = newStore();
+  let calls = 0;
+  const flaky = withOverrides(store, {
+    appendBatch: (batch: AuditBatch) => (calls++ === 0 ? Promise.reject(new Error('I/O error')) : store.appendBatch(batch)),
+  });
+  const log = await AuditLog.open({ store: flaky, origin, clock: fixedClock(), maxBatch: 1, maxInFlight: 2 });
+  const outcomes = await Promise.allSettled([log.append(viewBy('a')), log.append(viewBy('b')), log.append(viewBy('c'))]);
+  // a fails; b was queued behind it and is refused by the store because it does not continue the log.
+  assert.deepEqual(outcomes.slice(0, 2).map((o) => o.status), ['rejected', 'rejected']);
+  assert.match(String(((outcomes[1] as PromiseRejectedResult).reason as Error).cause), /does not continue/);
+  // c waited for the failed commits to settle and was written first.
+  assert.deepEqual(outcomes[2], { status: 'fulfilled', value: { index: 0 } });
+  assert.deepEqual(await log.append(viewBy('d')), { index: 1 });
+  assert.equal(await store.size(), 2);
+  await log.close();
+});

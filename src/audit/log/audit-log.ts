@@ -26,8 +26,10 @@ export interface AuditLogOptions {
   origin: string;
   clock: Clock;
   signer?: CheckpointSigner;
-  /** At most this many events share one durable commit. */
+  /** At most this many events share one durable commit (default 1000). */
   maxBatch?: number;
+  /** At most this many commits queued at the store at once (default 2). */
+  maxInFlight?: number;
 }
 
 export interface InclusionProofResult {
@@ -60,10 +62,17 @@ export class AuditLog {
   readonly #clock: Clock;
   readonly #signer: CheckpointSigner | undefined;
   readonly #maxBatch: number;
+  /** The durable tree: what the store has committed. */
   #range: CompactRange;
+  /** The tree including batches in flight to the store. */
+  #tail: CompactRange;
+  readonly #maxInFlight: number;
+  #inFlight = 0;
+  #failure: unknown;
+  #recovering: Promise<void> | undefined;
+  #idleWaiters: (() => void)[] = [];
   #pending: PendingAppend[] = [];
   #flushScheduled = false;
-  #flushing: Promise<void> | undefined;
   #broken: unknown;
   #closed = false;
   #checkpointing: Promise<StoredCheckpoint> | undefined;
@@ -74,8 +83,10 @@ export class AuditLog {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#signer = options.signer;
-    this.#maxBatch = options.maxBatch ?? 10_000;
+    this.#maxBatch = options.maxBatch ?? 1000;
+    this.#maxInFlight = options.maxInFlight ?? 2;
     this.#range = range;
+    this.#tail = range.clone();
   }
 
   /** Opens the log over `store`, reading its size and right border (O(log n) reads). */
@@ -127,40 +138,77 @@ export class AuditLog {
   }
 
   #scheduleFlush(): void {
-    if (this.#flushScheduled || this.#flushing !== undefined) return;
+    if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // setImmediate lets every append issued in this turn of the event loop join one batch.
     setImmediate(() => {
       this.#flushScheduled = false;
-      this.#flushing = this.#flush().finally(() => {
-        this.#flushing = undefined;
-        if (this.#pending.length > 0) this.#scheduleFlush();
-      });
+      this.#dispatch();
     });
   }
 
-  async #flush(): Promise<void> {
-    while (this.#pending.length > 0) {
+  /**
+   * Sends batches to the store, up to `#maxInFlight` at once: while one commit waits for the
+   * disk the next is already hashed and queued behind it. The store commits them in order
+   * and refuses any that does not continue the stored log, so when one fails, every later
+   * one in flight fails too; new batches wait until the log has re-read the store.
+   */
+  #dispatch(): void {
+    while (this.#pending.length > 0 && this.#inFlight < this.#maxInFlight && this.#failure === undefined && this.#recovering === undefined) {
       const batch = this.#pending.splice(0, this.#maxBatch);
       if (this.#broken !== undefined) {
         for (const item of batch) item.reject(this.#brokenError());
         continue;
       }
-      const next = this.#range.clone();
+      const next = this.#tail.clone();
       const firstIndex = next.size;
       const hashes: Uint8Array[] = [];
       for (const item of batch) hashes.push(...next.append(leafHash(item.leaf)));
+      this.#tail = next;
+      this.#inFlight++;
+      let write: Promise<void>;
       try {
-        await this.#store.appendBatch({ firstIndex, leaves: batch.map((item) => item.leaf), firstHashIndex: storedHashCount(firstIndex), hashes });
+        write = this.#store.appendBatch({ firstIndex, leaves: batch.map((item) => item.leaf), firstHashIndex: storedHashCount(firstIndex), hashes });
       } catch (error) {
-        const failure = new MedVeilError('audit', `audit append failed; ${batch.length} events were not recorded`, { cause: error });
-        for (const item of batch) item.reject(failure);
-        await this.#resync(error);
-        continue;
+        write = Promise.reject(error);
       }
-      this.#range = next;
-      batch.forEach((item, i) => item.resolve({ index: firstIndex + i }));
+      write.then(
+        () => {
+          this.#range = next;
+          batch.forEach((item, i) => item.resolve({ index: firstIndex + i }));
+        },
+        (error: unknown) => {
+          const failure = new MedVeilError('audit', `audit append failed; ${batch.length} events were not recorded`, { cause: error });
+          for (const item of batch) item.reject(failure);
+          this.#failure ??= error;
+        },
+      ).finally(() => {
+        this.#inFlight--;
+        if (this.#inFlight === 0 && this.#failure !== undefined) {
+          const cause = this.#failure;
+          this.#failure = undefined;
+          this.#recovering = this.#resync(cause).finally(() => {
+            this.#recovering = undefined;
+            this.#tail = this.#range.clone();
+            this.#dispatch();
+            this.#notifyIdle();
+          });
+        } else {
+          this.#dispatch();
+          this.#notifyIdle();
+        }
+      });
     }
+    this.#notifyIdle();
+  }
+
+  #isIdle(): boolean {
+    return this.#pending.length === 0 && this.#inFlight === 0 && !this.#flushScheduled && this.#recovering === undefined;
+  }
+
+  #notifyIdle(): void {
+    if (!this.#isIdle()) return;
+    for (const wake of this.#idleWaiters.splice(0)) wake();
   }
 
   // After a failed commit the store should hold exactly what it held before; if it cannot
@@ -176,10 +224,9 @@ export class AuditLog {
   }
 
   /** Waits until every append made so far has been committed or rejected. */
-  async drain(): Promise<void> {
-    while (this.#pending.length > 0 || this.#flushing !== undefined || this.#flushScheduled) {
-      await (this.#flushing ?? new Promise((resolve) => setImmediate(resolve)));
-    }
+  drain(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** The audit path of event `index` in the tree of `size` events (default: the current size). */

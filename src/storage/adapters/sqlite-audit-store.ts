@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
-import { MedVeilError } from '../../errors.js';
+import { Worker } from 'node:worker_threads';
+import { MedVeilError, type MedVeilErrorCode } from '../../errors.js';
+import { createAppendTransaction, packAuditBatch, type PackedAuditBatch } from './sqlite-audit-append.js';
 import type {
   AuditBatch,
   AuditStore,
@@ -46,12 +48,19 @@ function appendOnlyTriggers(): string {
 export interface SqliteAuditStoreOptions {
   /** Open an existing file without creating it or its tables (for `medveil audit verify`). */
   mustExist?: boolean;
+  /**
+   * Where appends are committed: `worker` (default) on a worker thread, so the next batch
+   * fills while a commit waits for the disk; `inline` on the calling thread.
+   */
+  appendIn?: 'worker' | 'inline';
 }
 
 export class SqliteAuditStore implements AuditStore {
   readonly #db: Database.Database;
   readonly #statements;
-  readonly #appendTransaction: (batch: AuditBatch) => void;
+  readonly #path: string;
+  readonly #appendInline: ((batch: PackedAuditBatch) => void) | undefined;
+  #writer: AppendWorker | undefined;
 
   constructor(path: string, options: SqliteAuditStoreOptions = {}) {
     try {
@@ -68,12 +77,16 @@ export class SqliteAuditStore implements AuditStore {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM audit_meta WHERE key = ?'),
       putMeta: db.prepare('INSERT INTO audit_meta (key, value) VALUES (?, ?)'),
       size: db.prepare<[], { size: number | null }>('SELECT max(idx) + 1 AS size FROM audit_events'),
-      hashCount: db.prepare<[], { count: number | null }>('SELECT max(idx) + 1 AS count FROM audit_hashes'),
-      insertEvent: db.prepare('INSERT INTO audit_events (idx, data) VALUES (?, ?)'),
-      insertHash: db.prepare('INSERT INTO audit_hashes (idx, hash) VALUES (?, ?)'),
       readHash: db.prepare<[number], { hash: Buffer }>('SELECT hash FROM audit_hashes WHERE idx = ?'),
-      readEvents: db.prepare<[number, number], { idx: number; data: Buffer }>('SELECT idx, data FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx'),
-      readHashes: db.prepare<[number, number], { idx: number; hash: Buffer }>('SELECT idx, hash FROM audit_hashes WHERE idx >= ? AND idx < ? ORDER BY idx'),
+      // Raw rows ([idx, blob]) rather than objects: verifyLog reads millions of them.
+      readEvents: db.prepare<[number, number], [number, Buffer]>('SELECT idx, data FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
+      readHashes: db.prepare<[number, number], [number, Buffer]>('SELECT idx, hash FROM audit_hashes WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
+      // hex() and group_concat in SQLite cost far less than one Buffer per row in JavaScript.
+      readHashBlock: db
+        .prepare<[number, number], [number, string | null]>(
+          "SELECT count(*), group_concat(hex(hash), '') FROM (SELECT hash FROM audit_hashes WHERE idx >= ? AND idx < ? ORDER BY idx)",
+        )
+        .raw(),
       insertCheckpoint: db.prepare('INSERT INTO audit_checkpoints (size, note, issued_at) VALUES (?, ?, ?)'),
       checkpoints: db.prepare<[], { size: number; note: string; issued_at: number }>('SELECT size, note, issued_at FROM audit_checkpoints ORDER BY size'),
       latestCheckpoint: db.prepare<[], { size: number; note: string; issued_at: number }>(
@@ -89,20 +102,8 @@ export class SqliteAuditStore implements AuditStore {
         'SELECT size, witness, status, message, at FROM audit_witness_refusals ORDER BY id',
       ),
     };
-    const s = this.#statements;
-    this.#appendTransaction = db.transaction((batch: AuditBatch) => {
-      const size = s.size.get()?.size ?? 0;
-      const hashCount = s.hashCount.get()?.count ?? 0;
-      if (batch.firstIndex !== size || batch.firstHashIndex !== hashCount) {
-        throw new MedVeilError(
-          'audit',
-          `append at event ${batch.firstIndex} / hash ${batch.firstHashIndex} does not continue the store (${size} events, ${hashCount} hashes); another writer may share this file`,
-          { hint: 'run one MedVeil log writer per audit database' },
-        );
-      }
-      batch.leaves.forEach((leaf, i) => s.insertEvent.run(batch.firstIndex + i, leaf));
-      batch.hashes.forEach((hash, i) => s.insertHash.run(batch.firstHashIndex + i, hash));
-    });
+    this.#path = path;
+    this.#appendInline = options.appendIn === 'inline' || path === ':memory:' ? createAppendTransaction(db) : undefined;
   }
 
   async bindOrigin(origin: string): Promise<void> {
@@ -120,7 +121,14 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async appendBatch(batch: AuditBatch): Promise<void> {
-    this.#appendTransaction(batch);
+    const packed = packAuditBatch(batch);
+    if (this.#appendInline !== undefined) {
+      this.#appendInline(packed);
+      return;
+    }
+    if (!this.#db.open) throw new MedVeilError('audit', 'the audit store is closed');
+    this.#writer ??= new AppendWorker(this.#path, () => (this.#writer = undefined));
+    await this.#writer.append(packed);
   }
 
   readHashes(indexes: number[]): Uint8Array[] {
@@ -132,11 +140,19 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async readEvents(start: number, end: number): Promise<StoredEvent[]> {
-    return this.#statements.readEvents.all(start, end).map((row) => ({ index: row.idx, data: row.data }));
+    return this.#statements.readEvents.all(start, end).map(([index, data]) => ({ index, data }));
   }
 
   async readHashRange(start: number, end: number): Promise<StoredHash[]> {
-    return this.#statements.readHashes.all(start, end).map((row) => ({ index: row.idx, hash: row.hash }));
+    return this.#statements.readHashes.all(start, end).map(([index, hash]) => ({ index, hash }));
+  }
+
+  async readHashBlock(start: number, end: number): Promise<Uint8Array | undefined> {
+    if (end <= start) return new Uint8Array(0);
+    const [count, hex] = this.#statements.readHashBlock.get(start, end)!;
+    const bytes = end - start;
+    if (count !== bytes || hex === null || hex.length !== bytes * 64) return undefined;
+    return Buffer.from(hex, 'hex');
   }
 
   async addCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
@@ -174,6 +190,70 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async close(): Promise<void> {
+    await this.#writer?.close();
+    this.#writer = undefined;
     if (this.#db.open) this.#db.close();
+  }
+}
+
+// Compiled, the worker is the .js file beside this one. Run from TypeScript through tsx (tests,
+// development), the worker is .ts and must register tsx itself: loader hooks do not reach
+// worker threads in Node 20.
+const runningTypeScript = import.meta.url.endsWith('.ts');
+const writerUrl = new URL(runningTypeScript ? './sqlite-audit-writer.ts' : './sqlite-audit-writer.js', import.meta.url);
+
+function startWriter(path: string): Worker {
+  if (!runningTypeScript) return new Worker(writerUrl, { workerData: { path } });
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(writerUrl.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: { path } });
+}
+
+/** The main thread's side of sqlite-audit-writer: one batch in flight per message id. */
+class AppendWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+  #nextId = 0;
+  #exited: Promise<void>;
+
+  constructor(path: string, onExit: () => void) {
+    this.#worker = startWriter(path);
+    this.#worker.unref();
+    this.#worker.on('message', (reply: { id: number; error?: { message: string; code: MedVeilErrorCode; hint?: string } }) => {
+      const waiting = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) this.#worker.unref();
+      if (waiting === undefined) return;
+      if (reply.error === undefined) waiting.resolve();
+      else waiting.reject(new MedVeilError(reply.error.code, reply.error.message, reply.error.hint === undefined ? {} : { hint: reply.error.hint }));
+    });
+    this.#exited = new Promise((resolve) => {
+      const fail = (cause: unknown) => {
+        for (const waiting of this.#pending.values()) {
+          waiting.reject(new MedVeilError('io', 'the audit store writer stopped; the batch may not be durable', { cause }));
+        }
+        this.#pending.clear();
+      };
+      this.#worker.on('error', fail);
+      this.#worker.on('exit', (code) => {
+        fail(new Error(`writer thread exited with code ${code}`));
+        onExit();
+        resolve();
+      });
+    });
+  }
+
+  append(batch: PackedAuditBatch): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.ref();
+      this.#worker.postMessage({ id, batch }, [batch.leafBytes.buffer, batch.leafLengths.buffer, batch.hashBytes.buffer] as ArrayBuffer[]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#worker.ref();
+    this.#worker.postMessage({ close: true });
+    await this.#exited;
   }
 }
