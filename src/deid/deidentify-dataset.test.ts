@@ -298,6 +298,25 @@ test('private elements: kept only when safe for their creator AND element, orpha
   assert.equal(withRule.patientIdentityRemoved, false, 'keeping a private element the profile removes is not full de-identification');
 });
 
+test('a sequence read as UN (undefined length) is walked like SQ and keeps its VR', () => {
+  const dataset = new Dataset();
+  dataset.setString(0x00190010, 'SIEMENS MR HEADER', 'LO');
+  const inner = new Dataset(dataset.encoding, dataset);
+  inner.setString(Tag.PatientName, 'DOE^JOHN');
+  inner.setString(Tag.ReferencedSOPInstanceUID, '1.2.3.4.5');
+  dataset.set({ tag: 0x0019100c, vr: 'UN', items: [inner], undefinedLength: true });
+  const standard = new Dataset(dataset.encoding, dataset);
+  standard.setString(Tag.PatientName, 'DOE^JOHN');
+  dataset.set({ tag: Tag.ReferencedSeriesSequence, vr: 'UN', items: [standard], undefinedLength: true });
+  const report = run(dataset, { options: ['retainSafePrivate'] });
+  const kept = dataset.get(0x0019100c)!;
+  assert.equal(kept.vr, 'UN');
+  assert.ok(isEmptyValue(kept.items![0]!, Tag.PatientName));
+  assert.equal(kept.items![0]!.getString(Tag.ReferencedSOPInstanceUID), fake.uid('1.2.3.4.5'));
+  assert.ok(isEmptyValue(dataset.get(Tag.ReferencedSeriesSequence)!.items![0]!, Tag.PatientName));
+  assert.equal(entryFor(report, '(0019,100C)[0]/(0008,1155)'), 'remapped');
+});
+
 test('curves, overlays, icons, original and encrypted attributes and trailing padding are removed', () => {
   const dataset = new Dataset();
   dataset.setString(Tag.PatientID, 'P1');

@@ -196,6 +196,7 @@ function remove(step: Step, element: DataElement, keyword: string): void {
 
 /** The VR to reason with: an element read as UN takes the dictionary's VR when there is one. */
 function reasoningVR(element: DataElement): VR {
+  if (element.items) return 'SQ';
   if (element.vr !== 'UN') return element.vr;
   return lookupAttribute(element.tag)?.vr ?? 'UN';
 }
@@ -263,11 +264,11 @@ function privateElement(step: Step, element: DataElement, creators: ReadonlyMap<
   const override = walk.recipe.privateActions.size === 0 ? undefined : walk.recipe.privateActions.get(privateRuleKey(creator, byte));
   if (override !== undefined) {
     if (override === 'K' || override === 'C') walk.weakened = true;
-    apply(step, element, element.vr, keyword, { action: override, option: undefined, basic: 'X', weakens: false });
+    apply(step, element, reasoningVR(element), keyword, { action: override, option: undefined, basic: 'X', weakens: false });
     return;
   }
   if (walk.recipe.options.has('retainSafePrivate') && walk.recipe.safePrivate.has(tagGroup(tag), creator, byte)) {
-    keep(step, element, element.vr, keyword, false);
+    keep(step, element, reasoningVR(element), keyword, false);
     return;
   }
   remove(step, element, keyword);
@@ -301,7 +302,10 @@ function apply(step: Step, element: DataElement, vr: VR, keyword: string, decisi
 function empty(step: Step, element: DataElement, vr: VR, keyword: string): void {
   const { dataset, walk } = step;
   if (vr === 'SQ') {
-    dataset.set({ tag: element.tag, vr: 'SQ', items: [] });
+    // A sequence read as UN (undefined length, PS3.5 6.2.2) stays UN; its items are implicit VR.
+    dataset.set(element.undefinedLength === undefined
+      ? { tag: element.tag, vr: element.items ? element.vr : 'SQ', items: [] }
+      : { tag: element.tag, vr: element.items ? element.vr : 'SQ', items: [], undefinedLength: element.undefinedLength });
   } else if (element.tag === Tag.PatientName && step.isMain && walk.patientKey !== '') {
     // Z allows "a non-zero length value that may be a dummy" (PS3.15 E.1.1); a keyed name keeps
     // one patient's studies together in viewers and worklists without naming anyone.
@@ -489,8 +493,8 @@ function sequence(step: Step, element: DataElement, keyword: string, cleaning: b
   if (items.some((item) => item.modified)) {
     // The element's recorded source bytes no longer describe its items.
     const replacement: DataElement = element.undefinedLength === undefined
-      ? { tag: element.tag, vr: 'SQ', items }
-      : { tag: element.tag, vr: 'SQ', items, undefinedLength: element.undefinedLength };
+      ? { tag: element.tag, vr: element.vr, items }
+      : { tag: element.tag, vr: element.vr, items, undefinedLength: element.undefinedLength };
     step.dataset.set(replacement);
   }
 }
