@@ -55,53 +55,74 @@ export interface SqliteAuditStoreOptions {
   appendIn?: 'worker' | 'inline';
 }
 
+type Statements = ReturnType<typeof prepareStatementsUnchecked>;
+
+function prepareStatements(db: Database.Database, path: string): Statements {
+  try {
+    return prepareStatementsUnchecked(db);
+  } catch (cause) {
+    db.close();
+    throw new MedVeilError('io', `${path} is not a MedVeil audit database`, { cause, hint: 'pass the audit database file of the log' });
+  }
+}
+
+function prepareStatementsUnchecked(db: Database.Database) {
+  return {
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM audit_meta WHERE key = ?'),
+    putMeta: db.prepare('INSERT INTO audit_meta (key, value) VALUES (?, ?)'),
+    size: db.prepare<[], { size: number | null }>('SELECT max(idx) + 1 AS size FROM audit_events'),
+    readHash: db.prepare<[number], { hash: Buffer }>('SELECT hash FROM audit_hashes WHERE idx = ?'),
+    // Raw rows ([idx, blob]) rather than objects: verifyLog reads millions of them.
+    readEvents: db.prepare<[number, number], [number, Buffer]>('SELECT idx, data FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
+    readHashes: db.prepare<[number, number], [number, Buffer]>('SELECT idx, hash FROM audit_hashes WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
+    // hex() and group_concat in SQLite cost far less than one Buffer per row in JavaScript.
+    readHashBlock: db
+      .prepare<[number, number], [number, string | null]>(
+        "SELECT count(*), group_concat(hex(hash), '') FROM (SELECT hash FROM audit_hashes WHERE idx >= ? AND idx < ? ORDER BY idx)",
+      )
+      .raw(),
+    insertCheckpoint: db.prepare('INSERT INTO audit_checkpoints (size, note, issued_at) VALUES (?, ?, ?)'),
+    checkpoints: db.prepare<[], { size: number; note: string; issued_at: number }>('SELECT size, note, issued_at FROM audit_checkpoints ORDER BY size'),
+    latestCheckpoint: db.prepare<[], { size: number; note: string; issued_at: number }>(
+      'SELECT size, note, issued_at FROM audit_checkpoints ORDER BY size DESC LIMIT 1',
+    ),
+    getCosignature: db.prepare<[number, string], { line: string }>('SELECT line FROM audit_cosignatures WHERE size = ? AND witness = ?'),
+    insertCosignature: db.prepare('INSERT INTO audit_cosignatures (size, witness, line, received_at) VALUES (?, ?, ?, ?)'),
+    cosignatures: db.prepare<[number], { size: number; witness: string; line: string; received_at: number }>(
+      'SELECT size, witness, line, received_at FROM audit_cosignatures WHERE size = ? ORDER BY witness',
+    ),
+    insertRefusal: db.prepare('INSERT INTO audit_witness_refusals (size, witness, status, message, at) VALUES (?, ?, ?, ?, ?)'),
+    refusals: db.prepare<[], { size: number; witness: string; status: number; message: string; at: number }>(
+      'SELECT size, witness, status, message, at FROM audit_witness_refusals ORDER BY id',
+    ),
+  };
+}
+
 export class SqliteAuditStore implements AuditStore {
   readonly #db: Database.Database;
-  readonly #statements;
+  readonly #statements: Statements;
   readonly #path: string;
   readonly #appendInline: ((batch: PackedAuditBatch) => void) | undefined;
   #writer: AppendWorker | undefined;
 
   constructor(path: string, options: SqliteAuditStoreOptions = {}) {
+    let db: Database.Database;
     try {
-      this.#db = new Database(path, { fileMustExist: options.mustExist === true });
+      db = new Database(path, { fileMustExist: options.mustExist === true });
     } catch (cause) {
       throw new MedVeilError('io', `cannot open the audit store ${path}`, { cause, hint: 'check the path given as the audit database' });
     }
-    const db = this.#db;
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    if (options.mustExist !== true) db.exec(SCHEMA + appendOnlyTriggers());
-    this.#statements = {
-      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM audit_meta WHERE key = ?'),
-      putMeta: db.prepare('INSERT INTO audit_meta (key, value) VALUES (?, ?)'),
-      size: db.prepare<[], { size: number | null }>('SELECT max(idx) + 1 AS size FROM audit_events'),
-      readHash: db.prepare<[number], { hash: Buffer }>('SELECT hash FROM audit_hashes WHERE idx = ?'),
-      // Raw rows ([idx, blob]) rather than objects: verifyLog reads millions of them.
-      readEvents: db.prepare<[number, number], [number, Buffer]>('SELECT idx, data FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
-      readHashes: db.prepare<[number, number], [number, Buffer]>('SELECT idx, hash FROM audit_hashes WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
-      // hex() and group_concat in SQLite cost far less than one Buffer per row in JavaScript.
-      readHashBlock: db
-        .prepare<[number, number], [number, string | null]>(
-          "SELECT count(*), group_concat(hex(hash), '') FROM (SELECT hash FROM audit_hashes WHERE idx >= ? AND idx < ? ORDER BY idx)",
-        )
-        .raw(),
-      insertCheckpoint: db.prepare('INSERT INTO audit_checkpoints (size, note, issued_at) VALUES (?, ?, ?)'),
-      checkpoints: db.prepare<[], { size: number; note: string; issued_at: number }>('SELECT size, note, issued_at FROM audit_checkpoints ORDER BY size'),
-      latestCheckpoint: db.prepare<[], { size: number; note: string; issued_at: number }>(
-        'SELECT size, note, issued_at FROM audit_checkpoints ORDER BY size DESC LIMIT 1',
-      ),
-      getCosignature: db.prepare<[number, string], { line: string }>('SELECT line FROM audit_cosignatures WHERE size = ? AND witness = ?'),
-      insertCosignature: db.prepare('INSERT INTO audit_cosignatures (size, witness, line, received_at) VALUES (?, ?, ?, ?)'),
-      cosignatures: db.prepare<[number], { size: number; witness: string; line: string; received_at: number }>(
-        'SELECT size, witness, line, received_at FROM audit_cosignatures WHERE size = ? ORDER BY witness',
-      ),
-      insertRefusal: db.prepare('INSERT INTO audit_witness_refusals (size, witness, status, message, at) VALUES (?, ?, ?, ?, ?)'),
-      refusals: db.prepare<[], { size: number; witness: string; status: number; message: string; at: number }>(
-        'SELECT size, witness, status, message, at FROM audit_witness_refusals ORDER BY id',
-      ),
-    };
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      if (options.mustExist !== true) db.exec(SCHEMA + appendOnlyTriggers());
+    } catch (cause) {
+      db.close();
+      throw new MedVeilError('io', `${path} is not a MedVeil audit database`, { cause, hint: 'pass the audit database file of the log' });
+    }
+    this.#db = db;
+    this.#statements = prepareStatements(db, path);
     this.#path = path;
     this.#appendInline = options.appendIn === 'inline' || path === ':memory:' ? createAppendTransaction(db) : undefined;
   }
