@@ -61,16 +61,26 @@ test('every de-identified output parses with dcmtk dcmdump without errors', () =
   }
 });
 
+/** dciodvfy gives up on these inputs at an illegal group, so their error lists are no baseline. */
+const UNPARSED_BY_DCIODVFY = /Tags out of order - trailing garbage, wrong transfer syntax, or not valid DICOM/;
+
 test('no output has a dciodvfy error that its input did not already have', () => {
   const regressions: string[] = [];
+  const noBaseline: string[] = [];
   for (const o of outcomes) {
     if (!o.output) continue;
     const before = dciodvfyErrors(join(data.root, o.input));
+    if ([...before].some((line) => UNPARSED_BY_DCIODVFY.test(line))) {
+      noBaseline.push(o.input);
+      continue;
+    }
     for (const error of dciodvfyErrors(o.output)) {
       if (!before.has(error)) regressions.push(`${o.input}: ${error}`);
     }
   }
   assert.deepEqual(regressions, []);
+  // Only pydicom's two files with a deliberately illegal group 0001 lack a baseline.
+  assert.deepEqual(noBaseline, ['test_files/meta_missing_tsyntax.dcm', 'test_files/nested_priv_SQ.dcm']);
 });
 
 test('medveil deid over the whole sample folder loses nothing: each file is written, a duplicate, skipped as DICOMDIR, or quarantined', () => {

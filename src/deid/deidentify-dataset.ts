@@ -491,10 +491,12 @@ function sequence(step: Step, element: DataElement, keyword: string, cleaning: b
   const base = pathOf(step, element);
   items.forEach((item, index) => deidentifyItem(item, `${base}[${index}]/`, cleaning, step.walk, false));
   if (items.some((item) => item.modified)) {
-    // The element's recorded source bytes no longer describe its items.
+    // The element's recorded source bytes no longer describe its items. A standard sequence that
+    // arrived as UN (PS3.5 6.2.2) is written back as the SQ that PS3.6 says it is.
+    const vr = element.vr === 'UN' && lookupAttribute(element.tag)?.vr === 'SQ' ? 'SQ' : element.vr;
     const replacement: DataElement = element.undefinedLength === undefined
-      ? { tag: element.tag, vr: element.vr, items }
-      : { tag: element.tag, vr: element.vr, items, undefinedLength: element.undefinedLength };
+      ? { tag: element.tag, vr, items }
+      : { tag: element.tag, vr, items, undefinedLength: element.undefinedLength };
     step.dataset.set(replacement);
   }
 }

@@ -126,6 +126,25 @@ describe('readDataset()', () => {
     assert.equal(dataset.getString(0x44550010), 'NEXT');
   });
 
+  it('reads a defined-length UN whose tag PS3.6 knows as SQ as its implicit VR items (pydicom rtdose_rle.dcm)', () => {
+    const content = item(ILE, element(ILE, Tag.ReferencedSOPInstanceUID, '', uid('1.2.840.7')));
+    const bytes = concat(header(ELE, Tag.ReferencedRTPlanSequence, 'UN', content.length), content, element(ELE, 0x300e0002, 'CS', text('APPROVED')));
+    const { dataset, warnings } = readDataset(bytes, EXPLICIT_LITTLE);
+    assert.deepEqual(warnings, []);
+    const un = dataset.get(Tag.ReferencedRTPlanSequence)!;
+    assert.equal(un.vr, 'UN');
+    assert.equal(un.items![0]!.getString(Tag.ReferencedSOPInstanceUID), '1.2.840.7');
+    assert.deepEqual([...un.source!], [...bytes.subarray(0, 12 + content.length)]);
+  });
+
+  it('keeps a defined-length UN as raw bytes when its content is not a sequence after all', () => {
+    const junk = concat(item(ILE, new Uint8Array(0)), element(ILE, Tag.SpecificCharacterSet, '', new Uint8Array(0)));
+    const bytes = element(ELE, Tag.ReferencedRTPlanSequence, 'UN', junk);
+    const { dataset, warnings } = readDataset(bytes, EXPLICIT_LITTLE);
+    assert.equal(dataset.get(Tag.ReferencedRTPlanSequence)!.value!.length, junk.length);
+    assert.match(warnings[0]!.message, /not an implicit VR sequence/);
+  });
+
   it('reads a private element of undefined length in implicit VR as a sequence', () => {
     const bytes = concat(
       element(ILE, 0x00090010, '', text('ACME')),

@@ -206,6 +206,10 @@ class DatasetReader {
         if (vr === 'SQ') {
           this.readSequence(tag, dataset, dataset.encoding, valueStart, after, false, depth + 1);
           element = { tag, vr, items: this.lastItems, undefinedLength: false, source: bytes.subarray(offset, after) };
+        } else if (vr === 'UN' && this.holdsImplicitItems(tag, valueStart, after)) {
+          // PS3.5 6.2.2: a standard sequence that passed through a system not knowing it keeps
+          // its items in implicit VR little endian inside a UN of defined length.
+          element = this.readUnSequence(tag, dataset, offset, valueStart, after, depth + 1);
         } else {
           if ((length & 1) === 1) this.warn(offset, tag, `element ${formatTag(tag)} has odd length ${length}`);
           element = { tag, vr, value: bytes.subarray(valueStart, after), source: bytes.subarray(offset, after) };
@@ -223,6 +227,25 @@ class DatasetReader {
     }
     if (mode === Mode.UndefinedItem) this.warn(offset, undefined, 'item of undefined length has no item delimitation before the end of data');
     return offset;
+  }
+
+  /** A defined-length UN whose tag PS3.6 knows as SQ, and whose value starts with an item header. */
+  private holdsImplicitItems(tag: number, start: number, end: number): boolean {
+    if (end - start < 8 || implicitVR(tag) !== 'SQ') return false;
+    return this.view.getUint32(start, true) === ((ITEM & 0xffff) << 16 | ITEM >>> 16) >>> 0;
+  }
+
+  /** Reads a UN value as a sequence; if its content is not one, keeps the raw value with a warning. */
+  private readUnSequence(tag: number, parent: Dataset, offset: number, start: number, end: number, depth: number): DataElement {
+    const source = this.bytes.subarray(offset, end);
+    try {
+      this.readSequence(tag, parent, IMPLICIT_LITTLE, start, end, false, depth);
+      return { tag, vr: 'UN', items: this.lastItems, undefinedLength: false, source };
+    } catch (error) {
+      if (!(error instanceof DicomParseError) || depth > this.maxDepth) throw error;
+      this.warn(offset, tag, `UN element ${formatTag(tag)} is not an implicit VR sequence; kept as raw bytes`);
+      return { tag, vr: 'UN', value: this.bytes.subarray(start, end), source };
+    }
   }
 
   /** Items of the sequence read last (kept in a field to avoid a result object per sequence). */
