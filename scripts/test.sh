@@ -19,6 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ -d node_modules ] || npm ci
+rm -rf dist
 npm run build --silent
 
 mapfile -t files < <(find dist/src dist/test -name '*.test.js' | sort)

@@ -5,13 +5,11 @@
  * searched for every identifying value of the original.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Dataset } from '../dicom/dataset.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag, isPrivateCreatorTag, isPrivateTag } from '../dicom/tag.js';
@@ -21,23 +19,10 @@ import { deidentifyDataset } from './deidentify-dataset.js';
 import { deidentifyFileMeta } from './deidentify-file-meta.js';
 import { loadRecipeFile } from './load-recipe.js';
 import { createPseudonymizer } from './pseudonym/index.js';
+import { pydicomData } from '../../test/support/pydicom-files.js';
+import { repoRoot } from '../../test/support/repo-root.js';
 
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above the test file');
-    dir = parent;
-  }
-  return dir;
-}
 
-function pydicomTestFiles(): string {
-  const listing = execFileSync('dpkg', ['-L', 'python3-pydicom'], { encoding: 'utf8' });
-  const folder = listing.split('\n').find((line) => /data\/test_files$/.test(line));
-  assert.ok(folder, 'python3-pydicom is installed (scripts/test.sh installs it)');
-  return folder;
-}
 
 const SAMPLES = [
   'CT_small.dcm', 'MR_small.dcm', 'MR_small_implicit.dcm', 'MR_small_bigendian.dcm', 'rtplan.dcm', 'rtstruct.dcm',
@@ -71,8 +56,8 @@ const key = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 
 for (const recipeName of ['basic', 'research']) {
   test(`${recipeName} recipe on pydicom's sample files: no identifying value survives and dciodvfy finds no new error`, () => {
-    const folder = pydicomTestFiles();
-    const recipe = loadRecipeFile(join(findRepoRoot(), 'recipes', `${recipeName}.yaml`));
+    const folder = join(pydicomData().root, 'test_files');
+    const recipe = loadRecipeFile(join(repoRoot(), 'recipes', `${recipeName}.yaml`));
     const pseudonymizer = createPseudonymizer(key);
     const scratch = mkdtempSync(join(tmpdir(), 'medveil-deid-'));
     let checked = 0;
@@ -129,8 +114,8 @@ for (const recipeName of ['basic', 'research']) {
 }
 
 test('the real pseudonymizer maps one patient the same way in two files', () => {
-  const folder = pydicomTestFiles();
-  const recipe = loadRecipeFile(join(findRepoRoot(), 'recipes', 'research.yaml'));
+  const folder = join(pydicomData().root, 'test_files');
+  const recipe = loadRecipeFile(join(repoRoot(), 'recipes', 'research.yaml'));
   const results = ['MR_small.dcm', 'MR_small_implicit.dcm'].map((name) => {
     const file = readDicomFile(readFileSync(join(folder, name)));
     deidentifyDataset(file.dataset, { recipe, pseudonymizer: createPseudonymizer(key) });

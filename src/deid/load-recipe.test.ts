@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Tag } from '../dicom/tag.js';
 import { MedVeilError } from '../errors.js';
 import { basicRecipe, loadRecipeFile, parseRecipe } from './load-recipe.js';
 import { privateRuleKey } from './recipe.js';
+import { repoRoot } from '../../test/support/repo-root.js';
 
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above the test file');
-    dir = parent;
-  }
-  return dir;
-}
 
 const YAML_RECIPE = `name: trial
 options:
@@ -98,7 +88,7 @@ test('recipe mistakes are MedVeilError("recipe") naming the file and line', () =
 });
 
 test('the shipped recipes load: basic has no option, research has its four', () => {
-  const root = findRepoRoot();
+  const root = repoRoot();
   const basic = loadRecipeFile(join(root, 'recipes', 'basic.yaml'));
   assert.equal(basic.name, 'basic');
   assert.equal(basic.options.size, 0);
@@ -112,7 +102,7 @@ test('the shipped recipes load: basic has no option, research has its four', () 
 });
 
 test('a missing recipe file is a recipe error with a hint', () => {
-  assert.throws(() => loadRecipeFile(join(findRepoRoot(), 'recipes', 'no-such-recipe.yaml')), (error: unknown) => {
+  assert.throws(() => loadRecipeFile(join(repoRoot(), 'recipes', 'no-such-recipe.yaml')), (error: unknown) => {
     return error instanceof MedVeilError && error.code === 'recipe' && /cannot read recipe/.test(error.message);
   });
 });

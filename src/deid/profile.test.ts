@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { effectiveAction, resolveCode } from './effective-action.js';
 import { DEID_OPTIONS, type DeidOption, OPTION_COLUMN } from './options.js';
 import { PROFILE, type ProfileCode, profileRowFor } from './profile.js';
 import { PROFILE_OPTION_COLUMNS } from './profile.generated.js';
+import { repoRoot } from '../../test/support/repo-root.js';
 
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above the test file');
-    dir = parent;
-  }
-  return dir;
-}
 
 interface SourceRow {
   tag: string;
@@ -26,7 +17,7 @@ interface SourceRow {
 }
 
 const source = JSON.parse(
-  readFileSync(join(findRepoRoot(), '..', 'shared', 'dicom-standard', 'confidentiality_profile_attributes.json'), 'utf8'),
+  readFileSync(join(repoRoot(), '..', 'shared', 'dicom-standard', 'confidentiality_profile_attributes.json'), 'utf8'),
 ) as SourceRow[];
 
 test('the generated table has one row for every row of PS3.15 Table E.1-1 in the source JSON', () => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { MedVeilError } from '../../errors.js';
 import {
   verifyConsistency,
@@ -11,19 +10,10 @@ import {
   verifySubtreeInclusion,
   type TreeCount,
 } from './verify.js';
+import { repoRoot } from '../../../test/support/repo-root.js';
 
-// The transparency-dev/merkle vectors, shared beside the repository (../shared/specs).
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above the test file');
-    dir = parent;
-  }
-  return dir;
-}
 
-const vectorRoot = join(findRepoRoot(), '..', 'shared', 'specs', 'merkle-testdata');
+const vectorRoot = join(repoRoot(), '..', 'shared', 'specs', 'merkle-testdata');
 
 function listJson(dir: string): string[] {
   return readdirSync(dir)
