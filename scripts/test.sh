@@ -9,7 +9,7 @@ command -v dcmdump >/dev/null 2>&1 || need+=(dcmtk)
 command -v dciodvfy >/dev/null 2>&1 || need+=(dicom3tools)
 command -v gdcmanon >/dev/null 2>&1 || need+=(libgdcm-tools)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
-[ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || need+=(python3-pydicom)
+dpkg -s python3-pydicom >/dev/null 2>&1 || need+=(python3-pydicom)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   sudo=""
