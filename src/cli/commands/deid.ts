@@ -76,6 +76,9 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
   const pool = new WorkerPool<DeidTask, DeidOutcome>(new URL('../deid/deid-worker.js', import.meta.url), jobs, setup);
   const summary = new DeidSummary();
   const progress = new ProgressLine(flags.progress && process.stderr.isTTY === true, process.stderr);
+  if (progress.active) {
+    for await (const _ of walkInputs(inputRoot, () => undefined)) progress.total++;
+  }
   const mapping = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
 

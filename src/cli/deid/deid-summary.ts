@@ -31,7 +31,7 @@ export class DeidSummary {
       }
     } else if (outcome.kind === 'quarantined') {
       this.quarantined++;
-      bump(this.quarantineReasons, outcome.reason);
+      bump(this.quarantineReasons, reasonKind(outcome.reason));
     } else {
       this.skip(outcome.reason);
     }
@@ -75,6 +75,15 @@ export class DeidSummary {
     }
     return `${lines.join('\n')}\n`;
   }
+}
+
+/** Groups reasons that differ only in offsets, lengths and byte dumps (each file's own .reason.json has them). */
+function reasonKind(reason: string): string {
+  return reason
+    .replace(/at byte \d+/g, 'at byte N')
+    .replace(/\d+ bytes/g, 'N bytes')
+    .replace(/only \d+ remain/g, 'only N remain')
+    .replace(/\([0-9a-f]{16}\)/g, '(…)');
 }
 
 function bump(map: Map<string, number>, key: string): void {
