@@ -33,6 +33,14 @@ test('decodeAuditEvent() refuses bytes that are valid JSON but not the canonical
   assert.throws(() => decodeAuditEvent(new TextEncoder().encode(JSON.stringify(viewEvent))), /canonical/);
   assert.throws(() => decodeAuditEvent(new TextEncoder().encode(text.replace('{"actor"', '{"type":"view","actor"'))), /canonical/);
   assert.throws(() => decodeAuditEvent(Uint8Array.of(0xff, 0x7b)), /UTF-8 JSON/);
+  const withEmoji = new TextDecoder().decode(encodeAuditEvent({ ...viewEvent, actor: { user: 'dr.\u{1F600}' } }));
+  assert.equal(decodeAuditEvent(new TextEncoder().encode(withEmoji)).actor.user, 'dr.\u{1F600}');
+  const escaped = withEmoji.replace('\u{1F600}', '\\ud83d\\ude00');
+  assert.notEqual(escaped, withEmoji);
+  assert.throws(() => decodeAuditEvent(new TextEncoder().encode(escaped)), /canonical/);
+  const unsorted = text.replace('"outcome":"success","purpose":"TREAT"', '"purpose":"TREAT","outcome":"success"');
+  assert.notEqual(unsorted, text);
+  assert.throws(() => decodeAuditEvent(new TextEncoder().encode(unsorted)), /canonical/);
 });
 
 test('validateAuditEvent() names every problem of an invalid event', () => {

@@ -1,6 +1,6 @@
 import { MedVeilError } from '../../errors.js';
 import type { AuditStore, StoredCheckpoint } from '../../storage/audit-store.js';
-import { decodeAuditEvent } from '../event/encode-audit-event.js';
+import { EventChecker, type EventProblem } from '../event/event-checker.js';
 import { CompactRange } from '../merkle/compact-range.js';
 import { consistencyProof } from '../merkle/consistency-proof.js';
 import { HASH_SIZE, leafHash } from '../merkle/hash.js';
@@ -55,6 +55,8 @@ export interface VerifyLogOptions {
   witnesses?: NoteVerifier[];
   /** Decode and validate every event (default true); off, only the tree is checked. */
   checkEvents?: boolean;
+  /** Check events on a worker thread, in parallel with the tree (default true). */
+  eventThread?: boolean;
   /** Events read per store call. */
   chunkSize?: number;
   /** Stop collecting after this many problems (default 100). */
@@ -74,13 +76,33 @@ export interface VerifyLogOptions {
 export async function verifyLog(store: AuditStore, verifiers: NoteVerifier[], options: VerifyLogOptions = {}): Promise<LogVerification> {
   if (verifiers.length === 0) throw new MedVeilError('usage', 'verifying a log needs its public key', { hint: 'pass --key <log public key file>' });
   const maxProblems = options.maxProblems ?? 100;
-  const chunkSize = options.chunkSize ?? 20_000;
   const checkEvents = options.checkEvents ?? true;
   const problems: LogProblem[] = [];
   const report = (problem: LogProblem): void => {
     if (problems.length < maxProblems) problems.push(problem);
   };
 
+  const checker = checkEvents ? new EventChecker({ thread: options.eventThread ?? true }) : undefined;
+  try {
+    return await verifyEverything(store, verifiers, options, checker, report, problems);
+  } finally {
+    await checker?.close();
+  }
+}
+
+async function verifyEverything(
+  store: AuditStore,
+  verifiers: NoteVerifier[],
+  options: VerifyLogOptions,
+  checker: EventChecker | undefined,
+  report: (problem: LogProblem) => void,
+  problems: LogProblem[],
+): Promise<LogVerification> {
+  const chunkSize = options.chunkSize ?? 20_000;
+  const eventChecks: Promise<EventProblem[]>[] = [];
+  const reportEventProblems = (found: EventProblem[]) => {
+    for (const { index, message } of found) report({ kind: 'event-invalid', index, message: `event ${index}: ${message}` });
+  };
   const size = await store.size();
   const stored = await store.checkpoints();
   const checkpoints = openCheckpoints(stored, verifiers, options.origin, report);
@@ -96,6 +118,11 @@ export async function verifyLog(store: AuditStore, verifiers: NoteVerifier[], op
   for (let start = 0; start < size; start += chunkSize) {
     const end = Math.min(size, start + chunkSize);
     const events = await store.readEvents(start, end);
+    if (checker !== undefined) {
+      eventChecks.push(checker.check(events));
+      // Two chunks in flight keep the checker busy without holding the whole log in memory.
+      if (eventChecks.length > 2) reportEventProblems(await eventChecks.shift()!);
+    }
     const hashBase = storedHashCount(start);
     const hashEnd = storedHashCount(end);
     // The packed block when every hash is there; row by row, to find the gaps, when not.
@@ -120,19 +147,13 @@ export async function verifyLog(store: AuditStore, verifiers: NoteVerifier[], op
       if (event !== undefined && event.index === index) {
         e++;
         leaf = leafHash(event.data);
-        if (checkEvents) {
-          try {
-            decodeAuditEvent(event.data);
-          } catch (error) {
-            report({ kind: 'event-invalid', index, message: `event ${index}: ${(error as Error).message}` });
-          }
-        }
       } else {
         report({ kind: 'event-missing', index, message: `event ${index} is missing from the store` });
         // Carry on with the stored leaf hash so that later checkpoints can still be checked.
         const substitute = storedHash(firstHash);
         if (substitute === undefined) {
           report({ kind: 'hash-missing', index, message: `event ${index} and its leaf hash are both missing; stopping` });
+          for (const found of await Promise.all(eventChecks)) reportEventProblems(found);
           return finish(store, size, range.root(), checkpoints, problems, wanted, options, report);
         }
         leaf = substitute;
@@ -158,6 +179,7 @@ export async function verifyLog(store: AuditStore, verifiers: NoteVerifier[], op
       if (wanted.has(index + 1)) wanted.set(index + 1, range.root());
     }
   }
+  for (const found of await Promise.all(eventChecks)) reportEventProblems(found);
   const extra = await store.readHashRange(expectedHashIndex, expectedHashIndex + 1);
   if (extra.length > 0) report({ kind: 'extra-hashes', index: size, message: `the store holds tree hashes beyond its ${size} events: events after ${size - 1} were removed` });
   return finish(store, size, range.root(), checkpoints, problems, wanted, options, report);

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { MedVeilError, type MedVeilErrorCode } from '../../errors.js';
+import { startWorker } from '../../start-worker.js';
 import { createAppendTransaction, packAuditBatch, type PackedAuditBatch } from './sqlite-audit-append.js';
 import type {
   AuditBatch,
@@ -217,18 +218,6 @@ export class SqliteAuditStore implements AuditStore {
   }
 }
 
-// Compiled, the worker is the .js file beside this one. Run from TypeScript through tsx (tests,
-// development), the worker is .ts and must register tsx itself: loader hooks do not reach
-// worker threads in Node 20.
-const runningTypeScript = import.meta.url.endsWith('.ts');
-const writerUrl = new URL(runningTypeScript ? './sqlite-audit-writer.ts' : './sqlite-audit-writer.js', import.meta.url);
-
-function startWriter(path: string): Worker {
-  if (!runningTypeScript) return new Worker(writerUrl, { workerData: { path } });
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(writerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { path } });
-}
-
 /** The main thread's side of sqlite-audit-writer: one batch in flight per message id. */
 class AppendWorker {
   readonly #worker: Worker;
@@ -237,7 +226,7 @@ class AppendWorker {
   #exited: Promise<void>;
 
   constructor(path: string, onExit: () => void) {
-    this.#worker = startWriter(path);
+    this.#worker = startWorker(import.meta.url, 'sqlite-audit-writer', { path });
     this.#worker.unref();
     this.#worker.on('message', (reply: { id: number; error?: { message: string; code: MedVeilErrorCode; hint?: string } }) => {
       const waiting = this.#pending.get(reply.id);
