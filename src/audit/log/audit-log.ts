@@ -322,7 +322,8 @@ export class AuditLog {
 
   /** Stores a witness's cosignature of a stored checkpoint. The caller has verified it. */
   async recordCosignature(cosignature: Omit<StoredCosignature, 'receivedAt'>): Promise<void> {
-    await this.#store.addCosignature({ ...cosignature, receivedAt: this.#clock.now() });
+    const line = cosignature.line.replace(/\n$/, '');
+    await this.#store.addCosignature({ ...cosignature, line, receivedAt: this.#clock.now() });
   }
 
   cosignatures(size: number): Promise<StoredCosignature[]> {
