@@ -14,6 +14,8 @@ export interface AuditStore extends HashReader {
    * MedVeilError('audit') if the store already belongs to another origin.
    */
   bindOrigin(origin: string): Promise<void>;
+  /** The origin the store was bound to, for tools that open a log's store without its config. */
+  readOrigin(): Promise<string | undefined>;
   /** One more than the highest stored event index (0 when empty). */
   size(): Promise<number>;
   /**

@@ -45,6 +45,16 @@ test('readHashBlock() answers undefined when a hash in the range is missing, so 
   await reopened.close();
 });
 
+test('bindOrigin() records the origin once and refuses another', async () => {
+  const store = new SqliteAuditStore(join(dir, 'origin.sqlite'));
+  assert.equal(await store.readOrigin(), undefined);
+  await store.bindOrigin('a.test/log');
+  await store.bindOrigin('a.test/log');
+  assert.equal(await store.readOrigin(), 'a.test/log');
+  await assert.rejects(store.bindOrigin('b.test/log'), /belongs to log "a.test\/log"/);
+  await store.close();
+});
+
 test('a cosignature is stored once per witness; a different one for the same checkpoint is refused', async () => {
   const store = new SqliteAuditStore(join(dir, 'cosign.sqlite'));
   const cosignature = { size: 5, witness: 'w.test', line: '\u2014 w.test AAAA', receivedAt: 1 };

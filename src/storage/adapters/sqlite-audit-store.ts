@@ -138,6 +138,10 @@ export class SqliteAuditStore implements AuditStore {
     }
   }
 
+  async readOrigin(): Promise<string | undefined> {
+    return this.#statements.getMeta.get('origin')?.value;
+  }
+
   async size(): Promise<number> {
     return this.#statements.size.get()?.size ?? 0;
   }
