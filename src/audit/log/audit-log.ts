@@ -348,10 +348,11 @@ export class AuditLog {
   /** Commits what is pending, stops the checkpoint timer and closes the store. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    // New appends are refused from here on; those already made are committed or rejected.
+    this.#closed = true;
     this.stopCheckpointing();
     await this.drain();
     await this.#checkpointing?.catch(() => undefined);
-    this.#closed = true;
     await this.#store.close();
   }
 }
