@@ -9,7 +9,7 @@ import { SqliteAuditStore } from '../../storage/adapters/sqlite-audit-store.js';
 import type { Clock } from '../clock.js';
 import { decodeAuditEvent } from '../event/encode-audit-event.js';
 import { verifyConsistency, verifyInclusion } from '../merkle/verify.js';
-import { generateLogKeys, parseSecretKeyFile, parseVerifierKeys, signNote } from '../note/index.js';
+import { cosign, generateLogKeys, generateWitnessKeys, parseSecretKeyFile, parseVerifierKeys, signNote } from '../note/index.js';
 import { AuditLog } from './audit-log.js';
 import { verifyLog } from './verify-log.js';
 
@@ -179,4 +179,43 @@ test('when a commit fails, the commits queued behind it fail too, and appends re
   assert.deepEqual(await log.append(viewBy('d')), { index: 1 });
   assert.equal(await store.size(), 2);
   await log.close();
+});
+
+test('witness() stores cosignatures that verifyLog checks, and logs a refusal as an event', async () => {
+  const path = join(dir, 'witnessed.sqlite');
+  const witnessKeys = generateWitnessKeys('witness.test');
+  const [cosigner] = parseSecretKeyFile(witnessKeys.signerKeys.join('\n'));
+  const witnessVerifiers = parseVerifierKeys(witnessKeys.verifierKeys.join('\n'));
+  const requests: number[] = [];
+  const log: AuditLog = await AuditLog.open({
+    store: new SqliteAuditStore(path),
+    origin,
+    clock: fixedClock(),
+    signer: sign,
+    witnessing: async ({ checkpoint, size, proofFrom }) => {
+      // As a witness that last saw size 3 would: check the proof it is given.
+      verifyConsistency(3, size, await proofFrom(3), await log.rootAt(3), await log.rootAt(size));
+      requests.push(size);
+      const body = checkpoint.slice(0, checkpoint.indexOf('\n\n') + 1);
+      return {
+        cosignatures: [{ witness: 'witness.test', line: cosign(body, cosigner!) }],
+        refusals: [{ witness: 'other.test', status: 409, message: 'witness has cosigned size 99' }],
+      };
+    },
+  });
+  for (let i = 0; i < 9; i++) await log.append(viewBy(`w${i}`));
+  const checkpoint = await log.checkpoint();
+  const outcome = await log.witness();
+  assert.equal(outcome.cosignatures.length, 1);
+  assert.deepEqual(requests, [9]);
+  assert.equal((await log.cosignatures(9)).length, 1);
+  assert.equal(log.size(), 10, 'the refusal became event 9');
+  const refusal = decodeAuditEvent((await log.readEvent(9))!);
+  assert.deepEqual([refusal.type, refusal.outcome, refusal.detail?.witness], ['witness-refusal', 'major-failure', 'other.test']);
+  await log.close();
+
+  const report = await verifyLog(new SqliteAuditStore(path), verifiers, { witnesses: witnessVerifiers });
+  assert.deepEqual(report.problems, []);
+  assert.equal(report.cosignaturesChecked, 1);
+  assert.equal(checkpoint.size, 9);
 });

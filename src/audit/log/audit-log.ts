@@ -20,12 +20,29 @@ import { parseNote } from '../note/parse-note.js';
  */
 export type CheckpointSigner = (body: string) => string | Promise<string>;
 
+/**
+ * Submits a signed checkpoint to the log's witnesses (c2sp.org/tlog-witness) and reports what
+ * they answered; `proofFrom(oldSize)` gives the consistency proof a witness asks for. The
+ * composition root adapts `witnessCheckpoint` from src/audit/witness to this shape.
+ */
+export type CheckpointWitnessing = (request: {
+  checkpoint: string;
+  size: number;
+  proofFrom: (oldSize: number) => Promise<Uint8Array[]>;
+}) => Promise<WitnessingOutcome>;
+
+export interface WitnessingOutcome {
+  cosignatures: { witness: string; line: string }[];
+  refusals: { witness: string; status: number; message: string }[];
+}
+
 export interface AuditLogOptions {
   store: AuditStore;
   /** The log's origin line, e.g. `medveil.example-hospital.org/audit` (c2sp.org/tlog-checkpoint). */
   origin: string;
   clock: Clock;
   signer?: CheckpointSigner;
+  witnessing?: CheckpointWitnessing;
   /** At most this many events share one durable commit (default 1000). */
   maxBatch?: number;
   /** At most this many commits queued at the store at once (default 2). */
@@ -61,6 +78,8 @@ export class AuditLog {
   readonly #store: AuditStore;
   readonly #clock: Clock;
   readonly #signer: CheckpointSigner | undefined;
+  readonly #witnessing: CheckpointWitnessing | undefined;
+  #lastWitnessedSize: number | undefined;
   readonly #maxBatch: number;
   /** The durable tree: what the store has committed. */
   #range: CompactRange;
@@ -83,6 +102,7 @@ export class AuditLog {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#signer = options.signer;
+    this.#witnessing = options.witnessing;
     this.#maxBatch = options.maxBatch ?? 1000;
     this.#maxInFlight = options.maxInFlight ?? 2;
     this.#range = range;
@@ -302,13 +322,37 @@ export class AuditLog {
     return stored;
   }
 
-  /** Issues a checkpoint every `intervalMs` while events arrive; `close()` stops it. */
+  /**
+   * Submits a stored checkpoint (default: the latest) to the witnesses, stores each
+   * cosignature and records each refusal — in the store and as a `witness-refusal` event.
+   */
+  async witness(checkpoint?: StoredCheckpoint): Promise<WitnessingOutcome> {
+    if (this.#witnessing === undefined) throw new MedVeilError('usage', 'this audit log has no witnesses configured', { hint: 'list the witnesses in the audit configuration' });
+    const target = checkpoint ?? (await this.#store.latestCheckpoint());
+    if (target === undefined) throw new MedVeilError('usage', 'the log has issued no checkpoint yet', { hint: 'issue one first (medveil audit checkpoint)' });
+    const size = target.size;
+    const outcome = await this.#witnessing({ checkpoint: target.note, size, proofFrom: (oldSize) => consistencyProof(oldSize, size, this.#store) });
+    for (const cosignature of outcome.cosignatures) await this.recordCosignature({ size, ...cosignature });
+    for (const refusal of outcome.refusals) await this.recordWitnessRefusal({ size, ...refusal });
+    this.#lastWitnessedSize = size;
+    return outcome;
+  }
+
+  /**
+   * Every `intervalMs`, issues a checkpoint and, when it is new, submits it to the witnesses.
+   * Errors go to `onError`; the timer keeps running. `close()` stops it.
+   */
   startCheckpointing(intervalMs: number, onError: (error: unknown) => void): void {
     this.stopCheckpointing();
     this.#timer = setInterval(() => {
-      this.checkpoint().catch(onError);
+      this.#checkpointAndWitness().catch(onError);
     }, intervalMs);
     this.#timer.unref();
+  }
+
+  async #checkpointAndWitness(): Promise<void> {
+    const checkpoint = await this.checkpoint();
+    if (this.#witnessing !== undefined && checkpoint.size !== this.#lastWitnessedSize) await this.witness(checkpoint);
   }
 
   stopCheckpointing(): void {
