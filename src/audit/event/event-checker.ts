@@ -52,38 +52,40 @@ export function checkPackedEvents(packed: PackedEvents): EventProblem[] {
  * costs more than hashing, so `verifyLog` hands it to a second core.
  */
 export class EventChecker {
-  readonly #worker: Worker | undefined;
+  readonly #workers: Worker[] = [];
   readonly #waiting = new Map<number, { resolve: (problems: EventProblem[]) => void; reject: (error: unknown) => void }>();
   #nextId = 0;
 
-  constructor(options: { thread: boolean }) {
-    if (!options.thread) return;
-    const worker = startWorker(import.meta.url, 'check-events-worker', null);
-    worker.on('message', (reply: { id: number; problems: EventProblem[] }) => {
-      this.#waiting.get(reply.id)?.resolve(reply.problems);
-      this.#waiting.delete(reply.id);
-    });
-    const fail = (error: unknown) => {
-      for (const waiting of this.#waiting.values()) waiting.reject(error);
-      this.#waiting.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`event checker thread exited with code ${code}`)));
-    this.#worker = worker;
+  /** `threads` 0 checks inline; otherwise batches go round-robin to that many worker threads. */
+  constructor(options: { threads: number }) {
+    for (let i = 0; i < options.threads; i++) {
+      const worker = startWorker(import.meta.url, 'check-events-worker', null);
+      worker.on('message', (reply: { id: number; problems: EventProblem[] }) => {
+        this.#waiting.get(reply.id)?.resolve(reply.problems);
+        this.#waiting.delete(reply.id);
+      });
+      const fail = (error: unknown) => {
+        for (const waiting of this.#waiting.values()) waiting.reject(error);
+        this.#waiting.clear();
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`event checker thread exited with code ${code}`)));
+      this.#workers.push(worker);
+    }
   }
 
   check(events: { index: number; data: Uint8Array }[]): Promise<EventProblem[]> {
     const packed = packEvents(events);
-    const worker = this.#worker;
-    if (worker === undefined) return Promise.resolve(checkPackedEvents(packed));
+    if (this.#workers.length === 0) return Promise.resolve(checkPackedEvents(packed));
+    const id = this.#nextId++;
+    const worker = this.#workers[id % this.#workers.length]!;
     return new Promise((resolve, reject) => {
-      const id = this.#nextId++;
       this.#waiting.set(id, { resolve, reject });
       worker.postMessage({ id, ...packed }, [packed.indexes.buffer, packed.bytes.buffer, packed.lengths.buffer] as ArrayBuffer[]);
     });
   }
 
   async close(): Promise<void> {
-    await this.#worker?.terminate();
+    await Promise.all(this.#workers.map((worker) => worker.terminate()));
   }
 }

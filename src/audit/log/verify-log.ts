@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { MedVeilError } from '../../errors.js';
 import type { AuditStore, StoredCheckpoint } from '../../storage/audit-store.js';
 import { EventChecker, type EventProblem } from '../event/event-checker.js';
@@ -55,8 +56,8 @@ export interface VerifyLogOptions {
   witnesses?: NoteVerifier[];
   /** Decode and validate every event (default true); off, only the tree is checked. */
   checkEvents?: boolean;
-  /** Check events on a worker thread, in parallel with the tree (default true). */
-  eventThread?: boolean;
+  /** Worker threads that check events in parallel with the tree; 0 checks inline (default: one per core). */
+  eventThreads?: number;
   /** Events read per store call. */
   chunkSize?: number;
   /** Stop collecting after this many problems (default 100). */
@@ -82,7 +83,8 @@ export async function verifyLog(store: AuditStore, verifiers: NoteVerifier[], op
     if (problems.length < maxProblems) problems.push(problem);
   };
 
-  const checker = checkEvents ? new EventChecker({ thread: options.eventThread ?? true }) : undefined;
+  // As many checker threads as cores: the main thread, busy hashing, shares them with the OS.
+  const checker = checkEvents ? new EventChecker({ threads: options.eventThreads ?? availableParallelism() }) : undefined;
   try {
     return await verifyEverything(store, verifiers, options, checker, report, problems);
   } finally {
@@ -120,8 +122,8 @@ async function verifyEverything(
     const events = await store.readEvents(start, end);
     if (checker !== undefined) {
       eventChecks.push(checker.check(events));
-      // Two chunks in flight keep the checker busy without holding the whole log in memory.
-      if (eventChecks.length > 2) reportEventProblems(await eventChecks.shift()!);
+      // A few chunks in flight keep the checkers busy without holding the whole log in memory.
+      if (eventChecks.length > 3) reportEventProblems(await eventChecks.shift()!);
     }
     const hashBase = storedHashCount(start);
     const hashEnd = storedHashCount(end);
