@@ -219,3 +219,22 @@ test('witness() stores cosignatures that verifyLog checks, and logs a refusal as
   assert.equal(report.cosignaturesChecked, 1);
   assert.equal(checkpoint.size, 9);
 });
+
+test('under the gm suite every checkpoint must carry both the Ed25519 and the SM2 signature', async () => {
+  const gmKeys = generateLogKeys(origin, 'gm');
+  const gmSigners = parseSecretKeyFile(gmKeys.signerKeys.join('\n'));
+  const gmVerifiers = parseVerifierKeys(gmKeys.verifierKeys.join('\n'));
+  assert.deepEqual(gmVerifiers.map((v) => v.kind).sort(), ['ed25519', 'sm2']);
+  const path = join(dir, 'gm.sqlite');
+  let signWith = gmSigners;
+  const log = await AuditLog.open({ store: new SqliteAuditStore(path), origin, clock: fixedClock(), signer: (body) => signNote(body, signWith) });
+  await log.append(viewBy('a'));
+  await log.checkpoint();
+  await log.append(viewBy('b'));
+  signWith = gmSigners.filter((s) => s.kind === 'ed25519');
+  await log.checkpoint();
+  await log.close();
+  const report = await verifyLog(new SqliteAuditStore(path), gmVerifiers);
+  assert.deepEqual(report.problems.map((p) => [p.kind, p.checkpointSize]), [['checkpoint-signature', 2]]);
+  assert.match(report.problems[0]!.message, /not signed by .*sm2/);
+});
