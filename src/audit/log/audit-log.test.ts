@@ -238,3 +238,28 @@ test('under the gm suite every checkpoint must carry both the Ed25519 and the SM
   assert.deepEqual(report.problems.map((p) => [p.kind, p.checkpointSize]), [['checkpoint-signature', 2]]);
   assert.match(report.problems[0]!.message, /not signed by .*sm2/);
 });
+
+test('startCheckpointing() issues a checkpoint on each interval once new events arrived, and stops on close', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const store = newStore();
+  const log = await AuditLog.open({ store, origin, clock: fixedClock(), signer: sign });
+  const errors: unknown[] = [];
+  log.startCheckpointing(60_000, (error) => errors.push(error));
+  const settle = async (size: number): Promise<void> => {
+    for (let i = 0; i < 1000 && (await log.latestCheckpoint())?.size !== size; i++) await new Promise((r) => setImmediate(r));
+  };
+  await log.append(viewBy('before-first-tick'));
+  assert.equal(await log.latestCheckpoint(), undefined, 'nothing is issued before the interval elapses');
+  t.mock.timers.tick(60_000);
+  await settle(1);
+  assert.equal((await log.latestCheckpoint())?.size, 1);
+  await Promise.all([log.append(viewBy('a')), log.append(viewBy('b'))]);
+  t.mock.timers.tick(60_000);
+  await settle(3);
+  assert.equal((await log.latestCheckpoint())?.size, 3);
+  await log.close();
+  // A tick after close would reach the closed store and report an error if the timer still ran.
+  t.mock.timers.tick(60_000);
+  for (let i = 0; i < 100; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(errors, []);
+});
