@@ -13,6 +13,7 @@ export type MedVeilErrorCode =
   | 'recipe'
   | 'key'
   | 'deid'
+  | 'dicomdir'
   | 'io'
   | 'audit'
   | 'audit-verify'
