@@ -290,6 +290,11 @@ describe('planMediaLayout', () => {
     assert.deepEqual(names([specs[2]!, specs[0]!, specs[4]!, specs[1]!, specs[3]!]), sorted);
   });
 
+  test('instances without a Patient ID get a patient of their own per study', () => {
+    const layout = layoutOf([ct('', '1.2.2', '1.2.2.1', '1.2.2.1.1'), ct('', '1.2.1', '1.2.1.1', '1.2.1.1.1'), ct('', '1.2.1', '1.2.1.2', '1.2.1.2.1'), ct('A', '1.2.3', '1.2.3.1', '1.2.3.1.1')]);
+    assert.deepEqual(layout.patients.map((p) => [p.patientId, p.studies.map((s) => s.studyInstanceUid)]), [['', ['1.2.1']], ['', ['1.2.2']], ['A', ['1.2.3']]]);
+  });
+
   const refused: [string, Instance[], RegExp][] = [
     ['two files of one instance', [ct('A', '1.2.1', '1.2.1.1', '1.2.9'), ct('A', '1.2.1', '1.2.1.1', '1.2.9')], /file0 and file1 hold the same SOP Instance UID/],
     ['a study under two patients', [ct('A', '1.2.1', '1.2.1.1', '1.2.8'), ct('B', '1.2.1', '1.2.1.2', '1.2.9')], /different Patient IDs/],

@@ -43,10 +43,11 @@ export function instanceHeader(file: DicomFile, source: string): InstanceHeader 
     throw new MedVeilError('dicomdir', `${source}: ${reason}`, { hint: 'remove the file from the folder, or de-identify its source again with `medveil deid`' });
   };
   if (meta.size === 0) fail('has no File Meta Information; media files must be DICOM files of PS3.10 7.1');
+  const metaClass = meta.getString(Tag.MediaStorageSOPClassUID);
+  // A DICOMDIR names its SOP Class in the meta only (PS3.10 7.1).
+  if (metaClass === MEDIA_STORAGE_DIRECTORY_STORAGE || dataset.has(Tag.DirectoryRecordSequence)) fail('is a DICOMDIR itself, not an instance to list');
   const sopClassUid = requiredUid(dataset, Tag.SOPClassUID, 'SOP Class UID', fail);
   const sopInstanceUid = requiredUid(dataset, Tag.SOPInstanceUID, 'SOP Instance UID', fail);
-  if (sopClassUid === MEDIA_STORAGE_DIRECTORY_STORAGE) fail('is a DICOMDIR itself, not an instance to list');
-  const metaClass = meta.getString(Tag.MediaStorageSOPClassUID);
   const metaInstance = meta.getString(Tag.MediaStorageSOPInstanceUID);
   if (metaClass !== sopClassUid) fail(`its Media Storage SOP Class UID (${metaClass ?? 'absent'}) differs from its SOP Class UID (${sopClassUid})`);
   if (metaInstance !== sopInstanceUid) fail(`its Media Storage SOP Instance UID (${metaInstance ?? 'absent'}) differs from its SOP Instance UID`);

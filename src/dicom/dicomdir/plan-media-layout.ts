@@ -2,7 +2,8 @@
  * The layout of a media folder: instances grouped patient → study → series, in a fixed order
  * (Patient ID, Study Instance UID, Series Instance UID, Instance Number, SOP Instance UID), each
  * given a File ID made only of ordinals: DICOM\P0000001\ST000001\SE000001\I0000001. Names carry
- * nothing of the patient, and the same instances always get the same names.
+ * nothing of the patient, and the same instances always get the same names. Instances without
+ * a Patient ID get a patient of their own per study, as dcmtk's dcmmkdir files them.
  */
 import { MedVeilError } from '../../errors.js';
 import { checkFileId, ordinalComponent } from './file-id.js';
@@ -33,7 +34,7 @@ export interface StudyEntry {
 
 export interface PatientEntry {
   readonly ordinal: number;
-  /** "" for instances without a Patient ID, which are filed together under one patient. */
+  /** "" for instances without a Patient ID; nothing says two such studies are of one patient, so each gets its own. */
   readonly patientId: string;
   readonly studies: readonly StudyEntry[];
 }
@@ -47,7 +48,7 @@ export function planMediaLayout(headers: readonly InstanceHeader[]): MediaLayout
   checkConsistency(headers);
   const sorted = [...headers].sort(compareHeaders);
   const patients: PatientEntry[] = [];
-  for (const [patientId, ofPatient] of groupBy(sorted, (h) => h.patientId)) {
+  for (const [, ofPatient] of groupBy(sorted, patientKey)) {
     const p = ordinalComponent('P', patients.length + 1);
     const studies: StudyEntry[] = [];
     for (const [studyInstanceUid, ofStudy] of groupBy(ofPatient, (h) => h.studyInstanceUid)) {
@@ -64,7 +65,7 @@ export function planMediaLayout(headers: readonly InstanceHeader[]): MediaLayout
       }
       studies.push({ ordinal: studies.length + 1, studyInstanceUid, series });
     }
-    patients.push({ ordinal: patients.length + 1, patientId, studies });
+    patients.push({ ordinal: patients.length + 1, patientId: ofPatient[0]!.patientId, studies });
   }
   return { patients };
 }
@@ -74,8 +75,13 @@ export function layoutInstances(layout: MediaLayout): LaidOutInstance[] {
   return layout.patients.flatMap((p) => p.studies.flatMap((st) => st.series.flatMap((se) => [...se.instances])));
 }
 
+/** The Patient ID; for an instance without one, its study (NUL sorts these first and cannot occur in an LO). */
+function patientKey(header: InstanceHeader): string {
+  return header.patientId === '' ? `\0${header.studyInstanceUid}` : header.patientId;
+}
+
 function compareHeaders(a: InstanceHeader, b: InstanceHeader): number {
-  return compareText(a.patientId, b.patientId) ||
+  return compareText(patientKey(a), patientKey(b)) ||
     compareText(a.studyInstanceUid, b.studyInstanceUid) ||
     compareText(a.seriesInstanceUid, b.seriesInstanceUid) ||
     (a.instanceNumber ?? Infinity) - (b.instanceNumber ?? Infinity) ||
