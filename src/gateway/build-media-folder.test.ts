@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { basicRecipe } from '../deid/load-recipe.js';
 import { createPseudonymizer } from '../deid/pseudonym/index.js';
-import { encodeDicomdir, readDirectoryTree } from '../dicom/dicomdir/index.js';
+import { type DirectoryNode, encodeDicomdir, readDirectoryTree } from '../dicom/dicomdir/index.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
 import { encodeDicomFile } from '../dicom/write-dicom-file.js';
@@ -181,7 +181,7 @@ describe('buildMediaFolder on a de-identified synthetic corpus', () => {
   });
 
   test('each file is the de-identified instance its record names', () => {
-    const check = (nodes: ReturnType<typeof readDirectoryTree>): void => {
+    const check = (nodes: readonly DirectoryNode[]): void => {
       for (const node of nodes) {
         if (node.fileId !== undefined) {
           const file = readDicomFile(readFileSync(join(media, ...node.fileId)));
@@ -268,7 +268,7 @@ describe('buildMediaFolder on de-identified pydicom samples of other SOP Classes
 
   test('the referenced transfer syntax is each file\'s own, big endian and deflated included', () => {
     const syntaxes = new Set<string>();
-    const walk = (nodes: ReturnType<typeof readDirectoryTree>): void => nodes.forEach((n) => {
+    const walk = (nodes: readonly DirectoryNode[]): void => nodes.forEach((n) => {
       const ts = n.record.getString(Tag.ReferencedTransferSyntaxUIDInFile);
       if (ts) syntaxes.add(ts);
       walk(n.children);
