@@ -312,6 +312,15 @@ describe('buildMediaFolder refuses hostile input and leaves nothing behind', () 
     });
   }
 
+  test('an empty folder, or one that does not exist, is a usage error and writes nothing', async () => {
+    const parent = mkdtempSync(join(work, 'empty-'));
+    mkdirSync(join(parent, 'deid'));
+    for (const input of [join(parent, 'deid'), join(parent, 'missing')]) {
+      await assert.rejects(buildMediaFolder(input, join(parent, 'media')), (e: unknown) => e instanceof MedVeilError && e.code === 'usage');
+    }
+    assert.deepEqual(readdirSync(parent), ['deid']);
+  });
+
   test('an instance that was never de-identified is accepted when identities are allowed', async () => {
     const parent = mkdtempSync(join(work, 'identified-'));
     mkdirSync(join(parent, 'raw'));

@@ -51,7 +51,7 @@ export const DICOMDIR_NAME = 'DICOMDIR';
 export async function buildMediaFolder(input: string, output: string, options: BuildMediaFolderOptions = {}): Promise<MediaFolderSummary> {
   const inputRoot = resolve(input);
   const outputRoot = resolve(output);
-  await checkFolders(inputRoot, outputRoot, input, output);
+  await checkFolders({ input, inputRoot }, { output, outputRoot });
 
   const headers: InstanceHeader[] = [];
   for (const relativePath of await regularFiles(inputRoot)) {
@@ -100,7 +100,8 @@ export async function buildMediaFolder(input: string, output: string, options: B
   };
 }
 
-async function checkFolders(inputRoot: string, outputRoot: string, input: string, output: string): Promise<void> {
+/** The names as the caller gave them (for messages) and resolved. */
+async function checkFolders({ input, inputRoot }: { input: string; inputRoot: string }, { output, outputRoot }: { output: string; outputRoot: string }): Promise<void> {
   const info = await lstat(inputRoot).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) {
     throw new MedVeilError('usage', `${input} is not a folder`, { hint: 'give the output folder of `medveil deid`' });

@@ -48,9 +48,9 @@ const DUMMY_TIME = '000000';
 
 /** Builds every record of `layout`; `parent` is the DICOMDIR data set that will hold them. */
 export function buildDirectoryRecords(layout: MediaLayout, parent: Dataset): DirectoryRecords {
-  const invented = new Map<string, number>();
+  const context: RecordContext = { parent, invented: new Map() };
   const build = (type: DirectoryRecordType, header: InstanceHeader, place: Place, file?: LaidOutInstance): Dataset =>
-    recordItem(type, header, place, parent, invented, file);
+    recordItem({ type, header, place, file }, context);
   const roots = layout.patients.map((patient): RecordNode => {
     const first = patient.studies[0]!.series[0]!.instances[0]!;
     return {
@@ -77,18 +77,28 @@ export function buildDirectoryRecords(layout: MediaLayout, parent: Dataset): Dir
       }),
     };
   });
-  return { roots, invented };
+  return { roots, invented: context.invented };
 }
 
-function recordItem(
-  type: DirectoryRecordType,
-  header: InstanceHeader,
-  place: Place,
-  parent: Dataset,
-  invented: Map<string, number>,
-  file: LaidOutInstance | undefined,
-): Dataset {
-  const item = new Dataset(EXPLICIT_LITTLE, parent);
+interface RecordSpec {
+  readonly type: DirectoryRecordType;
+  /** The instance the keys come from: the record's own, or the first of the entity. */
+  readonly header: InstanceHeader;
+  readonly place: Place;
+  /** Set for an instance-level record: the file it references. */
+  readonly file: LaidOutInstance | undefined;
+}
+
+interface RecordContext {
+  /** The DICOMDIR data set, parent of every record item. */
+  readonly parent: Dataset;
+  readonly invented: Map<string, number>;
+}
+
+function recordItem(spec: RecordSpec, context: RecordContext): Dataset {
+  const { type, header, place, file } = spec;
+  const { invented } = context;
+  const item = new Dataset(EXPLICIT_LITTLE, context.parent);
   const put = (tag: number, vr: VR, value: Uint8Array): void => item.set({ tag, vr, value });
   put(Tag.OffsetOfTheNextDirectoryRecord, 'UL', encodeNumbers([0], 'UL'));
   put(Tag.RecordInUseFlag, 'US', encodeNumbers([RECORD_IN_USE], 'US'));
