@@ -11,7 +11,7 @@ import { implicitVR, lookupAttribute } from '../dictionary.js';
 import type { DataElement } from '../element.js';
 import { Tag } from '../tag.js';
 import { encodeNumbers, encodeStrings } from '../values.js';
-import { type VR, usesSpecificCharacterSet } from '../vr.js';
+import { type VR, isStringVR, usesSpecificCharacterSet } from '../vr.js';
 import type { DirectoryRecordType } from './directory-record-type.js';
 import type { InstanceHeader } from './instance-header.js';
 import type { LaidOutInstance, MediaLayout } from './plan-media-layout.js';
@@ -148,9 +148,11 @@ function recordItem(spec: RecordSpec, context: RecordContext): Dataset {
   return item;
 }
 
+/** A sequence with items, a binary value of any bytes, or text that is more than padding. */
 function hasValue(element: DataElement): boolean {
   if (element.items !== undefined) return element.items.length > 0;
-  return element.value !== undefined && element.value.some((byte) => byte !== 0x20 && byte !== 0x00);
+  if (element.value === undefined || element.value.length === 0) return false;
+  return !isStringVR(element.vr) || element.value.some((byte) => byte !== 0x20 && byte !== 0x00);
 }
 
 /** A key read as UN (an explicit VR writer that did not know it) is written with its PS3.6 VR. */

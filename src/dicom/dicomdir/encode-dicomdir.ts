@@ -62,6 +62,11 @@ export function encodeDicomdir(layout: MediaLayout, options: EncodeDicomdirOptio
   const sopInstanceUid = fileSetUid(layout, fileSetId);
   const file = dicomdirFile(dataset, sopInstanceUid);
   const draft = encodeDicomFile(file, { preamble: 'zero' });
+  if (draft.length > 0xffffffff) {
+    throw new MedVeilError('dicomdir', `the DICOMDIR would be ${draft.length} bytes, past what its 32-bit offsets can point to`, {
+      hint: 'split the export into smaller media folders',
+    });
+  }
 
   // The Directory Record Sequence is the data set's last element: its items end the file.
   const itemLengths = order.map((node) => 8 + byteLength(writeDataset(node.item, EXPLICIT_LITTLE)));
