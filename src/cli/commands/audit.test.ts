@@ -5,38 +5,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Command } from 'commander';
 import { AuditLog } from '../../audit/log/audit-log.js';
 import { parseSecretKeyFile } from '../../audit/note/log-keys.js';
 import { signNote } from '../../audit/note/sign-note.js';
 import { SqliteAuditStore } from '../../storage/adapters/sqlite-audit-store.js';
-import { MedVeilError } from '../../errors.js';
-import { registerAudit } from './audit.js';
+import { MEDVEIL_BIN, MEDVEIL_NODE_ARGS, medveilAsync } from '../../../test/support/medveil-cli.js';
 
-/** Runs `medveil audit ...` in-process and returns what it printed and its exit code. */
+/** Runs `medveil audit ...` as a child process and returns what it printed and its exit code. */
 async function medveil(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command('medveil').exitOverride();
-  registerAudit(program);
-  let stdout = '';
-  let stderr = '';
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += Buffer.from(chunk).toString('utf8')), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += Buffer.from(chunk).toString('utf8')), true)) as typeof process.stderr.write;
-  process.exitCode = undefined;
-  let code = 0;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    code = typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (error) {
-    if (!(error instanceof MedVeilError)) throw error;
-    stderr += error.message;
-    code = error.code === 'usage' ? 2 : 1;
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-    process.exitCode = undefined;
-  }
-  return { code, stdout, stderr };
+  const run = await medveilAsync(args);
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 const origin = 'hospital.example/audit';
@@ -128,9 +106,7 @@ test('medveil witness over HTTP cosigns the log checkpoint, and audit checkpoint
     const db = await makeLog(dir, 10);
     assert.equal((await medveil('audit', 'keygen', '--witness', '--name', 'regulator.example/w1', '--out', join(dir, 'w1'))).code, 0);
     writeFileSync(join(dir, 'logs.yaml'), `logs:\n  - origin: ${origin}\n    keys: [log.pub]\n`);
-    const script = `import { Command } from 'commander'; import { registerWitness } from ${JSON.stringify(new URL('./witness.js', import.meta.url).href)};
-const p = new Command('medveil'); registerWitness(p); await p.parseAsync(process.argv.slice(1), { from: 'user' });`;
-    const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), '--input-type=module', '-e', script,
+    const child = spawn(process.execPath, [...MEDVEIL_NODE_ARGS, MEDVEIL_BIN,
       'witness', '--listen', '127.0.0.1:0', '--key', join(dir, 'w1.key'), '--logs', join(dir, 'logs.yaml'), '--state', join(dir, 'w.sqlite')],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
