@@ -53,6 +53,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   readEverything(corpusInput(fullRoot));
   const results = runAll(corpusInput(fullRoot), full, work, context, 'full', flags);
   report(results, full, 'full');
+  // The CR studies alone: 98% of the bytes, files every tool can read, no restarts of gdcmanon.
+  const crFiles = listFiles(join(corpusInput(fullRoot), 'cr')).length;
+  const crOnly: CorpusManifest = { ...full, files: crFiles, bytes: full.synthetic.bytes, pydicom: { sources: 0, copies: 0, files: 0, bytes: 0 }, conversions: {} };
+  report(runAll(join(corpusInput(fullRoot), 'cr'), crOnly, work, context, 'full-cr', flags), crOnly, 'CR studies of the full');
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -125,6 +129,7 @@ function runPeer(peer: Peer, input: string, corpus: CorpusManifest, work: string
     outputFiles,
     failed: peer.failures(run),
     surviving,
+    summary: peer.summary?.(run) ?? [],
   };
   process.stderr.write(`bench deid: ${label}: ${run.seconds.toFixed(2)} s, ${(run.peakRssBytes / 1e6).toFixed(0)} MB peak, ${outputFiles} files out, exit ${run.status}\n`);
   if (!flags.keepOutputs) removeOutput(output);
@@ -159,6 +164,8 @@ function report(results: readonly PeerResult[], corpus: CorpusManifest, label: s
     formatSurvivingPlaces(results),
     '',
     ...results.map((r) => `- ${r.name}: ${r.does}`),
+    '',
+    ...results.filter((r) => r.summary.length > 0).flatMap((r) => [`${r.name} says:`, '```', ...r.summary, '```']),
   ];
   if (medveil && cp) {
     const ratio = cp.seconds / medveil.seconds;

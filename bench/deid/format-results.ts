@@ -3,6 +3,7 @@
  * docs/benchmarks.md as printed).
  */
 import type { SurvivingTokens } from './count-surviving-tokens.js';
+import { TIMED_OUT_STATUS } from './measure-command.js';
 
 export interface PeerResult {
   readonly name: string;
@@ -15,6 +16,7 @@ export interface PeerResult {
   readonly outputFiles: number;
   readonly failed: number;
   readonly surviving: SurvivingTokens;
+  readonly summary: readonly string[];
 }
 
 export interface CorpusFacts {
@@ -33,12 +35,12 @@ export function formatResultsTable(results: readonly PeerResult[], corpus: Corpu
       r.seconds.toFixed(2),
       (corpus.files / r.seconds).toFixed(0),
       mbps.toFixed(0),
-      ratio.toFixed(2),
+      ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2),
       (r.peakRssBytes / 1e6).toFixed(0),
       r.claimedWritten === undefined ? '-' : String(r.claimedWritten),
       String(r.outputFiles),
       Number.isNaN(r.failed) ? '?' : String(r.failed),
-      String(r.exitStatus),
+      r.exitStatus === TIMED_OUT_STATUS ? 'timed out' : String(r.exitStatus),
       `${r.surviving.inBytes} / ${r.surviving.inPaths} / ${r.surviving.total} of ${r.surviving.planted}`,
     ];
   });

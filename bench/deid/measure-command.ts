@@ -11,6 +11,10 @@ import { MedVeilError } from '../../src/errors.js';
 
 export const GNU_TIME = '/usr/bin/time';
 
+/** A tool that has not finished after this long is stopped (coreutils `timeout` exits 124). */
+export const TIME_LIMIT_SECONDS = 1800;
+export const TIMED_OUT_STATUS = 124;
+
 export interface MeasuredRun {
   readonly seconds: number;
   readonly peakRssBytes: number;
@@ -28,7 +32,9 @@ export function measureCommand(command: string, args: readonly string[], logFold
   const stdout = openSync(stdoutPath, 'w');
   const stderr = openSync(stderrPath, 'w');
   const started = performance.now();
-  const run = spawnSync(GNU_TIME, ['-f', '%M', '-o', rssPath, command, ...args], { stdio: ['ignore', stdout, stderr] });
+  const run = spawnSync(GNU_TIME, ['-f', '%M', '-o', rssPath, 'timeout', String(TIME_LIMIT_SECONDS), command, ...args], {
+    stdio: ['ignore', stdout, stderr],
+  });
   const seconds = (performance.now() - started) / 1000;
   closeSync(stdout);
   closeSync(stderr);

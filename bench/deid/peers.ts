@@ -28,6 +28,8 @@ export interface Peer {
   failures(run: MeasuredRun): number;
   /** Files the tool says it wrote, when it says (else the output is counted). */
   claimedWritten?(run: MeasuredRun): number | undefined;
+  /** The tool's own account of what it did, without paths of the machine. */
+  summary?(run: MeasuredRun): string[];
 }
 
 export const PEERS: readonly Peer[] = [
@@ -53,6 +55,7 @@ export const PEERS: readonly Peer[] = [
       const match = /de-identified (\d+) file/.exec(run.stdout);
       return match ? Number(match[1]) : undefined;
     },
+    summary: (run) => run.stdout.trim().split('\n').slice(1).map((line) => line.replace(/ in \S+ \(each/, ' (each')),
   },
   {
     name: 'gdcmanon -e',
@@ -117,24 +120,33 @@ function hex4(n: number): string {
 
 /**
  * gdcmanon in folder mode stops the whole batch at the first file it cannot write (for example
- * one without SOP Instance UID), `--continue` only skips files it cannot read. So it runs once
- * per folder, as a user would restart it, and only after a folder failed does it go file by
- * file through what that folder did not write. Bash, so that the driver adds nothing to the
- * peak memory. Arguments: <input> <output> <gdcmanon mode options...>.
+ * one without SOP Instance UID); `--continue` only skips files it cannot read. So the driver
+ * restarts it the way a user would: first the whole tree in one process; if that stops, once
+ * per folder it had not reached, and file by file through a folder it stopped in. Bash, so the
+ * driver adds nothing to the peak memory. Arguments: <input> <output> <gdcmanon mode options...>.
+ * Ends with `{"written":n,"failed":n}`, counted from the output tree.
  */
 export const GDCMANON_DRIVER = `set -u
 input=$1; output=$2; shift 2
 mkdir -p "$output"
-while IFS= read -r -d '' folder; do
-  mkdir -p "$output/$folder"
-  if ! gdcmanon "$@" --continue -i "$input/$folder" -o "$output/$folder"; then
+if ! gdcmanon "$@" --continue -r -i "$input" -o "$output"; then
+  while IFS= read -r -d '' folder; do
+    done_here=0; missing=0
     for file in "$input/$folder"/*; do
       [ -f "$file" ] || continue
-      name=\${file##*/}
-      [ -e "$output/$folder/$name" ] || gdcmanon "$@" -i "$file" -o "$output/$folder/$name"
+      if [ -e "$output/$folder/\${file##*/}" ]; then done_here=1; else missing=1; fi
     done
-  fi
-done < <(cd "$input" && find . -type f -printf '%h\\0' | sort -zu)
+    [ "$missing" = 1 ] || continue
+    mkdir -p "$output/$folder"
+    if [ "$done_here" = 1 ] || ! gdcmanon "$@" --continue -i "$input/$folder" -o "$output/$folder"; then
+      for file in "$input/$folder"/*; do
+        [ -f "$file" ] || continue
+        name=\${file##*/}
+        [ -e "$output/$folder/$name" ] || gdcmanon "$@" -i "$file" -o "$output/$folder/$name"
+      done
+    fi
+  done < <(cd "$input" && find . -type f -printf '%h\\0' | sort -zu)
+fi
 read -r total < <(find "$input" -type f | wc -l)
 read -r written < <(find "$output" -type f | wc -l)
 echo "{\\"written\\":$written,\\"failed\\":$((total - written))}"
