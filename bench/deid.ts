@@ -55,7 +55,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   report(results, full, 'full');
   // The CR studies alone: 98% of the bytes, files every tool can read, no restarts of gdcmanon.
   const crFiles = listFiles(join(corpusInput(fullRoot), 'cr')).length;
-  const crOnly: CorpusManifest = { ...full, files: crFiles, bytes: full.synthetic.bytes, pydicom: { sources: 0, copies: 0, files: 0, bytes: 0 }, conversions: {} };
+  const crOnly: CorpusManifest = {
+    ...full,
+    files: crFiles,
+    bytes: full.synthetic.bytes,
+    pydicom: { sources: 0, copies: 0, files: 0, bytes: 0 },
+    conversions: {},
+  };
   report(runAll(join(corpusInput(fullRoot), 'cr'), crOnly, work, context, 'full-cr', flags), crOnly, 'CR studies of the full');
 }
 

@@ -5,11 +5,12 @@
  * every tool here it is the peak of the whole tool.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MedVeilError } from '../../src/errors.js';
 
-export const GNU_TIME = '/usr/bin/time';
+/** GNU time, found on PATH (spawned directly, so not the shell keyword). */
+export const GNU_TIME = 'time';
 
 /** A tool that has not finished after this long is stopped (coreutils `timeout` exits 124). */
 export const TIME_LIMIT_SECONDS = 1800;
@@ -24,7 +25,9 @@ export interface MeasuredRun {
 }
 
 export function measureCommand(command: string, args: readonly string[], logFolder: string, label: string): MeasuredRun {
-  if (!existsSync(GNU_TIME)) throw new MedVeilError('io', `${GNU_TIME} (GNU time) is missing`, { hint: 'install it with `apt-get install time`' });
+  if (spawnSync(GNU_TIME, ['--version']).status !== 0) {
+    throw new MedVeilError('io', 'GNU time is missing', { hint: 'install it with `apt-get install time`' });
+  }
   const stdoutPath = join(logFolder, `${label}.stdout`);
   const stderrPath = join(logFolder, `${label}.stderr`);
   const rssPath = join(logFolder, `${label}.rss`);
