@@ -1,10 +1,10 @@
 /**
- * `npm run bench -- deid [--small] [--keep-outputs]`: `medveil deid` against `cp -r` and the
- * de-identifiers people use (GDCM's gdcmanon, the dcmjs anonymizer) on one mixed corpus, in one
- * run: wall time, files/s, MB/s, the ratio to `cp`, peak memory, files written and failed, and
- * how many planted identifiers each leaves behind. Issue 2, acceptance 6: medveil at least 0.8x
- * the MB/s of `cp -r` on 2 cores, ahead of every peer while doing the whole profile, and under
- * 300 MB of peak memory.
+ * `npm run bench -- deid [--small] [--keep-outputs] [--only <tools>]`: `medveil deid` against
+ * `cp -r` and the de-identifiers people use (GDCM's gdcmanon, the dcmjs anonymizer) on one mixed
+ * corpus, in one run: wall time, files/s, MB/s, the ratio to `cp`, peak memory, files written and
+ * failed, and how many planted identifiers each leaves behind. Issue 2, acceptance 6: medveil at
+ * least 0.8x the MB/s of `cp -r` on 2 cores, ahead of every peer while doing the whole profile,
+ * and under 300 MB of peak memory.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 interface Flags {
   readonly small: boolean;
   readonly keepOutputs: boolean;
+  /** Tools to run (slugs such as `cp-r`, `medveil-deid`); all when undefined. */
+  readonly only: ReadonlySet<string> | undefined;
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
@@ -66,11 +68,21 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 }
 
 function parseFlags(argv: readonly string[]): Flags {
-  const known = new Set(['--small', '--keep-outputs']);
-  for (const arg of argv) {
-    if (!known.has(arg)) throw new MedVeilError('usage', `unknown option ${arg}`, { hint: 'npm run bench -- deid [--small] [--keep-outputs]' });
+  const usage = 'npm run bench -- deid [--small] [--keep-outputs] [--only cp-r,medveil-deid,...]';
+  let only: Set<string> | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--small' || arg === '--keep-outputs') continue;
+    if (arg === '--only' && argv[i + 1] !== undefined) {
+      only = new Set(argv[++i]!.split(','));
+      const known = PEERS.map((peer) => slug(peer.name));
+      const unknown = [...only].filter((name) => !known.includes(name));
+      if (unknown.length > 0) throw new MedVeilError('usage', `unknown tool ${unknown.join(', ')}`, { hint: `choose from ${known.join(', ')}` });
+      continue;
+    }
+    throw new MedVeilError('usage', `unknown option ${arg}`, { hint: usage });
   }
-  return { small: argv.includes('--small'), keepOutputs: argv.includes('--keep-outputs') };
+  return { small: argv.includes('--small'), keepOutputs: argv.includes('--keep-outputs'), only };
 }
 
 function requireTools(): void {
@@ -112,7 +124,9 @@ function prepareContext(work: string): PeerContext {
 function runAll(input: string, corpus: CorpusManifest, work: string, context: PeerContext, label: string, flags: Flags): PeerResult[] {
   const logs = join(work, 'logs');
   mkdirSync(logs, { recursive: true });
-  return PEERS.map((peer) => runPeer(peer, input, corpus, work, context, `${label}-${slug(peer.name)}`, flags));
+  return PEERS.filter((peer) => !flags.only || flags.only.has(slug(peer.name))).map((peer) =>
+    runPeer(peer, input, corpus, work, context, `${label}-${slug(peer.name)}`, flags),
+  );
 }
 
 function runPeer(peer: Peer, input: string, corpus: CorpusManifest, work: string, context: PeerContext, label: string, flags: Flags): PeerResult {
