@@ -12,6 +12,7 @@ import type { PixelCleaner } from '../deid/pixel-cleaner.js';
 import type { Pseudonymizer } from '../deid/pseudonymizer.js';
 import type { Recipe } from '../deid/recipe.js';
 import { MedVeilError } from '../errors.js';
+import type { DicomFile } from '../dicom/dicom-file.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { writeDicomFile } from '../dicom/write-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
@@ -30,6 +31,12 @@ export interface DeidentifyInstanceOptions {
   readonly recipe: Recipe;
   readonly pseudonymizer: Pseudonymizer;
   readonly pixelCleaner?: PixelCleaner;
+  /**
+   * Called once the file is parsed, before anything changes; throwing stops the use case. The
+   * CLI uses it to check that bytes it did not read (large pixel data it copies in the kernel)
+   * were never parsed.
+   */
+  readonly checkRead?: (file: DicomFile) => void;
 }
 
 export const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -43,6 +50,7 @@ export interface SkippedDicomdir {
 
 export function deidentifyInstance(bytes: Uint8Array, options: DeidentifyInstanceOptions): DeidentifiedInstance | SkippedDicomdir {
   const file = readDicomFile(bytes);
+  options.checkRead?.(file);
   const sopClass = file.dataset.getString(Tag.SOPClassUID) ?? file.meta.getString(Tag.MediaStorageSOPClassUID);
   if (sopClass === MEDIA_STORAGE_DIRECTORY) return { kind: 'dicomdir' };
   const report = deidentifyDataset(file.dataset, options);

@@ -21,9 +21,18 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `medveil` in a child process, so its output and exit code are its own. */
-export function medveil(args: readonly string[], cwd?: string): CliRun {
-  const run = spawnSync(process.execPath, [...MEDVEIL_NODE_ARGS, MEDVEIL_BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/**
+ * Runs `medveil` in a child process, so its output and exit code are its own. `hangAfterMs`
+ * kills a child that never finishes (status -1), so that a hang fails the test instead of
+ * stalling the whole run; it is a guard, not a speed requirement.
+ */
+export function medveil(args: readonly string[], options: { cwd?: string; hangAfterMs?: number } = {}): CliRun {
+  const run = spawnSync(process.execPath, [...MEDVEIL_NODE_ARGS, MEDVEIL_BIN, ...args], {
+    cwd: options.cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: options.hangAfterMs,
+  });
   return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -1,19 +1,20 @@
 /**
  * Worker thread of `medveil deid`: reads one input file, de-identifies it, and writes the
- * result under new UIDs, or copies the original into the quarantine with the reason. Output is
- * written to a temporary name and linked into place, so a reader of the output folder never
- * sees a partial file.
+ * result under new UIDs, or copies the original into the quarantine with the reason.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writevSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { closeSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createPseudonymizer } from '../../deid/pseudonym/index.js';
 import { loadRecipeFile, basicRecipe } from '../../deid/load-recipe.js';
 import type { DeidAction, DeidReport } from '../../deid/deid-report.js';
 import { MedVeilError } from '../../errors.js';
-import { deidentifyInstance } from '../../gateway/deidentify-instance.js';
+import { deidentifyInstance, type DeidentifiedInstance, type SkippedDicomdir } from '../../gateway/deidentify-instance.js';
+import { copyFileRange } from '../../storage/adapters/copy-file-range.js';
 import type { DeidOutcome, DeidTask, DeidWorkerSetup } from './deid-task.js';
+import { InputReader, checkHole, type OpenInput } from './input-file.js';
+import { writeOutputFile } from './write-output.js';
 
 const setup = workerData as DeidWorkerSetup;
 const recipe = setup.recipePath ? loadRecipeFile(setup.recipePath) : basicRecipe();
@@ -21,7 +22,9 @@ let mappings: [string, string, string][] = [];
 const pseudonymizer = createPseudonymizer(setup.key, {
   onMapping: setup.recordMapping ? (kind, original, pseudonym) => mappings.push([kind, original, pseudonym]) : undefined,
 });
-const createdFolders = new Set<string>();
+// Sparse reads only pay off when the kernel copies the unread bytes; a pixel cleaner (issue 5)
+// would need the pixels in memory and must turn this off.
+const reader = new InputReader(copyFileRange !== undefined);
 
 parentPort?.on('message', ({ id, task }: { id: number; task: DeidTask }) => {
   try {
@@ -33,27 +36,44 @@ parentPort?.on('message', ({ id, task }: { id: number; task: DeidTask }) => {
 
 function deidentifyOne(task: DeidTask): DeidOutcome {
   mappings = [];
-  let bytes: Buffer;
+  let input: OpenInput;
   try {
-    bytes = readFileSync(task.path);
+    input = reader.open(task.path);
   } catch (error) {
     return { kind: 'skipped', reason: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, bytesIn: 0 };
   }
+  const bytesIn = input.bytes.length;
   try {
-    const result = deidentifyInstance(bytes, { recipe, pseudonymizer });
-    if (result.kind === 'dicomdir') return { kind: 'skipped', reason: 'DICOMDIR (media index) not copied', bytesIn: bytes.length };
+    let result: DeidentifiedInstance | SkippedDicomdir;
+    let parsedWithinReadBytes = false;
+    try {
+      result = deidentifyInstance(input.bytes, {
+        recipe,
+        pseudonymizer,
+        checkRead: (file) => {
+          checkHole(file, input);
+          parsedWithinReadBytes = true;
+        },
+      });
+    } catch (error) {
+      // Whatever failed before the check may have read unread bytes: read the file whole and try again.
+      if (input.hole === undefined || parsedWithinReadBytes) throw error;
+      input = reader.fill(input);
+      result = deidentifyInstance(input.bytes, { recipe, pseudonymizer });
+    }
+    if (result.kind === 'dicomdir') return { kind: 'skipped', reason: 'DICOMDIR (media index) not copied', bytesIn };
     const outputPath = join(setup.outputRoot, result.studyInstanceUid, result.seriesInstanceUid, `${result.sopInstanceUid}.dcm`);
-    const written = writeExclusively(outputPath, result.chunks);
-    if (written === 'identical') return { kind: 'skipped', reason: 'same instance as another input (identical output)', bytesIn: bytes.length };
+    const written = writeOutputFile(outputPath, result.chunks, input);
+    if (written === 'identical') return { kind: 'skipped', reason: 'same instance as another input (identical output)', bytesIn };
     if (written === 'conflict') {
       const reason = 'another input has the same SOP Instance UID but different content (the first one was kept)';
-      return { kind: 'quarantined', quarantinePath: quarantine(task, bytes, reason), reason, bytesIn: bytes.length };
+      return { kind: 'quarantined', quarantinePath: quarantine(task, reason), reason, bytesIn };
     }
     const bytesOut = result.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     return {
       kind: 'written',
       outputPath,
-      bytesIn: bytes.length,
+      bytesIn,
       bytesOut,
       actions: result.report.counts,
       warnings: result.report.warnings.length + result.readWarnings,
@@ -63,7 +83,9 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
     };
   } catch (error) {
     const reason = error instanceof MedVeilError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-    return { kind: 'quarantined', quarantinePath: quarantine(task, bytes, reason), reason, bytesIn: bytes.length };
+    return { kind: 'quarantined', quarantinePath: quarantine(task, reason), reason, bytesIn };
+  } finally {
+    closeSync(input.fd);
   }
 }
 
@@ -80,44 +102,14 @@ function keywordActions(report: DeidReport): [string, DeidAction][] {
 }
 
 /**
- * Writes to a temporary name, then links it into place, which fails if the name exists: two
- * inputs with the same SOP Instance UID (the same instance in two transfer syntaxes, or a
- * conflict) never overwrite each other silently.
- */
-function writeExclusively(path: string, chunks: Uint8Array[]): 'written' | 'identical' | 'conflict' {
-  const folder = dirname(path);
-  if (!createdFolders.has(folder)) {
-    mkdirSync(folder, { recursive: true });
-    createdFolders.add(folder);
-  }
-  const partial = `${path}.partial-${process.pid}-${threadId}`;
-  const fd = openSync(partial, 'w', 0o640);
-  try {
-    // writev takes at most IOV_MAX (1024) buffers per call on Linux.
-    for (let at = 0; at < chunks.length; at += 1024) writevSync(fd, chunks.slice(at, at + 1024) as NodeJS.ArrayBufferView[]);
-    closeSync(fd);
-    linkSync(partial, path);
-    return 'written';
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      try { closeSync(fd); } catch { /* already closed */ }
-      throw error;
-    }
-    return readFileSync(path).equals(Buffer.concat(chunks)) ? 'identical' : 'conflict';
-  } finally {
-    rmSync(partial, { force: true });
-  }
-}
-
-/**
  * The quarantine keeps the original file, named by a digest of its relative path (the path may
  * carry PHI, so it goes only into the reason file beside it, inside the hospital's quarantine).
  */
-function quarantine(task: DeidTask, bytes: Uint8Array, reason: string): string {
+function quarantine(task: DeidTask, reason: string): string {
   const name = createHash('sha256').update(task.relativePath).digest('hex').slice(0, 32);
   mkdirSync(setup.quarantineRoot, { recursive: true });
   const path = join(setup.quarantineRoot, `${name}.dcm`);
-  writeFileSync(path, bytes, { mode: 0o600 });
+  copyFileSync(task.path, path);
   writeFileSync(join(setup.quarantineRoot, `${name}.reason.json`), `${JSON.stringify({ input: task.relativePath, reason }, null, 2)}\n`, { mode: 0o600 });
   return path;
 }
