@@ -557,3 +557,4 @@ test('text written for a VR of limited length fits it', () => {
     assert.ok(isStringVR(element.vr) && element.value!.length <= 16, formatTag(tag));
   }
 });
+

@@ -6,6 +6,7 @@
  */
 import { MedVeilError } from '../errors.js';
 import seed from './safe-private.json' with { type: 'json' };
+import { trimPaddingEnd } from '../dicom/trim-padding.js';
 
 export interface SafePrivateEntry {
   readonly creator: string;
@@ -17,7 +18,7 @@ export interface SafePrivateEntry {
 
 /** Private creator values are compared without their trailing padding (PS3.5 6.2 LO). */
 export function normaliseCreator(creator: string): string {
-  return creator.replace(/[\0 ]+$/, '').trim();
+  return trimPaddingEnd(creator).trim();
 }
 
 export class SafePrivateList {

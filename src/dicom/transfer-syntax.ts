@@ -4,6 +4,7 @@
  * (PS3.5 A.4); only Deflated (A.5) compresses the whole data set.
  */
 import { type DatasetEncoding, EXPLICIT_BIG, EXPLICIT_LITTLE, IMPLICIT_LITTLE } from './dataset.js';
+import { trimPaddingEnd } from './trim-padding.js';
 
 export interface TransferSyntax {
   readonly uid: string;
@@ -101,7 +102,7 @@ export const TRANSFER_SYNTAXES: ReadonlyMap<string, TransferSyntax> = new Map(
 
 /** The table entry for a UID (trailing NUL or space padding ignored); undefined when unknown. */
 export function lookupTransferSyntax(uid: string): TransferSyntax | undefined {
-  return TRANSFER_SYNTAXES.get(uid.replace(/[\0 ]+$/, ''));
+  return TRANSFER_SYNTAXES.get(trimPaddingEnd(uid));
 }
 
 /** The data set encoding of a transfer syntax; the shared frozen constants of `dataset.ts`. */

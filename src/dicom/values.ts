@@ -6,6 +6,7 @@ import { decodeText, encodeText } from './charset/index.js';
 import type { DatasetEncoding } from './dataset.js';
 import type { DataElement } from './element.js';
 import { type VR, isSingleValuedText, isStringVR, numericWidth, paddingByte, usesSpecificCharacterSet } from './vr.js';
+import { trimLeadingSpaces, trimPaddingEnd } from './trim-padding.js';
 
 const ascii = new TextDecoder('latin1');
 
@@ -14,14 +15,14 @@ export function decodeStrings(element: DataElement, _encoding: DatasetEncoding, 
   const bytes = element.value;
   if (!bytes || bytes.length === 0) return [];
   const text = usesSpecificCharacterSet(element.vr) ? decodeText(bytes, charsets, element.vr) : ascii.decode(bytes);
-  if (isSingleValuedText(element.vr)) return [text.replace(/[\0 ]+$/, '')];
+  if (isSingleValuedText(element.vr)) return [trimPaddingEnd(text)];
   return text.split('\\').map((v) => trimValue(v, element.vr));
 }
 
 function trimValue(value: string, vr: VR): string {
-  if (vr === 'UI') return value.replace(/[\0 ]+$/, '').trim();
+  if (vr === 'UI') return trimPaddingEnd(value).trim();
   // PS3.5 6.2: leading spaces are significant for LT/ST/UT only; trailing padding never is.
-  return value.replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  return trimLeadingSpaces(trimPaddingEnd(value));
 }
 
 /** Numbers of a binary numeric element, or of IS/DS parsed as text. */

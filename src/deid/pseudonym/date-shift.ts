@@ -17,6 +17,7 @@
  */
 import { MedVeilError } from '../../errors.js';
 import { type CivilDate, civilDate, dayNumber, daysInMonth, isLeapYear, isValidCivilDate } from './civil-calendar.js';
+import { trimPaddingEnd } from '../../dicom/trim-padding.js';
 
 const MIN_YEAR = 1;
 const MAX_YEAR = 9999;
@@ -102,7 +103,7 @@ function formatDate(date: CivilDate, precision: 1 | 2 | 3): string {
 }
 
 function eachValue(value: string, shift: (one: string) => string): string {
-  const trimmed = value.replace(/[\0 ]+$/, '').trim();
+  const trimmed = trimPaddingEnd(value).trim();
   if (trimmed === '') return '';
   // An empty value among several (PS3.5 6.4) stays empty.
   return trimmed.split('\\').map((one) => (one.trim() === '' ? '' : shift(one.trim()))).join('\\');
