@@ -17,7 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('MedVeil: a privacy gateway for medical imaging')
     .exitOverride()
     .showHelpAfterError('(run `medveil --help` for the commands)');
-  registerCommands(program);
+  await registerCommands(program, argv[0]);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;

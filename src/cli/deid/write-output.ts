@@ -16,11 +16,7 @@ export type WriteOutcome = 'written' | 'identical' | 'conflict';
 const createdFolders = new Set<string>();
 
 export function writeOutputFile(path: string, chunks: readonly Uint8Array[], input: OpenInput): WriteOutcome {
-  const folder = dirname(path);
-  if (!createdFolders.has(folder)) {
-    mkdirSync(folder, { recursive: true });
-    createdFolders.add(folder);
-  }
+  makeFolder(dirname(path));
   const partial = `${path}.partial-${process.pid}-${threadId}`;
   const fd = openSync(partial, 'w', 0o640);
   try {
@@ -39,6 +35,22 @@ export function writeOutputFile(path: string, chunks: readonly Uint8Array[], inp
   } finally {
     rmSync(partial, { force: true });
   }
+}
+
+/**
+ * Creates the study and series folders, remembering what exists: on a busy disk each mkdir is a
+ * journaled metadata write, and `recursive` would check every parent again for every file.
+ */
+function makeFolder(folder: string): void {
+  if (createdFolders.has(folder)) return;
+  const parent = dirname(folder);
+  if (parent !== folder && !createdFolders.has(parent)) makeFolder(parent);
+  try {
+    mkdirSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  createdFolders.add(folder);
 }
 
 function writeChunks(fd: number, chunks: readonly Uint8Array[], input: OpenInput): void {
