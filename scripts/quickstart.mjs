@@ -3,7 +3,7 @@
 // none, generate a small synthetic sample folder (fake patients, planted identifiers), and
 // de-identify it with `medveil deid`, printing what was removed.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,4 +21,6 @@ if (!existsSync(bin)) {
 }
 if (!existsSync(join(root, '.medveil', 'deid.key')) && medveil('keygen', '--out', '.medveil/deid.key') !== 0) process.exit(1);
 if (medveil('sample', 'samples', '--force') !== 0) process.exit(1);
+// A fresh output each time: medveil never overwrites, and would only report the files as done before.
+rmSync(join(root, 'out', 'deid'), { recursive: true, force: true });
 process.exit(medveil('deid', 'samples', 'out/deid', '--report', 'out/deid-report.jsonl', '--explain'));
