@@ -32,7 +32,8 @@ interface Flags {
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const flags = parseFlags(argv);
   const log = (line: string): void => void process.stderr.write(`bench deid: ${line}\n`);
-  const work = join(ROOT, 'bench', '.work', 'deid');
+  // One folder per run: two runs at once must not delete each other's outputs or key.
+  const work = join(ROOT, 'bench', '.work', 'deid', `run-${process.pid}`);
   mkdirSync(work, { recursive: true });
   requireTools();
 
