@@ -22,5 +22,5 @@ fi
 rm -rf dist
 npm run build --silent
 
-mapfile -t files < <(find dist/src dist/test -name '*.test.js' | sort)
+mapfile -t files < <(find dist/src dist/test dist/bench -name '*.test.js' | sort)
 exec node --test --test-concurrency=2 --test-reporter=spec "${files[@]}"

@@ -9,6 +9,8 @@ interface Pending<Result> {
 interface Slot<Result> {
   readonly worker: Worker;
   readonly pending: Map<number, Pending<Result>>;
+  /** Set when the worker stopped: it takes no more tasks. */
+  dead: Error | undefined;
 }
 
 /**
@@ -23,7 +25,7 @@ export class WorkerPool<Task, Result> {
   constructor(moduleUrl: URL, size: number, workerData: unknown) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(moduleUrl, { workerData });
-      const slot: Slot<Result> = { worker, pending: new Map() };
+      const slot: Slot<Result> = { worker, pending: new Map(), dead: undefined };
       worker.on('message', (message: { id: number; result?: Result; error?: string }) => {
         const pending = slot.pending.get(message.id);
         if (!pending) return;
@@ -32,6 +34,7 @@ export class WorkerPool<Task, Result> {
         else pending.resolve(message.result as Result);
       });
       const failAll = (error: Error): void => {
+        slot.dead ??= error;
         for (const pending of slot.pending.values()) pending.reject(error);
         slot.pending.clear();
       };
@@ -47,7 +50,9 @@ export class WorkerPool<Task, Result> {
   }
 
   run(task: Task): Promise<Result> {
-    const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
+    const alive = this.slots.filter((s) => s.dead === undefined);
+    if (alive.length === 0) return Promise.reject(this.slots[0]?.dead ?? internalError('no worker threads'));
+    const slot = alive.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
     const id = this.nextId++;
     return new Promise<Result>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
@@ -56,6 +61,7 @@ export class WorkerPool<Task, Result> {
   }
 
   async close(): Promise<void> {
+    for (const slot of this.slots) slot.dead ??= internalError('the worker pool was closed');
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 }
