@@ -5,15 +5,10 @@ import type { AuditEvent } from '../event/audit-event.js';
 import { auditEventTypes } from '../event/audit-event.js';
 import { auditMessageXml } from './audit-message-xml.js';
 import { octetCountingFrame, syslogMessage } from './syslog-message.js';
+import { SAMPLE_VIEW_EVENT } from '../../../test/support/sample-audit-event.js';
 
 const event: AuditEvent = {
-  v: 1,
-  time: '2025-03-01T08:15:30.123Z',
-  type: 'view',
-  outcome: 'success',
-  actor: { user: 'dr.chen', role: 'radiologist', department: 'radiology', address: '10.1.2.3' },
-  purpose: 'TREAT',
-  objects: [{ study: '1.2.840.113619.2.55.3', series: '1.2.840.113619.2.55.3.1', patient: 'MV7Q2K9XZ4' }],
+  ...SAMPLE_VIEW_EVENT,
   digests: [{ algorithm: 'sha256', value: 'ab'.repeat(32) }],
   detail: { viewer: 'OHIF & co <beta>' },
 };

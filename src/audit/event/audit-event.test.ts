@@ -4,18 +4,9 @@ import { MedVeilError } from '../../errors.js';
 import type { AuditEvent } from './audit-event.js';
 import { decodeAuditEvent, encodeAuditEvent } from './encode-audit-event.js';
 import { validateAuditEvent } from './validate-audit-event.js';
+import { SAMPLE_VIEW_EVENT } from '../../../test/support/sample-audit-event.js';
 
-const viewEvent: AuditEvent = {
-  v: 1,
-  time: '2025-03-01T08:15:30.123Z',
-  type: 'view',
-  outcome: 'success',
-  actor: { user: 'dr.chen', role: 'radiologist', department: 'radiology', address: '10.1.2.3' },
-  purpose: 'TREAT',
-  objects: [{ study: '1.2.840.113619.2.55.3', series: '1.2.840.113619.2.55.3.1', patient: 'MV7Q2K9XZ4' }],
-  digests: [{ algorithm: 'sha256', value: 'a'.repeat(64) }],
-  detail: { viewer: 'OHIF' },
-};
+const viewEvent: AuditEvent = SAMPLE_VIEW_EVENT;
 
 test('encodeAuditEvent() writes canonical JSON with sorted members, and decodeAuditEvent() reads it back', () => {
   const bytes = encodeAuditEvent(viewEvent);
