@@ -85,8 +85,12 @@ test('a large file whose middle is not pixel data is read whole and still de-ide
   ] as const) document.setString(tag, value);
   document.set({ tag: Tag.EncapsulatedDocument, vr: 'OB', value: new Uint8Array(3 * 1024 * 1024).fill(0x25) });
   const pdf = encodeDicomFile({ preamble: undefined, meta: new Dataset(EXPLICIT_LITTLE), dataset: document, transferSyntaxUid: '1.2.840.10008.1.2.1', warnings: [] });
-  const out = runDeid({ 'overlay.dcm': withHugeOverlay, 'document.dcm': pdf });
-  for (const bytes of [withHugeOverlay, pdf]) {
+  // And a large image without SOP Instance UID, whose output is named by a digest of all its bytes.
+  const nameless = syntheticCorpus({ patients: 1, imagesPerPatient: 2, imageSize: 1200, seed: 'nameless' }).files[0]!.file;
+  nameless.dataset.delete(Tag.SOPInstanceUID);
+  const withoutUid = encodeDicomFile(nameless);
+  const out = runDeid({ 'overlay.dcm': withHugeOverlay, 'document.dcm': pdf, 'nameless.dcm': withoutUid });
+  for (const bytes of [withHugeOverlay, pdf, withoutUid]) {
     const expected = expectedOutput(bytes);
     assert.ok(readFileSync(join(out, expected.path)).equals(expected.bytes), expected.path);
   }

@@ -65,13 +65,15 @@ export class InputReader {
 }
 
 /**
- * Throws HoleNotCovered unless the unread bytes lie inside the value of the top-level Pixel
+ * Throws HoleNotCovered unless the file has a SOP Instance UID and the unread bytes lie inside the value of the top-level Pixel
  * Data, read from this buffer (not inflated), whose header lies before them. The reader parses
  * sequentially and jumps over a value, so then no unread byte was parsed.
  */
 export function checkHole(file: DicomFile, input: OpenInput): void {
   const hole = input.hole;
   if (!hole) return;
+  // Without a SOP Instance UID the output is named by a digest of every byte of the file.
+  if (file.dataset.getString(Tag.SOPInstanceUID) === undefined) throw new HoleNotCovered();
   const pixels = file.dataset.get(Tag.PixelData);
   const value = pixels?.value;
   const source = pixels?.source;
