@@ -18,7 +18,14 @@ export type MedVeilErrorCode =
   | 'audit'
   | 'audit-verify'
   | 'crypto'
-  | 'witness';
+  | 'witness'
+  | 'access'
+  | 'account'
+  | 'token'
+  | 'dimse'
+  | 'storage'
+  | 'config'
+  | 'http';
 
 export class MedVeilError extends Error {
   readonly code: MedVeilErrorCode;
