@@ -34,6 +34,12 @@ export interface AuditStore extends HashReader {
    * for `verifyLog`, which reads every hash of the log.
    */
   readHashBlock(start: number, end: number): Promise<Uint8Array | undefined>;
+  /**
+   * The events with index in [start, end) packed end to end in index order, with their
+   * lengths — or undefined if any index in the range is missing (then use `readEvents`).
+   * One allocation per call, for `verifyLog`, which reads every event of the log.
+   */
+  readEventBlock(start: number, end: number): Promise<EventBlock | undefined>;
 
   addCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   /** All checkpoints, by increasing size. */
@@ -58,6 +64,12 @@ export interface AuditBatch {
 export interface StoredEvent {
   index: number;
   data: Uint8Array;
+}
+
+/** Events start, start + 1, ... end to end in `bytes`; event start + i is `lengths[i]` bytes long. */
+export interface EventBlock {
+  bytes: Uint8Array;
+  lengths: Uint32Array;
 }
 
 export interface StoredHash {

@@ -45,6 +45,54 @@ test('readHashBlock() answers undefined when a hash in the range is missing, so 
   await reopened.close();
 });
 
+// Bytes that text handling would change: NUL, invalid UTF-8, a lone surrogate's encoding, CR LF.
+const awkwardLeaves = [leaf('{"a":1}'), Uint8Array.of(0, 0, 0x7b, 0), Uint8Array.of(0xff, 0xfe, 0x80), Uint8Array.of(0xed, 0xa0, 0x80), leaf('x\r\n\u00e9\u{1f600}'), new Uint8Array(0)];
+const awkwardHashes = Array.from({ length: 2 * awkwardLeaves.length }, (_, i) => Uint8Array.from({ length: 32 }, (_, j) => (i * 37 + j * 101) % 256));
+
+test('readEventBlock() and readHashBlock() return exactly the bytes that readEvents() and readHashRange() return, NUL and invalid UTF-8 included', async () => {
+  const store = new SqliteAuditStore(join(dir, 'blocks.sqlite'), { appendIn: 'inline' });
+  await store.appendBatch({ firstIndex: 0, leaves: awkwardLeaves, firstHashIndex: 0, hashes: awkwardHashes });
+  for (const [start, end] of [[0, 6], [1, 4], [5, 6], [3, 3]] as const) {
+    const rows = await store.readEvents(start, end);
+    const block = await store.readEventBlock(start, end);
+    assert.deepEqual([...block!.lengths], rows.map((row) => row.data.length), `lengths of ${start}..${end}`);
+    assert.deepEqual(Buffer.from(block!.bytes), Buffer.concat(rows.map((row) => row.data)), `bytes of ${start}..${end}`);
+    const hashRows = await store.readHashRange(2 * start, 2 * end);
+    assert.deepEqual(Buffer.from((await store.readHashBlock(2 * start, 2 * end))!), Buffer.concat(hashRows.map((row) => row.hash)));
+  }
+  await store.close();
+});
+
+test('readEventBlock() answers undefined when an event in the range is missing or beyond the store', async () => {
+  const path = join(dir, 'event-gap.sqlite');
+  const store = new SqliteAuditStore(path, { appendIn: 'inline' });
+  await store.appendBatch({ firstIndex: 0, leaves: [leaf('a'), leaf('b'), leaf('c')], firstHashIndex: 0, hashes: [hash(1), hash(2), hash(3), hash(4)] });
+  await store.close();
+  const db = new Database(path);
+  db.exec('DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE idx = 1');
+  db.close();
+  const reopened = new SqliteAuditStore(path, { mustExist: true });
+  assert.equal(await reopened.readEventBlock(0, 3), undefined);
+  assert.equal(await reopened.readEventBlock(2, 4), undefined);
+  assert.deepEqual(Buffer.from((await reopened.readEventBlock(2, 3))!.bytes).toString(), 'c');
+  await reopened.close();
+});
+
+test('in a UTF-16 database, where blobs read as text would be converted, the block reads answer undefined and the row reads still work', async () => {
+  const path = join(dir, 'utf16.sqlite');
+  const db = new Database(path);
+  db.pragma('encoding = "UTF-16le"');
+  // The encoding is fixed when the first table is written.
+  db.exec('CREATE TABLE fixes_the_encoding (x)');
+  db.close();
+  const store = new SqliteAuditStore(path, { appendIn: 'inline' });
+  await store.appendBatch({ firstIndex: 0, leaves: awkwardLeaves.slice(0, 2), firstHashIndex: 0, hashes: awkwardHashes.slice(0, 3) });
+  assert.equal(await store.readEventBlock(0, 2), undefined);
+  assert.equal(await store.readHashBlock(0, 3), undefined);
+  assert.deepEqual((await store.readEvents(0, 2)).map((row) => Buffer.from(row.data)), awkwardLeaves.slice(0, 2).map((bytes) => Buffer.from(bytes)));
+  await store.close();
+});
+
 test('bindOrigin() records the origin once and refuses another', async () => {
   const store = new SqliteAuditStore(join(dir, 'origin.sqlite'));
   assert.equal(await store.readOrigin(), undefined);
