@@ -3,7 +3,7 @@
  * result under new UIDs, or copies the original into the quarantine with the reason.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createPseudonymizer } from '../../deid/pseudonym/index.js';
@@ -14,7 +14,7 @@ import { deidentifyInstance, type DeidentifiedInstance, type SkippedDicomdir } f
 import { copyFileRange } from '../../storage/adapters/copy-file-range.js';
 import type { DeidOutcome, DeidTask, DeidWorkerSetup } from './deid-task.js';
 import { InputReader, checkHole, type OpenInput } from './input-file.js';
-import { writeOutputFile } from './write-output.js';
+import { makeFolder, writeOutputFile } from './write-output.js';
 
 const setup = workerData as DeidWorkerSetup;
 const recipe = setup.recipePath ? loadRecipeFile(setup.recipePath) : basicRecipe();
@@ -107,7 +107,7 @@ function keywordActions(report: DeidReport): [string, DeidAction][] {
  */
 function quarantine(task: DeidTask, reason: string): string {
   const name = createHash('sha256').update(task.relativePath).digest('hex').slice(0, 32);
-  mkdirSync(setup.quarantineRoot, { recursive: true });
+  makeFolder(setup.quarantineRoot);
   const path = join(setup.quarantineRoot, `${name}.dcm`);
   copyFileSync(task.path, path);
   writeFileSync(join(setup.quarantineRoot, `${name}.reason.json`), `${JSON.stringify({ input: task.relativePath, reason }, null, 2)}\n`, { mode: 0o600 });

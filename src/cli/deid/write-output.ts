@@ -4,8 +4,13 @@
  * silently and a reader of the output folder never sees a partial file. Chunks that are views
  * of the input are written from memory, except for the bytes the worker never read (the
  * sparse read's hole), which are copied file to file in the kernel.
+ *
+ * An output that exists already (the same instance met twice, or another file claiming its
+ * SOP Instance UID) is compared before anything is created: in a folder of copies most inputs
+ * are such repeats, and creating, linking and removing a temporary file for each cost more
+ * than de-identifying it.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { copyFileRange } from '../../storage/adapters/copy-file-range.js';
@@ -17,6 +22,8 @@ const createdFolders = new Set<string>();
 
 export function writeOutputFile(path: string, chunks: readonly Uint8Array[], input: OpenInput): WriteOutcome {
   makeFolder(dirname(path));
+  const before = compareWithExisting(path, chunks, input);
+  if (before !== undefined) return before;
   const partial = `${path}.partial-${process.pid}-${threadId}`;
   const fd = openSync(partial, 'w', 0o640);
   try {
@@ -30,18 +37,16 @@ export function writeOutputFile(path: string, chunks: readonly Uint8Array[], inp
       return 'written';
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      return readFileSync(path).equals(readFileSync(partial)) ? 'identical' : 'conflict';
+      // Another worker linked the same name since the check above.
+      return compareWithExisting(path, chunks, input) ?? 'conflict';
     }
   } finally {
-    rmSync(partial, { force: true });
+    unlinkSync(partial);
   }
 }
 
-/**
- * Creates the study and series folders, remembering what exists: on a busy disk each mkdir is a
- * journaled metadata write, and `recursive` would check every parent again for every file.
- */
-function makeFolder(folder: string): void {
+/** Creates a folder and its parents, remembering what exists: each mkdir is a journaled metadata write. */
+export function makeFolder(folder: string): void {
   if (createdFolders.has(folder)) return;
   const parent = dirname(folder);
   if (parent !== folder && !createdFolders.has(parent)) makeFolder(parent);
@@ -53,8 +58,67 @@ function makeFolder(folder: string): void {
   createdFolders.add(folder);
 }
 
-function writeChunks(fd: number, chunks: readonly Uint8Array[], input: OpenInput): void {
+/**
+ * 'identical' if `path` holds exactly the bytes the chunks describe, 'conflict' if it holds
+ * others, undefined if there is no such file.
+ */
+function compareWithExisting(path: string, chunks: readonly Uint8Array[], input: OpenInput): WriteOutcome | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    if (fstatSync(fd).size !== size) return 'conflict';
+    let position = 0;
+    for (const piece of outputPieces(chunks, input)) {
+      const expected = piece.bytes ?? readRange(input.fd, piece.inputStart, piece.length);
+      if (!readRange(fd, position, piece.length).equals(expected)) return 'conflict';
+      position += piece.length;
+    }
+    return 'identical';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The output as pieces: bytes in memory, or a range of the input that was never read (the hole). */
+type OutputPiece = { bytes: Uint8Array; length: number; inputStart: 0 } | { bytes: undefined; length: number; inputStart: number };
+
+function* outputPieces(chunks: readonly Uint8Array[], input: OpenInput): Generator<OutputPiece> {
   const hole = input.hole;
+  for (const chunk of chunks) {
+    const start = chunk.buffer === input.bytes.buffer ? chunk.byteOffset - input.bytes.byteOffset : -1;
+    if (!hole || start < 0 || start + chunk.length <= hole.start || start >= hole.end) {
+      yield { bytes: chunk, length: chunk.length, inputStart: 0 };
+      continue;
+    }
+    if (start < hole.start) yield { bytes: chunk.subarray(0, hole.start - start), length: hole.start - start, inputStart: 0 };
+    const from = Math.max(start, hole.start);
+    const to = Math.min(start + chunk.length, hole.end);
+    yield { bytes: undefined, length: to - from, inputStart: from };
+    if (start + chunk.length > hole.end) {
+      const rest = chunk.subarray(hole.end - start);
+      yield { bytes: rest, length: rest.length, inputStart: 0 };
+    }
+  }
+}
+
+function readRange(fd: number, position: number, length: number): Buffer {
+  const into = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, into, done, length - done, position + done);
+    if (n === 0) return into.subarray(0, done);
+    done += n;
+  }
+  return into;
+}
+
+function writeChunks(fd: number, chunks: readonly Uint8Array[], input: OpenInput): void {
   let position = 0;
   let pending: Uint8Array[] = [];
   const flush = (): void => {
@@ -68,22 +132,15 @@ function writeChunks(fd: number, chunks: readonly Uint8Array[], input: OpenInput
     }
     pending = [];
   };
-  for (const chunk of chunks) {
-    const start = chunk.buffer === input.bytes.buffer ? chunk.byteOffset - input.bytes.byteOffset : -1;
-    if (!hole || start < 0 || start + chunk.length <= hole.start || start >= hole.end) {
-      pending.push(chunk);
+  for (const piece of outputPieces(chunks, input)) {
+    if (piece.bytes !== undefined) {
+      pending.push(piece.bytes);
       continue;
     }
-    // The chunk reaches into bytes never read: write what precedes the hole, copy the hole in
-    // the kernel, and go on with what follows it.
-    if (start < hole.start) pending.push(chunk.subarray(0, hole.start - start));
     flush();
-    const from = Math.max(start, hole.start);
-    const to = Math.min(start + chunk.length, hole.end);
-    const copied = copyFileRange!(input.fd, from, fd, position, to - from);
-    if (copied !== to - from) throw new Error(`the input became shorter while it was copied (${copied} of ${to - from} bytes)`);
+    const copied = copyFileRange!(input.fd, piece.inputStart, fd, position, piece.length);
+    if (copied !== piece.length) throw new Error(`the input became shorter while it was copied (${copied} of ${piece.length} bytes)`);
     position += copied;
-    if (start + chunk.length > hole.end) pending.push(chunk.subarray(hole.end - start));
   }
   flush();
 }
