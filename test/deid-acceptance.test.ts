@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { readDicomFile } from '../src/dicom/read-dicom-file.js';
@@ -13,6 +13,7 @@ import { Tag } from '../src/dicom/tag.js';
 import type { Dataset } from '../src/dicom/dataset.js';
 import { syntheticCorpus, type SyntheticCorpus } from '../src/samples/synthetic-corpus.js';
 import { listFiles, medveil, temporaryFolder } from './support/medveil-cli.js';
+import { readQuarantineReasons } from './support/quarantine-reasons.js';
 import { walkDataset } from './support/walk-dataset.js';
 
 let work: string;
@@ -263,7 +264,8 @@ describe('bad input is quarantined with a reason, never written half-cleaned', (
     assert.match(run.stdout, new RegExp(`quarantined ${Object.keys(hostile).length} file`));
     assert.equal(listFiles(out).length, 1);
     const quarantine = `${out}.quarantine`;
-    const reasons = readdirSync(quarantine).filter((f) => f.endsWith('.reason.json')).map((f) => JSON.parse(readFileSync(join(quarantine, f), 'utf8')) as { input: string; reason: string });
+    const reasons = readQuarantineReasons(quarantine);
+    for (const r of reasons) assert.ok(existsSync(join(quarantine, r.file)), `${r.input} is kept in the quarantine as ${r.file}`);
     assert.deepEqual(reasons.map((r) => r.input).sort(), Object.keys(hostile).sort());
     for (const r of reasons) assert.ok(r.reason.length > 10, `${r.input}: ${r.reason}`);
     const truncated = reasons.find((r) => r.input === 'truncated.dcm')!;
@@ -284,9 +286,10 @@ describe('bad input is quarantined with a reason, never written half-cleaned', (
     assert.equal(run.status, 1);
     assert.equal(listFiles(out).length, 1);
     assert.match(run.stdout, /skipped 1: same instance as another input/);
-    const reasons = readdirSync(`${out}.quarantine`).filter((f) => f.endsWith('.reason.json'));
+    const reasons = readQuarantineReasons(`${out}.quarantine`);
     assert.equal(reasons.length, 1);
-    const reason = JSON.parse(readFileSync(join(`${out}.quarantine`, reasons[0]!), 'utf8')) as { input: string; reason: string };
+    const reason = reasons[0]!;
+    assert.deepEqual(readFileSync(join(`${out}.quarantine`, reason.file)), readFileSync(join(twice, 'c.dcm')), 'the quarantine keeps the input untouched');
     assert.equal(reason.input, 'c.dcm');
     assert.match(reason.reason, /same SOP Instance UID but different content/);
   });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { basicRecipe } from '../src/deid/load-recipe.js';
@@ -14,6 +14,7 @@ import { deidentifyInstance } from '../src/gateway/deidentify-instance.js';
 import { dcmdumpFile } from './support/dcmtk.js';
 import { listFiles, medveil, temporaryFolder } from './support/medveil-cli.js';
 import { pydicomData } from './support/pydicom-files.js';
+import { readQuarantineReasons } from './support/quarantine-reasons.js';
 
 const data = pydicomData();
 const NOT_DICOM_OR_CUT_SHORT = /\.(txt|json|gz|dump)$|README|no_meta\.dcm$|_truncated\.dcm$/;
@@ -93,9 +94,7 @@ test('medveil deid over the whole sample folder loses nothing: each file is writ
   const run = medveil(['deid', input, out, '--key-file', key, '--quarantine', quarantine]);
   assert.equal(run.status, 1, 'the non-DICOM files are quarantined, so the exit status is 1');
   const written = listFiles(out).length;
-  const reasons = existsSync(quarantine)
-    ? readdirSync(quarantine).filter((f) => f.endsWith('.reason.json')).map((f) => JSON.parse(readFileSync(join(quarantine, f), 'utf8')) as { input: string; reason: string })
-    : [];
+  const reasons = readQuarantineReasons(quarantine);
   const skipped = [...run.stdout.matchAll(/skipped (\d+):/g)].reduce((sum, m) => sum + Number(m[1]), 0);
   assert.equal(written + reasons.length + skipped, data.files.length, run.stdout);
   for (const r of reasons) {

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
-import { resolve, relative, isAbsolute, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_KEY_FILE, readKeyFile } from '../../crypto/key-file.js';
 import { loadRecipeFile } from '../../deid/load-recipe.js';
@@ -15,7 +15,7 @@ import type { DeidOutcome, DeidTask, DeidWorkerSetup } from '../deid/deid-task.j
 import { walkInputs } from '../deid/walk-inputs.js';
 import { WorkerPool } from '../deid/worker-pool.js';
 import { ProgressLine } from '../deid/progress-line.js';
-import { DeidSummary } from '../deid/deid-summary.js';
+import { DeidSummary, QUARANTINE_REASONS } from '../deid/deid-summary.js';
 
 interface DeidFlags {
   recipe?: string;
@@ -84,6 +84,13 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
 
   const record = (task: DeidTask, outcome: DeidOutcome): void => {
     summary.add(outcome);
+    if (outcome.kind === 'quarantined') {
+      appendFileSync(
+        join(quarantineRoot, QUARANTINE_REASONS),
+        `${JSON.stringify({ file: basename(outcome.quarantinePath), input: task.relativePath, reason: outcome.reason })}\n`,
+        { mode: 0o600 },
+      );
+    }
     if (outcome.kind === 'written') {
       for (const [kind, original, pseudonym] of outcome.mappings) mapping.set(`${kind}\t${original}`, pseudonym);
       if (flags.report) {
@@ -91,7 +98,6 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
       }
     }
     progress.update(summary);
-    void task;
   };
 
   try {

@@ -1,6 +1,9 @@
 import { DEID_ACTIONS, type DeidAction } from '../../deid/deid-report.js';
 import type { DeidOutcome } from './deid-task.js';
 
+/** One JSON line per quarantined file in the quarantine folder: `{ file, input, reason }`. */
+export const QUARANTINE_REASONS = 'reasons.jsonl';
+
 /** Running totals of a `medveil deid` run; carries counts and reasons, never a value read from a file. */
 export class DeidSummary {
   written = 0;
@@ -68,7 +71,7 @@ export class DeidSummary {
     if (this.warnings > 0) lines.push(`  warnings: ${this.warnings} (see --report for each file)`);
     for (const [reason, count] of this.skipReasons) lines.push(`  skipped ${count}: ${reason}`);
     if (this.quarantined > 0) {
-      lines.push(`quarantined ${this.quarantined} file(s) in ${where.quarantineRoot} (each with a .reason.json):`);
+      lines.push(`quarantined ${this.quarantined} file(s) in ${where.quarantineRoot} (why: ${QUARANTINE_REASONS} there):`);
       for (const [reason, count] of [...this.quarantineReasons].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
         lines.push(`  ${count} × ${reason}`);
       }
@@ -77,7 +80,7 @@ export class DeidSummary {
   }
 }
 
-/** Groups reasons that differ only in offsets, lengths and byte dumps (each file's own .reason.json has them). */
+/** Groups reasons that differ only in offsets, lengths and byte dumps (the quarantine's reasons file has each one whole). */
 function reasonKind(reason: string): string {
   return reason
     .replace(/at byte \d+/g, 'at byte N')

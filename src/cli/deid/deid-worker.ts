@@ -3,7 +3,7 @@
  * result under new UIDs, or copies the original into the quarantine with the reason.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createPseudonymizer } from '../../deid/pseudonym/index.js';
@@ -103,13 +103,13 @@ function keywordActions(report: DeidReport): [string, DeidAction][] {
 
 /**
  * The quarantine keeps the original file, named by a digest of its relative path (the path may
- * carry PHI, so it goes only into the reason file beside it, inside the hospital's quarantine).
+ * carry PHI, so it goes only into the quarantine's `reasons.jsonl`, which the main thread writes,
+ * inside the hospital's quarantine).
  */
 function quarantine(task: DeidTask, reason: string): string {
   const name = createHash('sha256').update(task.relativePath).digest('hex').slice(0, 32);
   makeFolder(setup.quarantineRoot);
   const path = join(setup.quarantineRoot, `${name}.dcm`);
   copyFileSync(task.path, path);
-  writeFileSync(join(setup.quarantineRoot, `${name}.reason.json`), `${JSON.stringify({ input: task.relativePath, reason }, null, 2)}\n`, { mode: 0o600 });
   return path;
 }

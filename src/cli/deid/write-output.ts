@@ -73,10 +73,11 @@ function compareWithExisting(path: string, chunks: readonly Uint8Array[], input:
   try {
     const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     if (fstatSync(fd).size !== size) return 'conflict';
+    const existing = readRange(fd, 0, size);
     let position = 0;
     for (const piece of outputPieces(chunks, input)) {
       const expected = piece.bytes ?? readRange(input.fd, piece.inputStart, piece.length);
-      if (!readRange(fd, position, piece.length).equals(expected)) return 'conflict';
+      if (!existing.subarray(position, position + piece.length).equals(expected)) return 'conflict';
       position += piece.length;
     }
     return 'identical';
