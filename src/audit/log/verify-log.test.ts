@@ -10,9 +10,9 @@ import { encodeAuditEvent } from '../event/encode-audit-event.js';
 import { CompactRange } from '../merkle/compact-range.js';
 import { leafHash } from '../merkle/hash.js';
 import { generateLogKeys, parseSecretKeyFile, parseVerifierKeys, signNote } from '../note/index.js';
-import { storedHashCount } from '../merkle/stored-hash-index.js';
+import { storedHashCount, storedHashIndex } from '../merkle/stored-hash-index.js';
 import { AuditLog } from './audit-log.js';
-import { verifyLog, type LogVerification } from './verify-log.js';
+import { verifyLog, type LogProblem, type LogVerification, type VerifyLogOptions } from './verify-log.js';
 
 // Acceptance (2) of the audit issue: each way of tampering with the stored log is detected
 // by verifyLog, which names the first bad index. The tests edit the SQLite file directly, as
@@ -45,8 +45,18 @@ before(async () => {
   await log.close();
 });
 
+// Every case is verified whole on this thread, and in small chunks with and without worker
+// threads: the chunked runs must report exactly what the single pass does.
+const configurations: VerifyLogOptions[] = [{}, { chunkSize: 8, threads: 2 }, { chunkSize: 4, threads: 1 }, { chunkSize: 16, threads: 0 }];
+
+/** A report with its problems in a fixed order: chunks may report event problems earlier or later. */
+function comparable(report: LogVerification) {
+  const key = (p: LogProblem) => `${p.index ?? -1}/${p.checkpointSize ?? -1}/${p.kind}/${p.message}`;
+  return { ...report, rootHash: Buffer.from(report.rootHash).toString('hex'), problems: report.problems.map(key).sort() };
+}
+
 let copyNo = 0;
-/** A copy of the log with `edit` applied to its database, verified. */
+/** A copy of the log with `edit` applied to its database, verified in each configuration; the first one's report. */
 async function tamper(edit: (db: Database.Database) => void): Promise<LogVerification> {
   const path = join(dir, `copy-${copyNo++}.sqlite`);
   copyFileSync(original, path);
@@ -58,7 +68,12 @@ async function tamper(edit: (db: Database.Database) => void): Promise<LogVerific
   db.close();
   const store = new SqliteAuditStore(path, { mustExist: true });
   try {
-    return await verifyLog(store, verifiers);
+    const reports: LogVerification[] = [];
+    for (const options of configurations) reports.push(await verifyLog(store, verifiers, options));
+    for (const [i, report] of reports.entries()) {
+      assert.deepEqual(comparable(report), comparable(reports[0]!), `verifyLog(${JSON.stringify(configurations[i])}) reports what a single pass does`);
+    }
+    return reports[0]!;
   } finally {
     await store.close();
   }
@@ -115,6 +130,13 @@ test('two swapped events are named, the first one first', async () => {
   });
   assert.equal(report.firstBadIndex, 5);
   assert.deepEqual(report.problems.filter((p) => p.kind === 'leaf-hash').map((p) => p.index), [5, 31]);
+});
+
+test('an edited interior tree hash is named by the first event under it', async () => {
+  // The subtree of 2^3 events 8..15, whose hash the chunked runs check inside and above a chunk.
+  const report = await tamper((db) => db.prepare('UPDATE audit_hashes SET hash = ? WHERE idx = ?').run(Buffer.alloc(32, 9), storedHashIndex(3, 1)));
+  assert.equal(report.firstBadIndex, 8);
+  assert.deepEqual(kinds(report), ['node-hash']);
 });
 
 test('a truncated tail is named by the first missing index, even with its hashes removed too', async () => {

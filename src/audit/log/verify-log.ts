@@ -1,16 +1,12 @@
-import { availableParallelism } from 'node:os';
 import { MedVeilError } from '../../errors.js';
 import type { AuditStore, StoredCheckpoint } from '../../storage/audit-store.js';
-import { EventChecker, type EventProblem } from '../event/event-checker.js';
-import { CompactRange } from '../merkle/compact-range.js';
 import { consistencyProof } from '../merkle/consistency-proof.js';
-import { HASH_SIZE, leafHash } from '../merkle/hash.js';
-import { storedHashCount } from '../merkle/stored-hash-index.js';
 import { verifyConsistency } from '../merkle/verify.js';
 import { parseCheckpoint, type Checkpoint } from '../note/checkpoint.js';
 import { verifyCosignature } from '../note/cosignature.js';
 import type { NoteVerifier } from '../note/note-key.js';
 import { openNote } from '../note/open-note.js';
+import { recomputeTree } from './recompute-tree.js';
 
 export type LogProblemKind =
   | 'event-missing'
@@ -56,9 +52,9 @@ export interface VerifyLogOptions {
   witnesses?: NoteVerifier[];
   /** Decode and validate every event (default true); off, only the tree is checked. */
   checkEvents?: boolean;
-  /** Worker threads that check events in parallel with the tree; 0 checks inline (default: one per core). */
-  eventThreads?: number;
-  /** Events read per store call. */
+  /** Worker threads that hash and check chunks of events; 0 does all on this thread (default: one per core). */
+  threads?: number;
+  /** Events per chunk, a power of two (default 8192). */
   chunkSize?: number;
   /** Stop collecting after this many problems (default 100). */
   maxProblems?: number;
@@ -77,114 +73,24 @@ export interface VerifyLogOptions {
 export async function verifyLog(store: AuditStore, verifiers: NoteVerifier[], options: VerifyLogOptions = {}): Promise<LogVerification> {
   if (verifiers.length === 0) throw new MedVeilError('usage', 'verifying a log needs its public key', { hint: 'pass --key <log public key file>' });
   const maxProblems = options.maxProblems ?? 100;
-  const checkEvents = options.checkEvents ?? true;
   const problems: LogProblem[] = [];
   const report = (problem: LogProblem): void => {
     if (problems.length < maxProblems) problems.push(problem);
   };
-
-  // As many checker threads as cores: the main thread, busy hashing, shares them with the OS.
-  const checker = checkEvents ? new EventChecker({ threads: options.eventThreads ?? availableParallelism() }) : undefined;
-  try {
-    return await verifyEverything(store, verifiers, options, checker, report, problems);
-  } finally {
-    await checker?.close();
-  }
-}
-
-async function verifyEverything(
-  store: AuditStore,
-  verifiers: NoteVerifier[],
-  options: VerifyLogOptions,
-  checker: EventChecker | undefined,
-  report: (problem: LogProblem) => void,
-  problems: LogProblem[],
-): Promise<LogVerification> {
-  const chunkSize = options.chunkSize ?? 20_000;
-  const eventChecks: Promise<EventProblem[]>[] = [];
-  const reportEventProblems = (found: EventProblem[]) => {
-    for (const { index, message } of found) report({ kind: 'event-invalid', index, message: `event ${index}: ${message}` });
-  };
   const size = await store.size();
-  const stored = await store.checkpoints();
-  const checkpoints = openCheckpoints(stored, verifiers, options.origin, report);
-
-  // Roots recomputed at every checkpoint size, filled in as the events stream past.
-  const wanted = new Map<number, Uint8Array | undefined>(checkpoints.map((c) => [c.checkpoint.size, undefined]));
-  const range = CompactRange.empty();
-  if (wanted.has(0)) wanted.set(0, range.root());
-  const leafMismatches: number[] = [];
-  let nodeMismatchReported = false;
-  let expectedHashIndex = 0;
-
-  for (let start = 0; start < size; start += chunkSize) {
-    const end = Math.min(size, start + chunkSize);
-    const events = await store.readEvents(start, end);
-    if (checker !== undefined) {
-      eventChecks.push(checker.check(events));
-      // A few chunks in flight keep the checkers busy without holding the whole log in memory.
-      if (eventChecks.length > 3) reportEventProblems(await eventChecks.shift()!);
-    }
-    const hashBase = storedHashCount(start);
-    const hashEnd = storedHashCount(end);
-    // The packed block when every hash is there; row by row, to find the gaps, when not.
-    const block = await store.readHashBlock(hashBase, hashEnd);
-    const hashes = block === undefined ? await store.readHashRange(hashBase, hashEnd) : [];
-    let e = 0;
-    let h = 0;
-    const storedHash = (target: number): Uint8Array | undefined => {
-      if (block !== undefined) {
-        const at = (target - hashBase) * HASH_SIZE;
-        return block.subarray(at, at + HASH_SIZE);
-      }
-      // Rows come in index order, possibly with gaps; targets only grow, so one pass finds them.
-      while (h < hashes.length && hashes[h]!.index < target) h++;
-      const row = hashes[h];
-      return row !== undefined && row.index === target ? row.hash : undefined;
-    };
-    for (let index = start; index < end; index++) {
-      let leaf: Uint8Array;
-      const event = events[e];
-      const firstHash = storedHashCount(index);
-      if (event !== undefined && event.index === index) {
-        e++;
-        leaf = leafHash(event.data);
-      } else {
-        report({ kind: 'event-missing', index, message: `event ${index} is missing from the store` });
-        // Carry on with the stored leaf hash so that later checkpoints can still be checked.
-        const substitute = storedHash(firstHash);
-        if (substitute === undefined) {
-          report({ kind: 'hash-missing', index, message: `event ${index} and its leaf hash are both missing; stopping` });
-          for (const found of await Promise.all(eventChecks)) reportEventProblems(found);
-          return finish(store, size, range.root(), checkpoints, problems, wanted, options, report);
-        }
-        leaf = substitute;
-      }
-      const created = range.append(leaf);
-      expectedHashIndex = firstHash + created.length;
-      for (let level = 0; level < created.length; level++) {
-        const stored = storedHash(firstHash + level);
-        if (stored !== undefined && sameHash(stored, created[level]!)) continue;
-        // The subtree whose stored hash is wrong covers events firstLeaf..index.
-        const firstLeaf = index + 1 - 2 ** level;
-        if (stored === undefined) {
-          report({ kind: 'hash-missing', index: firstLeaf, message: `the stored tree hash ${firstHash + level} over events ${firstLeaf}..${index} is missing` });
-        } else if (level === 0) {
-          leafMismatches.push(index);
-          report({ kind: 'leaf-hash', index, message: `event ${index} does not match its stored leaf hash: the event or the hash was changed` });
-        } else if (!nodeMismatchReported && !leafMismatches.some((i) => i >= firstLeaf)) {
-          // Hashes above a changed leaf differ as a consequence; only an unexplained one is news.
-          nodeMismatchReported = true;
-          report({ kind: 'node-hash', index: firstLeaf, message: `the stored tree hash over events ${firstLeaf}..${index} does not match the events` });
-        }
-      }
-      if (wanted.has(index + 1)) wanted.set(index + 1, range.root());
-    }
-  }
-  for (const found of await Promise.all(eventChecks)) reportEventProblems(found);
-  const extra = await store.readHashRange(expectedHashIndex, expectedHashIndex + 1);
-  if (extra.length > 0) report({ kind: 'extra-hashes', index: size, message: `the store holds tree hashes beyond its ${size} events: events after ${size - 1} were removed` });
-  return finish(store, size, range.root(), checkpoints, problems, wanted, options, report);
+  const checkpoints = openCheckpoints(await store.checkpoints(), verifiers, options.origin, report);
+  const { rootHash, roots } = await recomputeTree(
+    store,
+    size,
+    checkpoints.map((c) => c.checkpoint.size),
+    {
+      checkEvents: options.checkEvents ?? true,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
+    },
+    report,
+  );
+  return finish(store, size, rootHash, checkpoints, problems, roots, options, report);
 }
 
 interface OpenedCheckpoint {
@@ -239,7 +145,7 @@ async function finish(
   rootHash: Uint8Array,
   checkpoints: OpenedCheckpoint[],
   problems: LogProblem[],
-  roots: Map<number, Uint8Array | undefined>,
+  roots: Map<number, Uint8Array>,
   options: VerifyLogOptions,
   report: (problem: LogProblem) => void,
 ): Promise<LogVerification> {
