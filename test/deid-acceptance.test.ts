@@ -294,6 +294,24 @@ describe('bad input is quarantined with a reason, never written half-cleaned', (
     assert.match(reason.reason, /same SOP Instance UID but different content/);
   });
 
+  test('the same instance in another transfer syntax is a repeat, skipped; a conflict in another syntax is still quarantined', () => {
+    const input = join(work, 'syntaxes-in');
+    mkdirSync(input, { recursive: true });
+    const original = corpus.files[0]!.file;
+    writeFileSync(join(input, 'a-explicit.dcm'), encodeDicomFile(original));
+    writeFileSync(join(input, 'b-big-endian.dcm'), encodeDicomFile(original, { transferSyntaxUid: '1.2.840.10008.1.2.2' }));
+    writeFileSync(join(input, 'c-deflated.dcm'), encodeDicomFile(original, { transferSyntaxUid: '1.2.840.10008.1.2.1.99' }));
+    const changed = readDicomFile(encodeDicomFile(original));
+    changed.dataset.setString(Tag.SeriesNumber, '99');
+    writeFileSync(join(input, 'd-changed-deflated.dcm'), encodeDicomFile(changed, { transferSyntaxUid: '1.2.840.10008.1.2.1.99' }));
+    const out = join(work, 'syntaxes-out');
+    const run = medveil(['deid', input, out, '--key-file', key1, '--jobs', '1']);
+    assert.equal(run.status, 1, run.stdout);
+    assert.equal(listFiles(out).length, 1);
+    assert.match(run.stdout, /skipped 2: same instance as another input, in another transfer syntax/);
+    assert.deepEqual(readQuarantineReasons(`${out}.quarantine`).map((r) => r.input), ['d-changed-deflated.dcm']);
+  });
+
   test('a missing key file says how to make one', () => {
     const run = medveil(['deid', input, join(work, 'no-key'), '--key-file', join(work, 'absent.key')]);
     assert.equal(run.status, 1);

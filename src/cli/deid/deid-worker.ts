@@ -65,6 +65,7 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
     const outputPath = join(setup.outputRoot, result.studyInstanceUid, result.seriesInstanceUid, `${result.sopInstanceUid}.dcm`);
     const written = writeOutputFile(outputPath, result.chunks, input);
     if (written === 'identical') return { kind: 'skipped', reason: 'same instance as another input (identical output)', bytesIn };
+    if (written === 'equivalent') return { kind: 'skipped', reason: 'same instance as another input, in another transfer syntax (same data set)', bytesIn };
     if (written === 'conflict') {
       const reason = 'another input has the same SOP Instance UID but different content (the first one was kept)';
       return { kind: 'quarantined', quarantinePath: quarantine(task, reason), reason, bytesIn };

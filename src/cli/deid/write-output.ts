@@ -8,15 +8,20 @@
  * An output that exists already (the same instance met twice, or another file claiming its
  * SOP Instance UID) is compared before anything is created: in a folder of copies most inputs
  * are such repeats, and creating, linking and removing a temporary file for each cost more
- * than de-identifying it.
+ * than de-identifying it. When the bytes differ, the data sets are compared too: the same
+ * instance in another transfer syntax is a repeat ('equivalent'), not a conflict.
  */
 import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { sameDicomContent } from '../../dicom/same-content.js';
 import { copyFileRange } from '../../storage/adapters/copy-file-range.js';
 import type { OpenInput } from './input-file.js';
 
-export type WriteOutcome = 'written' | 'identical' | 'conflict';
+export type WriteOutcome = 'written' | 'identical' | 'equivalent' | 'conflict';
+
+/** Outputs up to this size that differ in bytes are parsed to compare their data sets. */
+const COMPARE_CONTENT_UP_TO = 64 * 1024 * 1024;
 
 const createdFolders = new Set<string>();
 
@@ -59,8 +64,9 @@ export function makeFolder(folder: string): void {
 }
 
 /**
- * 'identical' if `path` holds exactly the bytes the chunks describe, 'conflict' if it holds
- * others, undefined if there is no such file.
+ * 'identical' if `path` holds exactly the bytes the chunks describe, 'equivalent' if it holds
+ * the same data set in another encoding, 'conflict' if it holds another, undefined if there is
+ * no such file.
  */
 function compareWithExisting(path: string, chunks: readonly Uint8Array[], input: OpenInput): WriteOutcome | undefined {
   let fd: number;
@@ -72,18 +78,24 @@ function compareWithExisting(path: string, chunks: readonly Uint8Array[], input:
   }
   try {
     const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    if (fstatSync(fd).size !== size) return 'conflict';
-    const existing = readRange(fd, 0, size);
-    let position = 0;
-    for (const piece of outputPieces(chunks, input)) {
-      const expected = piece.bytes ?? readRange(input.fd, piece.inputStart, piece.length);
-      if (!existing.subarray(position, position + piece.length).equals(expected)) return 'conflict';
-      position += piece.length;
-    }
-    return 'identical';
+    const existingSize = fstatSync(fd).size;
+    if (existingSize === size && sameBytes(readRange(fd, 0, size), chunks, input)) return 'identical';
+    // A sparsely read input is a large image: its other encodings are not worth parsing here.
+    if (input.hole !== undefined || existingSize > COMPARE_CONTENT_UP_TO) return 'conflict';
+    return sameDicomContent(readRange(fd, 0, existingSize), Buffer.concat(chunks)) ? 'equivalent' : 'conflict';
   } finally {
     closeSync(fd);
   }
+}
+
+function sameBytes(existing: Buffer, chunks: readonly Uint8Array[], input: OpenInput): boolean {
+  let position = 0;
+  for (const piece of outputPieces(chunks, input)) {
+    const expected = piece.bytes ?? readRange(input.fd, piece.inputStart, piece.length);
+    if (!existing.subarray(position, position + piece.length).equals(expected)) return false;
+    position += piece.length;
+  }
+  return true;
 }
 
 /** The output as pieces: bytes in memory, or a range of the input that was never read (the hole). */
