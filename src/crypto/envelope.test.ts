@@ -188,7 +188,7 @@ for (const suite of cryptoSuites) {
     assert.throws(() => unwrapDataKey(wrapped, { id: masterA.id, key: randomBytes(32) }, 'study-1'), integrityFailure);
   });
 
-  test(`${suite}: a wrapped key moved to another study, or with any bit flipped, is refused`, () => {
+  test(`${suite}: a wrapped key moved to another scope, or with any bit flipped, is refused`, () => {
     const wrapped = wrapDataKey(generateDataKey(suite), masterA, 'study-1');
     assert.throws(() => unwrapDataKey(wrapped, masterA, 'study-2'), integrityFailure);
     for (let bit = 0; bit < wrapped.length * 8; bit++) {

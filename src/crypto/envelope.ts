@@ -1,9 +1,10 @@
 /**
- * Envelope encryption: every study has its own random data key; stored objects are sealed
- * under it (envelope-object.ts, envelope-stream.ts); the data key is kept only wrapped by the
- * master key (master-key-file.ts). Destroying a study's wrapped data key makes its objects
- * unreadable wherever their bytes remain (backups, snapshots, disks), which is how a purge
- * destroys data; moving to a new master key rewraps the small data keys, not the objects.
+ * Envelope encryption: every scope (a study, or anything else purged as one, such as an export
+ * package) has its own random data key; stored objects are sealed under it (envelope-object.ts,
+ * envelope-stream.ts); the data key is kept only wrapped by the master key (master-key-file.ts).
+ * Destroying a scope's wrapped data key makes its objects unreadable wherever their bytes
+ * remain (backups, snapshots, disks), which is how a purge destroys data; moving to a new
+ * master key rewraps the small data keys, not the objects.
  *
  * A wrapped data key (version 1) is:
  *
@@ -18,7 +19,7 @@
  *
  * sealed under the wrapping key HKDF(SHA-256 or SM3; IKM = master key, salt = empty,
  * info = "MedVeil key wrapping v1", L = 32), with associated data = bytes 0..49 || UTF-8 of the
- * study the key belongs to. So a wrapped key cannot be moved to another study, given another
+ * scope the key belongs to. So a wrapped key cannot be moved to another scope, given another
  * id, suite or master key id, without failing its tag.
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
@@ -59,7 +60,7 @@ export function generateDataKey(suite: CryptoSuite, random: RandomSource = rando
   return { id: Buffer.from(id).toString('hex'), suite, key: exactRandom(random, DATA_KEY_BYTES) };
 }
 
-export function wrapDataKey(dataKey: DataKey, master: WrappingMasterKey, study: string, random: RandomSource = randomBytes): Uint8Array {
+export function wrapDataKey(dataKey: DataKey, master: WrappingMasterKey, scope: string, random: RandomSource = randomBytes): Uint8Array {
   if (!isDataKeyId(dataKey.id) || dataKey.key.length !== DATA_KEY_BYTES) throw new MedVeilError('internal', 'not a data key of ours');
   if (!/^[0-9a-f]{32}$/.test(master.id)) throw new MedVeilError('internal', 'a master key id is 32 lowercase hex digits');
   const header = new Uint8Array(WRAPPED_HEADER_BYTES);
@@ -70,7 +71,7 @@ export function wrapDataKey(dataKey: DataKey, master: WrappingMasterKey, study: 
   header.set(Buffer.from(master.id, 'hex'), 22);
   const nonce = exactRandom(random, 12);
   header.set(nonce, 38);
-  const { ciphertext, tag } = wrappingAead(dataKey.suite, master).seal(nonce, dataKey.key, associatedData(header, study));
+  const { ciphertext, tag } = wrappingAead(dataKey.suite, master).seal(nonce, dataKey.key, associatedData(header, scope));
   return Buffer.concat([header, ciphertext, tag]);
 }
 
@@ -91,10 +92,10 @@ export function readWrappedKeyHeader(wrapped: Uint8Array): WrappedKeyHeader {
 }
 
 /**
- * The data key inside `wrapped`, which must belong to `study`. Throws MedVeilError('key') when
+ * The data key inside `wrapped`, which must belong to `scope`. Throws MedVeilError('key') when
  * it was wrapped by another master key than `master`, an integrity error when it does not verify.
  */
-export function unwrapDataKey(wrapped: Uint8Array, master: WrappingMasterKey, study: string): DataKey {
+export function unwrapDataKey(wrapped: Uint8Array, master: WrappingMasterKey, scope: string): DataKey {
   const header = readWrappedKeyHeader(wrapped);
   if (header.masterKeyId !== master.id) {
     throw new MedVeilError('key', `data key ${header.dataKeyId} is wrapped by master key ${header.masterKeyId}, not by the loaded master key ${master.id}`, {
@@ -107,17 +108,17 @@ export function unwrapDataKey(wrapped: Uint8Array, master: WrappingMasterKey, st
     nonce,
     sealed.subarray(0, DATA_KEY_BYTES),
     sealed.subarray(DATA_KEY_BYTES),
-    associatedData(wrapped.subarray(0, WRAPPED_HEADER_BYTES), study),
+    associatedData(wrapped.subarray(0, WRAPPED_HEADER_BYTES), scope),
   );
-  if (key === undefined) throw integrityError(`wrapped data key ${header.dataKeyId} does not verify under master key ${master.id} for its study`);
+  if (key === undefined) throw integrityError(`wrapped data key ${header.dataKeyId} does not verify under master key ${master.id} for its scope`);
   return { id: header.dataKeyId, suite: header.suite, key };
 }
 
 /** `wrapped` re-sealed under `to`; the data key, its id and its suite stay the same. */
-export function rewrapDataKey(wrapped: Uint8Array, study: string, from: WrappingMasterKey, to: WrappingMasterKey, random: RandomSource = randomBytes): Uint8Array {
-  const dataKey = unwrapDataKey(wrapped, from, study);
+export function rewrapDataKey(wrapped: Uint8Array, scope: string, from: WrappingMasterKey, to: WrappingMasterKey, random: RandomSource = randomBytes): Uint8Array {
+  const dataKey = unwrapDataKey(wrapped, from, scope);
   try {
-    return wrapDataKey(dataKey, to, study, random);
+    return wrapDataKey(dataKey, to, scope, random);
   } finally {
     dataKey.key.fill(0);
   }
@@ -128,8 +129,8 @@ function wrappingAead(suite: CryptoSuite, master: WrappingMasterKey) {
   return aeadFor(suite, new Uint8Array(hkdfSync(suiteDigest(suite), master.key, new Uint8Array(0), WRAPPING_KEY_INFO, 32)));
 }
 
-function associatedData(header: Uint8Array, study: string): Uint8Array {
-  return Buffer.concat([header, Buffer.from(study, 'utf8')]);
+function associatedData(header: Uint8Array, scope: string): Uint8Array {
+  return Buffer.concat([header, Buffer.from(scope, 'utf8')]);
 }
 
 function exactRandom(random: RandomSource, size: number): Uint8Array {
