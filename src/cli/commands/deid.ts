@@ -12,10 +12,14 @@ import { DEFAULT_KEY_FILE, readKeyFile } from '../../crypto/key-file.js';
 import { loadRecipeFile } from '../../deid/load-recipe.js';
 import { MedVeilError } from '../../errors.js';
 import type { DeidOutcome, DeidTask, DeidWorkerSetup } from '../deid/deid-task.js';
-import { walkInputs } from '../deid/walk-inputs.js';
+import { walkInputs, type InputFile } from '../deid/walk-inputs.js';
 import { WorkerPool } from '../deid/worker-pool.js';
 import { ProgressLine } from '../deid/progress-line.js';
 import { DeidSummary, QUARANTINE_REASONS } from '../deid/deid-summary.js';
+
+/** Small files go to a worker several at a time; a batch closes at this many files or bytes. */
+const BATCH_FILES = 16;
+const BATCH_BYTES = 1024 * 1024;
 
 interface DeidFlags {
   recipe?: string;
@@ -73,7 +77,7 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
     writeReports: flags.report !== undefined,
     explain: flags.explain === true,
   };
-  const pool = new WorkerPool<DeidTask, DeidOutcome>(new URL('../deid/deid-worker.js', import.meta.url), jobs, setup);
+  const pool = new WorkerPool<readonly DeidTask[], DeidOutcome[]>(new URL('../deid/deid-worker.js', import.meta.url), jobs, setup);
   const summary = new DeidSummary();
   const progress = new ProgressLine(flags.progress && process.stderr.isTTY === true, process.stderr);
   if (progress.active) {
@@ -100,18 +104,34 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
     progress.update(summary);
   };
 
+  const send = (batch: readonly InputFile[]): void => {
+    const tasks: DeidTask[] = batch.map((file) => ({ path: file.path, relativePath: file.relativePath }));
+    const done = pool.run(tasks).then(
+      (outcomes) => outcomes.forEach((outcome, i) => record(tasks[i]!, outcome)),
+      (error: Error) => {
+        for (const [i, task] of tasks.entries()) {
+          record(task, { kind: 'skipped', reason: `worker failed: ${error.message.split('\n')[0]}`, bytesIn: batch[i]!.size });
+        }
+      },
+    );
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  };
+
   try {
+    let batch: InputFile[] = [];
+    let batchBytes = 0;
     for await (const file of walkInputs(inputRoot, (skipped) => summary.skip(skipped.reason))) {
-      const task: DeidTask = { path: file.path, relativePath: file.relativePath };
-      const done = pool.run(task).then(
-        (outcome) => record(task, outcome),
-        (error: Error) => record(task, { kind: 'skipped', reason: `worker failed: ${error.message.split('\n')[0]}`, bytesIn: file.size }),
-      );
-      inFlight.add(done);
-      void done.finally(() => inFlight.delete(done));
+      batch.push(file);
+      batchBytes += file.size;
+      if (batch.length < BATCH_FILES && batchBytes < BATCH_BYTES) continue;
+      send(batch);
+      batch = [];
+      batchBytes = 0;
       // Keep every worker busy without reading the whole tree into memory.
       if (inFlight.size >= jobs * 4) await Promise.race(inFlight);
     }
+    if (batch.length > 0) send(batch);
     await Promise.all(inFlight);
   } finally {
     await pool.close();

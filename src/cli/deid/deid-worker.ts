@@ -26,13 +26,20 @@ const pseudonymizer = createPseudonymizer(setup.key, {
 // would need the pixels in memory and must turn this off.
 const reader = new InputReader(copyFileRange !== undefined);
 
-parentPort?.on('message', ({ id, task }: { id: number; task: DeidTask }) => {
-  try {
-    parentPort?.postMessage({ id, result: deidentifyOne(task) });
-  } catch (error) {
-    parentPort?.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  }
+// Tasks come in batches (one message for several small files): a message each way per file
+// cost as much as de-identifying a small file.
+parentPort?.on('message', ({ id, task }: { id: number; task: readonly DeidTask[] }) => {
+  parentPort?.postMessage({ id, result: task.map(deidentifyOrReport) });
 });
+
+function deidentifyOrReport(task: DeidTask): DeidOutcome {
+  try {
+    return deidentifyOne(task);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'skipped', reason: `worker failed: ${message.split('\n')[0]}`, bytesIn: 0 };
+  }
+}
 
 function deidentifyOne(task: DeidTask): DeidOutcome {
   mappings = [];
