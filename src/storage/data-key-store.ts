@@ -34,7 +34,10 @@ export interface DataKeyStore {
   replaceWrapped(id: string, expected: Uint8Array, wrapped: Uint8Array): Promise<boolean>;
   /** Ids of all live keys. */
   liveIds(): Promise<string[]>;
-  /** Erases a live key's wrapped bytes for good and records when; false if it was not live. */
+  /**
+   * Erases a live key's wrapped bytes for good and records when; false if it was not live.
+   * Resolves only when no copy is left in the store's files; repeating it is harmless.
+   */
   destroy(id: string): Promise<boolean>;
   close(): Promise<void>;
 }
