@@ -9,7 +9,6 @@ import { mkdirSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_KEY_FILE, readKeyFile } from '../../crypto/key-file.js';
-import { loadRecipeFile } from '../../deid/load-recipe.js';
 import { MedVeilError } from '../../errors.js';
 import type { DeidOutcome, DeidTask, DeidWorkerSetup } from '../deid/deid-task.js';
 import { walkInputs, type InputFile } from '../deid/walk-inputs.js';
@@ -63,7 +62,7 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
   }
   const key = readKeyFile(flags.keyFile);
   for (const warning of key.warnings) process.stderr.write(`medveil: warning: ${warning}\n`);
-  if (flags.recipe) loadRecipeFile(flags.recipe);
+  if (flags.recipe) (await import('../../deid/load-recipe.js')).loadRecipeFile(flags.recipe);
   const jobs = parseJobs(flags.jobs);
   mkdirSync(outputRoot, { recursive: true });
   if (flags.report) writeFileSync(flags.report, '', { mode: 0o600 });

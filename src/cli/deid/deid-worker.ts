@@ -7,7 +7,7 @@ import { closeSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createPseudonymizer } from '../../deid/pseudonym/index.js';
-import { loadRecipeFile, basicRecipe } from '../../deid/load-recipe.js';
+import { createRecipe } from '../../deid/recipe.js';
 import type { DeidAction, DeidReport } from '../../deid/deid-report.js';
 import { MedVeilError } from '../../errors.js';
 import { deidentifyInstance, type DeidentifiedInstance, type SkippedDicomdir } from '../../gateway/deidentify-instance.js';
@@ -17,7 +17,11 @@ import { InputReader, checkHole, type OpenInput } from './input-file.js';
 import { makeFolder, writeOutputFile } from './write-output.js';
 
 const setup = workerData as DeidWorkerSetup;
-const recipe = setup.recipePath ? loadRecipeFile(setup.recipePath) : basicRecipe();
+// The recipe reader (and its YAML parser) loads only when there is a recipe file: start-up is
+// paid once per worker and run, and a short run is mostly start-up.
+const recipe = setup.recipePath
+  ? (await import('../../deid/load-recipe.js')).loadRecipeFile(setup.recipePath)
+  : createRecipe({ name: 'basic' });
 let mappings: [string, string, string][] = [];
 const pseudonymizer = createPseudonymizer(setup.key, {
   onMapping: setup.recordMapping ? (kind, original, pseudonym) => mappings.push([kind, original, pseudonym]) : undefined,
