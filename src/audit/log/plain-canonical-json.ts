@@ -5,7 +5,7 @@
  * - no whitespace between tokens (RFC 8785 3.2.1);
  * - strings escape exactly what ECMAScript's JSON.stringify escapes (3.2.2.2): `\"`, `\\`, the
  *   short forms `\b \f \n \r \t`, and `\u00xx` in lowercase hex for the other controls; every
- *   other character raw, surrogates only in pairs;
+ *   other character raw, surrogates only in pairs (so the text holds no raw control at all);
  * - numbers are integers of at most 15 digits, not `-0`, which JSON.stringify writes back
  *   unchanged (3.2.2.3);
  * - member names strictly increase by UTF-16 code units (3.2.3), so none repeats; names hold
@@ -16,9 +16,17 @@
  * subset (a fraction, an escaped name), so a caller that must be exact asks the full check.
  */
 export function isPlainCanonicalJson(text: string): boolean {
+  // Canonical text holds no raw control character (strings escape them, and there is no
+  // whitespace) and no lone surrogate; ruling both out first, natively, leaves only quotes
+  // and backslashes for the scan of each string.
+  if (CONTROL.test(text) || !isWellFormed(text)) return false;
   const scanner = new Scanner(text);
   return scanner.value() && scanner.at === text.length;
 }
+
+const CONTROL = /[\u0000-\u001f]/;
+// String.prototype.isWellFormed (ES2024, in Node 20) is false exactly when a lone surrogate is present.
+const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -42,6 +50,8 @@ const isLowerHex = (code: number): boolean => isDigit(code) || (code >= 0x61 && 
 class Scanner {
   at = 0;
   readonly #text: string;
+  /** Where the next backslash at or after `at` is (2^32 - 1 if none), found once for many strings. */
+  #nextBackslash = -1;
 
   constructor(text: string) {
     this.#text = text;
@@ -98,15 +108,19 @@ class Scanner {
   /** Moves past a string written as JSON.stringify writes it: 'raw' if it holds no escape, 'escaped' if it does; undefined if it is not so written. */
   string(): 'raw' | 'escaped' | undefined {
     const text = this.#text;
-    let escaped = false;
+    const close = text.indexOf('"', this.at + 1);
+    if (close < 0) return undefined;
+    if (this.#nextBackslash <= this.at) this.#nextBackslash = text.indexOf('\\', this.at + 1) >>> 0;
+    if (this.#nextBackslash > close) {
+      this.at = close + 1;
+      return 'raw';
+    }
     let i = this.at + 1;
     for (;;) {
       if (i >= text.length) return undefined;
       const code = text.charCodeAt(i);
       if (code === QUOTE) break;
-      if (code < 0x20) return undefined;
       if (code === BACKSLASH) {
-        escaped = true;
         const kind = text.charCodeAt(i + 1);
         if (SHORT_ESCAPES.has(kind)) {
           i += 2;
@@ -121,17 +135,10 @@ class Scanner {
         i += 6;
         continue;
       }
-      if (code >= 0xd800 && code <= 0xdfff) {
-        // A high surrogate followed by a low one is one character, written raw; anything else is lone.
-        const next = text.charCodeAt(i + 1);
-        if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return undefined;
-        i += 2;
-        continue;
-      }
       i++;
     }
     this.at = i + 1;
-    return escaped ? 'escaped' : 'raw';
+    return 'escaped';
   }
 
   integer(): boolean {
