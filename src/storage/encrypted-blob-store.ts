@@ -1,0 +1,148 @@
+/**
+ * Encryption at rest (issue 4, ingest; acceptance 6): a BlobStore whose objects are sealed
+ * under their scope's data key (src/crypto/envelope*.ts) before they reach the adapter, and
+ * verified whole before any byte is returned.
+ *
+ * It lives in storage/ rather than gateway/ because it is itself a store, the one every use
+ * case is handed: a use case that stores an object cannot forget to encrypt it, and none of
+ * them repeats the key handling. It decides nothing: which scope an object belongs to, and
+ * when a scope is destroyed, are the gateway's decisions.
+ *
+ * Every failure to read is a MedVeilError naming the object key (keys hold no PHI, see
+ * blob-store.ts): 'storage' with "integrity check failed" for changed, cut, extended or moved
+ * bytes (including a changed wrapped data key); 'storage' with "destroyed" for an object whose
+ * data key was destroyed; 'key' when the data key was wrapped by another master key.
+ */
+import { randomBytes } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
+import { generateDataKey, unwrapDataKey, wrapDataKey, type DataKey, type RandomSource, type WrappingMasterKey } from '../crypto/envelope.js';
+import { parseObjectHeader, type ObjectHeader } from '../crypto/envelope-format.js';
+import { openObject, sealObject } from '../crypto/envelope-object.js';
+import { createOpenStream, createSealStream } from '../crypto/envelope-stream.js';
+import type { CryptoSuite } from '../crypto/suite.js';
+import { MedVeilError } from '../errors.js';
+import { checkBlobKey, type BlobBody, type BlobKey, type BlobStore } from './blob-store.js';
+import type { DataKeyStore } from './data-key-store.js';
+
+export interface EncryptedBlobStoreOptions {
+  /** Where the sealed bytes go. */
+  readonly blobs: BlobStore;
+  readonly keys: DataKeyStore;
+  readonly master: WrappingMasterKey;
+  /** The suite of new data keys; a scope keeps the suite of the key it has. */
+  readonly suite: CryptoSuite;
+  /** log2 of the segment size of new objects (envelope-format.ts); default 20 (1 MiB). */
+  readonly segmentLog2?: number;
+  readonly random?: RandomSource;
+}
+
+export class EncryptedBlobStore {
+  readonly #blobs: BlobStore;
+  readonly #keys: DataKeyStore;
+  readonly #master: WrappingMasterKey;
+  readonly #suite: CryptoSuite;
+  readonly #segmentLog2: number | undefined;
+  readonly #random: RandomSource;
+
+  constructor(options: EncryptedBlobStoreOptions) {
+    this.#blobs = options.blobs;
+    this.#keys = options.keys;
+    this.#master = options.master;
+    this.#suite = options.suite;
+    this.#segmentLog2 = options.segmentLog2;
+    this.#random = options.random ?? randomBytes;
+  }
+
+  /** Seals `body` under the data key of `scope` (created on first use) and stores it as `key`. */
+  async put(key: BlobKey, body: BlobBody, scope: string): Promise<void> {
+    checkBlobKey(key);
+    const dataKey = await this.#dataKeyFor(scope);
+    const options = { dataKey, identity: key, random: this.#random, ...(this.#segmentLog2 === undefined ? {} : { segmentLog2: this.#segmentLog2 }) };
+    if (body instanceof Uint8Array) {
+      await this.#blobs.put(key, sealObject(body, options));
+      return;
+    }
+    // pipeline() destroys both streams on an error of either, and the store sees it as its body failing.
+    const sealed = pipeline(Readable.from(body), createSealStream(options), () => undefined);
+    await this.#blobs.put(key, sealed);
+  }
+
+  /** The object's plaintext after checking all of it, or undefined if there is none. */
+  async get(key: BlobKey): Promise<Buffer | undefined> {
+    const sealed = await this.#blobs.get(key);
+    if (sealed === undefined) return undefined;
+    try {
+      const dataKey = await this.#dataKeyOf(key, parseObjectHeader(sealed));
+      return openObject(sealed, { dataKey, identity: key });
+    } catch (error) {
+      throw readError(key, error);
+    }
+  }
+
+  /**
+   * The object's plaintext as a stream, or undefined if there is none. Each segment is checked
+   * before it is passed on, but only the end of the stream proves the object whole: a consumer
+   * must treat a stream error as the failure of the whole object (abort a response, discard a file).
+   */
+  async stream(key: BlobKey): Promise<Readable | undefined> {
+    const sealed = await this.#blobs.stream(key);
+    if (sealed === undefined) return undefined;
+    const opening = createOpenStream({
+      identity: key,
+      resolveKey: (header) => this.#dataKeyOf(key, header),
+      mapError: (error) => readError(key, error),
+    });
+    return pipeline(sealed, opening, () => undefined);
+  }
+
+  has(key: BlobKey): Promise<boolean> {
+    return this.#blobs.has(key);
+  }
+
+  /** Removes one object. Destroying a scope's key (below) is what makes all its copies unreadable. */
+  delete(key: BlobKey): Promise<boolean> {
+    return this.#blobs.delete(key);
+  }
+
+  /**
+   * Destroys the data key of `scope`: every object sealed under it becomes unreadable, here and
+   * in any copy. Returns the destroyed key's id (for the purge's audit event), or undefined if
+   * the scope had no key. A later put for the scope starts a new key.
+   */
+  async destroyScopeKey(scope: string): Promise<string | undefined> {
+    const stored = await this.#keys.forScope(scope);
+    if (stored === undefined) return undefined;
+    await this.#keys.destroy(stored.id);
+    return stored.id;
+  }
+
+  async #dataKeyFor(scope: string): Promise<DataKey> {
+    const existing = await this.#keys.forScope(scope);
+    if (existing !== undefined) return unwrapDataKey(existing.wrapped, this.#master, scope);
+    const fresh = generateDataKey(this.#suite, this.#random);
+    const stored = await this.#keys.addIfAbsent({ id: fresh.id, scope, wrapped: wrapDataKey(fresh, this.#master, scope, this.#random) });
+    return stored.id === fresh.id ? fresh : unwrapDataKey(stored.wrapped, this.#master, scope);
+  }
+
+  async #dataKeyOf(key: BlobKey, header: ObjectHeader): Promise<DataKey> {
+    const record = await this.#keys.lookup(header.dataKeyId);
+    if (record === undefined) throw new MedVeilError('crypto', `integrity check failed: the header names data key ${header.dataKeyId}, which this key store never held`);
+    if (record.state === 'destroyed') {
+      throw new MedVeilError('storage', `object ${key} cannot be read: its data key ${record.id} was destroyed at ${new Date(record.destroyedAt).toISOString()}`, {
+        hint: 'the object was purged; it can only be stored again from its source',
+      });
+    }
+    return unwrapDataKey(record.key.wrapped, this.#master, record.key.scope);
+  }
+}
+
+/** Integrity failures of the crypto core become storage errors naming the object; the rest pass as they are. */
+function readError(key: BlobKey, error: unknown): Error {
+  if (error instanceof MedVeilError && error.code === 'crypto' && error.message.startsWith('integrity check failed')) {
+    return new MedVeilError('storage', `object ${key}: ${error.message}`, {
+      cause: error,
+      hint: 'the stored bytes were changed, cut short or moved from another object; restore the object from a backup or its source',
+    });
+  }
+  return error instanceof Error ? error : new MedVeilError('internal', String(error));
+}
