@@ -253,6 +253,8 @@ describe('bad input is quarantined with a reason, never written half-cleaned', (
       'zero-bytes.dcm': new Uint8Array(0),
       'not-dicom.txt': Buffer.from('Patient: Zhang San, ID 12345\n'),
       'truncated.dcm': good.subarray(0, Math.floor(good.length / 3)),
+      // A copy: the worker remembers the first one's outcome, and must still quarantine this one.
+      'truncated-copy.dcm': good.subarray(0, Math.floor(good.length / 3)),
       'huge-length.dcm': Buffer.concat([preambleAndMeta, Buffer.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49, 0xf0, 0xff])]),
       'random.dcm': createHash('sha512').update('noise').digest(),
     };

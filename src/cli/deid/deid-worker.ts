@@ -45,6 +45,16 @@ function deidentifyOrReport(task: DeidTask): DeidOutcome {
   }
 }
 
+/**
+ * What became of each input this worker read whole, by the SHA-256 of its bytes. The same bytes
+ * under the same key and recipe always give the same output, so a copy of an input met before
+ * (archives and exports hold many) shares its outcome without being parsed again: skipped when
+ * the first was written or skipped, quarantined again, under its own name, when the first was.
+ */
+const outcomesByDigest = new Map<string, { kind: 'skipped' | 'quarantined'; reason: string }>();
+const MAX_REMEMBERED = 200_000;
+const IDENTICAL_OUTPUT = 'same instance as another input (identical output)';
+
 function deidentifyOne(task: DeidTask): DeidOutcome {
   mappings = [];
   let input: OpenInput;
@@ -53,6 +63,24 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
   } catch (error) {
     return { kind: 'skipped', reason: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, bytesIn: 0 };
   }
+  const bytesIn = input.bytes.length;
+  const digest = input.hole === undefined ? createHash('sha256').update(input.bytes).digest('base64') : undefined;
+  const earlier = digest === undefined ? undefined : outcomesByDigest.get(digest);
+  if (earlier !== undefined) {
+    closeSync(input.fd);
+    if (earlier.kind === 'skipped') return { kind: 'skipped', reason: earlier.reason, bytesIn };
+    return { kind: 'quarantined', quarantinePath: quarantine(task, earlier.reason), reason: earlier.reason, bytesIn };
+  }
+  const outcome = deidentifyOpenInput(task, input);
+  if (digest !== undefined && outcomesByDigest.size < MAX_REMEMBERED) {
+    if (outcome.kind === 'written') outcomesByDigest.set(digest, { kind: 'skipped', reason: IDENTICAL_OUTPUT });
+    else if (!outcome.reason.startsWith('cannot read')) outcomesByDigest.set(digest, { kind: outcome.kind, reason: outcome.reason });
+  }
+  return outcome;
+}
+
+function deidentifyOpenInput(task: DeidTask, opened: OpenInput): DeidOutcome {
+  let input = opened;
   const bytesIn = input.bytes.length;
   try {
     let result: DeidentifiedInstance | SkippedDicomdir;
@@ -75,7 +103,7 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
     if (result.kind === 'dicomdir') return { kind: 'skipped', reason: 'DICOMDIR (media index) not copied', bytesIn };
     const outputPath = join(setup.outputRoot, result.studyInstanceUid, result.seriesInstanceUid, `${result.sopInstanceUid}.dcm`);
     const written = writeOutputFile(outputPath, result.chunks, input);
-    if (written === 'identical') return { kind: 'skipped', reason: 'same instance as another input (identical output)', bytesIn };
+    if (written === 'identical') return { kind: 'skipped', reason: IDENTICAL_OUTPUT, bytesIn };
     if (written === 'equivalent') return { kind: 'skipped', reason: 'same instance as another input, in another transfer syntax (same data set)', bytesIn };
     if (written === 'conflict') {
       const reason = 'another input has the same SOP Instance UID but different content (the first one was kept)';
