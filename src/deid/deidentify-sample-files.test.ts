@@ -1,13 +1,11 @@
 /**
  * The engine on real files: pydicom's sample files, read by our reader, de-identified with the
- * real keyed pseudonymizer under the shipped recipes, written by our writer, then checked by
- * peers (dciodvfy must not report more errors than for the original; dcmdump must read it) and
- * searched for every identifying value of the original.
+ * real keyed pseudonymizer under each shipped recipe, written by our writer, read back and
+ * searched for every identifying value and UID of the original. (That every output of the
+ * Basic Profile passes dcmdump and dciodvfy is test/deid-pydicom.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../dicom/dataset.js';
@@ -46,68 +44,50 @@ function uids(dataset: Dataset): string[] {
   return out;
 }
 
-function dciodvfyErrors(path: string): number {
-  const result = spawnSync('dciodvfy', [path], { encoding: 'utf8' });
-  assert.equal(result.error, undefined, 'dciodvfy runs (dicom3tools is installed by scripts/test.sh)');
-  return `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.startsWith('Error')).length;
-}
-
 const key = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 
 for (const recipeName of ['basic', 'research']) {
-  test(`${recipeName} recipe on pydicom's sample files: no identifying value survives and dciodvfy finds no new error`, () => {
+  test(`${recipeName} recipe on pydicom's sample files: no identifying value or original UID survives`, () => {
     const folder = join(pydicomData().root, 'test_files');
     const recipe = loadRecipeFile(join(repoRoot(), 'recipes', `${recipeName}.yaml`));
     const pseudonymizer = createPseudonymizer(key);
-    const scratch = mkdtempSync(join(tmpdir(), 'medveil-deid-'));
     let checked = 0;
-    try {
-      for (const name of SAMPLES) {
-        const inputPath = join(folder, name);
-        const input = readFileSync(inputPath);
-        const file = readDicomFile(input);
-        const secrets = new Set<string>();
-        for (const tag of IDENTIFYING) for (const v of file.dataset.getStrings(tag)) if (v.trim().length >= 4) secrets.add(v.trim());
-        const originalUids = uids(file.dataset).filter((u) => !pseudonymizer.isWellKnownUid(u));
-        let report;
-        try {
-          report = deidentifyDataset(file.dataset, { recipe, pseudonymizer });
-        } catch (error) {
-          assert.ok(error instanceof MedVeilError && error.code === 'deid', `${name}: only a deid refusal may stop it`);
-          assert.equal(file.dataset.getString(Tag.BurnedInAnnotation), 'YES', `${name}: refused for burned-in annotation`);
-          continue;
-        }
-        deidentifyFileMeta(file.meta, file.dataset);
-        const output = Buffer.concat(writeDicomFile(file, { preamble: 'zero' }));
-        const outputPath = join(scratch, name);
-        writeFileSync(outputPath, output);
-
-        const reread = readDicomFile(output);
-        for (const [d, tag] of walk(reread.dataset)) {
-          const element = d.get(tag)!;
-          if (element.vr === 'SQ' || !element.value) continue;
-          for (const v of d.getStrings(tag)) assert.equal(secrets.has(v.trim()), false, `${name}: an identifying value survived`);
-          if (recipeName === 'basic') assert.equal(isPrivateTag(tag) && !isPrivateCreatorTag(tag), false, `${name}: private element kept`);
-        }
-        // Short values (a manufacturer's name as institution) also occur inside harmless values; compare those per element only.
-        for (const secret of secrets) {
-          if (secret.length >= 8) assert.equal(output.includes(Buffer.from(secret, 'latin1')), false, `${name}: identifying bytes survived`);
-        }
-        const outputUids = uids(reread.dataset).concat(reread.meta.getStrings(Tag.MediaStorageSOPInstanceUID));
-        for (const uid of outputUids) assert.ok(uid.startsWith('2.25.') || pseudonymizer.isWellKnownUid(uid), `${name}: UID not remapped`);
-        for (const uid of originalUids) assert.equal(outputUids.includes(uid), false, `${name}: original UID survived`);
-        assert.equal(reread.meta.getString(Tag.MediaStorageSOPInstanceUID), reread.dataset.getString(Tag.SOPInstanceUID));
-        assert.equal(reread.meta.has(Tag.SourceApplicationEntityTitle), false);
-        assert.ok(['YES', 'NO'].includes(reread.dataset.getString(Tag.PatientIdentityRemoved) ?? ''), name);
-        assert.ok(report.entries.length > 0);
-
-        assert.ok(dciodvfyErrors(outputPath) <= dciodvfyErrors(inputPath), `${name}: dciodvfy reports new errors`);
-        const dump = spawnSync('dcmdump', ['-q', outputPath], { encoding: 'utf8' });
-        assert.equal(dump.status, 0, `${name}: dcmdump reads the output`);
-        checked++;
+    for (const name of SAMPLES) {
+      const input = readFileSync(join(folder, name));
+      const file = readDicomFile(input);
+      const secrets = new Set<string>();
+      for (const tag of IDENTIFYING) for (const v of file.dataset.getStrings(tag)) if (v.trim().length >= 4) secrets.add(v.trim());
+      const originalUids = uids(file.dataset).filter((u) => !pseudonymizer.isWellKnownUid(u));
+      let report;
+      try {
+        report = deidentifyDataset(file.dataset, { recipe, pseudonymizer });
+      } catch (error) {
+        assert.ok(error instanceof MedVeilError && error.code === 'deid', `${name}: only a deid refusal may stop it`);
+        assert.equal(file.dataset.getString(Tag.BurnedInAnnotation), 'YES', `${name}: refused for burned-in annotation`);
+        continue;
       }
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
+      deidentifyFileMeta(file.meta, file.dataset);
+      const output = Buffer.concat(writeDicomFile(file, { preamble: 'zero' }));
+
+      const reread = readDicomFile(output);
+      for (const [d, tag] of walk(reread.dataset)) {
+        const element = d.get(tag)!;
+        if (element.vr === 'SQ' || !element.value) continue;
+        for (const v of d.getStrings(tag)) assert.equal(secrets.has(v.trim()), false, `${name}: an identifying value survived`);
+        if (recipeName === 'basic') assert.equal(isPrivateTag(tag) && !isPrivateCreatorTag(tag), false, `${name}: private element kept`);
+      }
+      // Short values (a manufacturer's name as institution) also occur inside harmless values; compare those per element only.
+      for (const secret of secrets) {
+        if (secret.length >= 8) assert.equal(output.includes(Buffer.from(secret, 'latin1')), false, `${name}: identifying bytes survived`);
+      }
+      const outputUids = uids(reread.dataset).concat(reread.meta.getStrings(Tag.MediaStorageSOPInstanceUID));
+      for (const uid of outputUids) assert.ok(uid.startsWith('2.25.') || pseudonymizer.isWellKnownUid(uid), `${name}: UID not remapped`);
+      for (const uid of originalUids) assert.equal(outputUids.includes(uid), false, `${name}: original UID survived`);
+      assert.equal(reread.meta.getString(Tag.MediaStorageSOPInstanceUID), reread.dataset.getString(Tag.SOPInstanceUID));
+      assert.equal(reread.meta.has(Tag.SourceApplicationEntityTitle), false);
+      assert.ok(['YES', 'NO'].includes(reread.dataset.getString(Tag.PatientIdentityRemoved) ?? ''), name);
+      assert.ok(report.entries.length > 0);
+      checked++;
     }
     assert.ok(checked >= SAMPLES.length - 2, `only ${checked} files checked`);
   });
