@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MedVeilError } from '../errors.js';
+import { CONFIG_ENV_VAR, loadServerConfig, parseServerConfig } from './config.js';
+
+const base = { source: '/etc/medveil/serve.yaml', baseDir: '/etc/medveil' };
+
+test('with no file, the embedded defaults give a loopback server on ./medveil-data of the working directory', () => {
+  const config = loadServerConfig({ env: {}, cwd: '/srv/here' });
+  assert.equal(config.source, undefined);
+  assert.equal(config.dataDir, '/srv/here/medveil-data');
+  assert.deepEqual(config.http, { host: '127.0.0.1', port: 8080, corsOrigins: [] });
+  assert.deepEqual(config.dimse, { host: '127.0.0.1', port: 11112, aeTitle: 'MEDVEIL', moveDestinations: [] });
+  assert.equal(config.crypto.suite, 'intl');
+  assert.equal(config.sessions.lifetimeMinutes, 15);
+  assert.equal(config.log.level, 'info');
+});
+
+test('a file overrides only the keys it names; relative paths start at the file', () => {
+  const config = parseServerConfig(
+    'dataDir: data\nhttp:\n  port: 9090\n  corsOrigins: [https://viewer.example.org, "http://localhost:3000"]\ncrypto: { suite: gm }\n',
+    base,
+  );
+  assert.equal(config.dataDir, '/etc/medveil/data');
+  assert.deepEqual(config.http, { host: '127.0.0.1', port: 9090, corsOrigins: ['https://viewer.example.org', 'http://localhost:3000'] });
+  assert.equal(config.crypto.suite, 'gm');
+  assert.equal(config.dimse.port, 11112);
+});
+
+test('JSON is read as well as YAML, and C-MOVE destinations are listed with AE title, host and port', () => {
+  const config = parseServerConfig(JSON.stringify({ dimse: { moveDestinations: [{ aeTitle: 'VIEWER', host: '10.0.0.5', port: 104 }] } }), base);
+  assert.deepEqual(config.dimse.moveDestinations, [{ aeTitle: 'VIEWER', host: '10.0.0.5', port: 104 }]);
+});
+
+test('the config file is found through MEDVEIL_CONFIG when --config is not given, and --config wins over it', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'medveil-config-'));
+  writeFileSync(join(folder, 'a.yaml'), 'http: { port: 1111 }\n');
+  writeFileSync(join(folder, 'b.yaml'), 'http: { port: 2222 }\n');
+  assert.equal(loadServerConfig({ env: { [CONFIG_ENV_VAR]: 'a.yaml' }, cwd: folder }).http.port, 1111);
+  assert.equal(loadServerConfig({ path: 'b.yaml', env: { [CONFIG_ENV_VAR]: 'a.yaml' }, cwd: folder }).http.port, 2222);
+  assert.throws(() => loadServerConfig({ path: 'absent.yaml', cwd: folder }), (error: MedVeilError) => error.code === 'config' && error.message.includes('absent.yaml'));
+});
+
+test('every unknown key and bad value is an error naming the file and the key', () => {
+  const cases: Array<[string, string]> = [
+    ['htpp:\n  port: 1\n', 'unknown key "htpp"'],
+    ['http:\n  prot: 1\n', 'unknown key "http.prot"'],
+    ['http: 8080\n', '"http" must be a mapping'],
+    ['http: { port: 70000 }\n', 'http.port must be a whole number from 0 to 65535'],
+    ['http: { port: "80" }\n', 'http.port must be a whole number'],
+    ['http: { host: "exa mple" }\n', 'http.host must be an IP address or a host name'],
+    ['http: { corsOrigins: ["https://viewer.example.org/"] }\n', 'http.corsOrigins[0] must be an origin'],
+    ['http: { corsOrigins: ["*"] }\n', 'http.corsOrigins[0] must be an origin'],
+    ['http: { corsOrigins: "https://a.example" }\n', 'http.corsOrigins must be a list'],
+    ['dimse: { aeTitle: "A\\\\B" }\n', 'dimse.aeTitle must be a DICOM AE title'],
+    ['dimse: { aeTitle: "SEVENTEEN_CHARS_X" }\n', 'dimse.aeTitle must be a DICOM AE title'],
+    ['dimse: { moveDestinations: [{ aeTitle: V, host: h, port: 104, tls: true }] }\n', 'unknown key "dimse.moveDestinations[0].tls"'],
+    ['dimse: { moveDestinations: [{ aeTitle: V, host: h, port: 0 }] }\n', 'dimse.moveDestinations[0].port must be a whole number from 1'],
+    ['dimse: { moveDestinations: [{ aeTitle: V, host: h, port: 104 }, { aeTitle: V, host: g, port: 105 }] }\n', 'dimse.moveDestinations[1].aeTitle V is listed twice'],
+    ['crypto: { suite: sm }\n', 'crypto.suite must be one of intl, gm'],
+    ['sessions: { lifetimeMinutes: 0 }\n', 'sessions.lifetimeMinutes must be a whole number from 1'],
+    ['audit: { origin: "a b" }\n', 'audit.origin must be one word'],
+    ['log: { level: verbose }\n', 'log.level must be one of'],
+    ['dataDir: ""\n', 'dataDir must be a non-empty text'],
+    ['http:\n  port: 1\n  port: 2\n', 'line 3: not valid YAML or JSON (DUPLICATE_KEY'],
+    ['- a\n- b\n', 'the top level must be a mapping'],
+  ];
+  for (const [text, expected] of cases) {
+    assert.throws(
+      () => parseServerConfig(text, base),
+      (error: MedVeilError) => error.code === 'config' && error.message.startsWith('/etc/medveil/serve.yaml: ') && error.message.includes(expected),
+      `${JSON.stringify(text)} should fail with ${expected}`,
+    );
+  }
+});
