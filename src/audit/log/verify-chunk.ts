@@ -1,4 +1,5 @@
-import { HASH_SIZE, leafHash, nodeHash } from '../merkle/hash.js';
+import { HASH_SIZE } from '../merkle/hash.js';
+import { leafHashLatin1, nodeHashLatin1 } from './latin1-tree-hash.js';
 import { storedEventProblem } from './stored-event-problem.js';
 import type { Subtree } from './tree-border.js';
 
@@ -49,27 +50,30 @@ export type ChunkVerdict =
  * `decodeAuditEvent` would. Pure; runs on a worker thread or inline.
  */
 export function verifyChunk(chunk: ChunkToVerify): ChunkVerdict {
-  const stored = Buffer.from(chunk.hashes.buffer, chunk.hashes.byteOffset, chunk.hashes.byteLength);
+  // Hashes are compared as latin1 strings, one character per byte (see latin1-tree-hash.ts).
+  const stored = Buffer.from(chunk.hashes.buffer, chunk.hashes.byteOffset, chunk.hashes.byteLength).toString('latin1');
   const levels: number[] = [];
-  const hashes: Uint8Array[] = [];
+  const hashes: string[] = [];
   const bordersAt: Subtree[][] = [];
+  const eventProblems: EventProblem[] = [];
   let wanted = 0;
   let at = 0;
   let offset = 0;
-  const matchesNext = (hash: Uint8Array): boolean => {
-    const ok = at + HASH_SIZE <= stored.length && stored.compare(hash, 0, HASH_SIZE, at, at + HASH_SIZE) === 0;
+  const matchesNext = (hash: string): boolean => {
+    const ok = stored.startsWith(hash, at);
     at += HASH_SIZE;
     return ok;
   };
   for (let i = 0; i < chunk.lengths.length; i++) {
     const length = chunk.lengths[i]!;
-    let hash = leafHash(chunk.events.subarray(offset, offset + length));
+    const event = chunk.events.subarray(offset, offset + length);
     offset += length;
+    let hash = leafHashLatin1(event);
     if (!matchesNext(hash)) return { matches: false };
     let level = 0;
     while (levels.length > 0 && levels[levels.length - 1] === level) {
       levels.pop();
-      hash = nodeHash(hashes.pop()!, hash);
+      hash = nodeHashLatin1(hashes.pop()!, hash);
       level++;
       if (!matchesNext(hash)) return { matches: false };
     }
@@ -79,21 +83,15 @@ export function verifyChunk(chunk: ChunkToVerify): ChunkVerdict {
       bordersAt.push(subtrees(levels, hashes));
       wanted++;
     }
-  }
-  const eventProblems: EventProblem[] = [];
-  if (chunk.checkEvents) {
-    offset = 0;
-    for (let i = 0; i < chunk.lengths.length; i++) {
-      const length = chunk.lengths[i]!;
-      const message = storedEventProblem(chunk.events.subarray(offset, offset + length));
+    if (chunk.checkEvents) {
+      const message = storedEventProblem(event);
       if (message !== undefined) eventProblems.push({ index: chunk.start + i, message });
-      offset += length;
     }
   }
-  return { matches: true, border: subtrees(levels, hashes), bordersAt, storedAbove: new Uint8Array(stored.subarray(at)), eventProblems };
+  const storedAbove = new Uint8Array(chunk.hashes.subarray(at));
+  return { matches: true, border: subtrees(levels, hashes), bordersAt, storedAbove, eventProblems };
 }
 
-// Copies: a hash may be a view into a larger pooled buffer, all of which a message would carry.
-function subtrees(levels: number[], hashes: Uint8Array[]): Subtree[] {
-  return levels.map((level, i) => ({ level, hash: new Uint8Array(hashes[i]!) }));
+function subtrees(levels: number[], hashes: string[]): Subtree[] {
+  return levels.map((level, i) => ({ level, hash: Uint8Array.from(Buffer.from(hashes[i]!, 'latin1')) }));
 }
