@@ -1,5 +1,6 @@
 /** Runs dcmtk's `dcmdump` on bytes, as an independent reader of what we write. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer as createNetServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,4 +36,71 @@ export function dcmdumpFile(path: string, args: readonly string[] = []): Dcmdump
     errors: lines.filter((line) => line.startsWith('E:')),
     warnings: lines.filter((line) => line.startsWith('W:')),
   };
+}
+
+/** What a dcmtk network tool did: exit status and its output (dcmtk logs to stdout and stderr). */
+export interface DcmtkRun {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+/**
+ * Runs a dcmtk tool without blocking the event loop, so that a server in the same process can
+ * answer it. Never rejects: a tool that fails to start reports status null and the reason.
+ */
+export function runDcmtk(tool: string, args: readonly string[], options: { cwd?: string } = {}): Promise<DcmtkRun> {
+  return new Promise((resolve) => {
+    const child = spawn(tool, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const parts: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => parts.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => parts.push(chunk));
+    child.on('error', (error) => resolve({ status: null, output: `${tool} (dcmtk) could not run: ${error.message}; install the Debian package dcmtk` }));
+    child.on('close', (status) => resolve({ status, output: Buffer.concat(parts).toString('utf8') }));
+  });
+}
+
+/** A port that was free a moment ago (for a peer that must be told its port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface RunningStorescp {
+  readonly port: number;
+  readonly aeTitle: string;
+  /** Everything storescp printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts dcmtk's `storescp` accepting every transfer syntax it knows (+xa) and writing what it
+ * receives, bit-preserving (+B), into `outputDir`; resolves once it accepts a C-ECHO.
+ */
+export async function startStorescp(options: { aeTitle: string; outputDir: string; extraArgs?: readonly string[] }): Promise<RunningStorescp> {
+  const port = await freePort();
+  const child = spawn('storescp', ['-aet', options.aeTitle, '-od', options.outputDir, '+B', '+xa', ...(options.extraArgs ?? []), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const parts: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => parts.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => parts.push(chunk));
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  child.on('error', () => undefined);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const echo = await runDcmtk('echoscu', ['-aec', options.aeTitle, '127.0.0.1', String(port)]);
+    if (echo.status === 0) return { port, aeTitle: options.aeTitle, output: () => Buffer.concat(parts).toString('utf8'), stop };
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await stop();
+  throw new Error(`storescp did not start: ${Buffer.concat(parts).toString('utf8')}`);
 }
