@@ -1,11 +1,12 @@
 /**
- * Whether `text` is certainly in RFC 8785 canonical form, decided by one pass over the text
- * instead of re-serializing what JSON.parse made of it. Only a plain subset is decided:
+ * Whether `text`, which JSON.parse accepts, is certainly in RFC 8785 canonical form, decided
+ * by one pass over the text instead of re-serializing what JSON.parse made of it. (Text that
+ * JSON.parse refuses may be answered either way.) Only a plain subset is decided:
  *
  * - no whitespace between tokens (RFC 8785 3.2.1);
  * - strings escape exactly what ECMAScript's JSON.stringify escapes (3.2.2.2): `\"`, `\\`, the
  *   short forms `\b \f \n \r \t`, and `\u00xx` in lowercase hex for the other controls; every
- *   other character raw, surrogates only in pairs (so the text holds no raw control at all);
+ *   other character raw, surrogates only in pairs;
  * - numbers are integers of at most 15 digits, not `-0`, which JSON.stringify writes back
  *   unchanged (3.2.2.3);
  * - member names strictly increase by UTF-16 code units (3.2.3), so none repeats; names hold
@@ -16,15 +17,14 @@
  * subset (a fraction, an escaped name), so a caller that must be exact asks the full check.
  */
 export function isPlainCanonicalJson(text: string): boolean {
-  // Canonical text holds no raw control character (strings escape them, and there is no
-  // whitespace) and no lone surrogate; ruling both out first, natively, leaves only quotes
-  // and backslashes for the scan of each string.
-  if (CONTROL.test(text) || !isWellFormed(text)) return false;
+  // JSON.parse refuses raw controls inside strings, and the scan refuses whitespace between
+  // tokens; ruling out lone surrogates here, natively, leaves only quotes and backslashes for
+  // the scan of each string.
+  if (!isWellFormed(text)) return false;
   const scanner = new Scanner(text);
   return scanner.value() && scanner.at === text.length;
 }
 
-const CONTROL = /[\u0000-\u001f]/;
 // String.prototype.isWellFormed (ES2024, in Node 20) is false exactly when a lone surrogate is present.
 const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 

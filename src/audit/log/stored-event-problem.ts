@@ -24,8 +24,9 @@ export function storedEventProblem(bytes: Uint8Array): string | undefined {
 function isPlainValidEvent(bytes: Uint8Array): boolean {
   try {
     const text = decoder.decode(bytes);
+    const parsed: unknown = JSON.parse(text);
     if (!isPlainCanonicalJson(text)) return false;
-    validateAuditEvent(JSON.parse(text));
+    validateAuditEvent(parsed);
     return true;
   } catch {
     return false;
