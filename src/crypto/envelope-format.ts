@@ -75,7 +75,8 @@ export function isDataKeyId(id: string): boolean {
   return /^[0-9a-f]{32}$/.test(id);
 }
 
-export function encodeObjectHeader(suite: CryptoSuite, segmentLog2: number, dataKeyId: string, salt: Uint8Array): ObjectHeader {
+export function encodeObjectHeader(fields: { suite: CryptoSuite; segmentLog2: number; dataKeyId: string; salt: Uint8Array }): ObjectHeader {
+  const { suite, segmentLog2, dataKeyId, salt } = fields;
   if (!Number.isInteger(segmentLog2) || segmentLog2 < MIN_SEGMENT_LOG2 || segmentLog2 > MAX_SEGMENT_LOG2) {
     throw new MedVeilError('internal', `segment size 2^${segmentLog2} is outside 2^${MIN_SEGMENT_LOG2}..2^${MAX_SEGMENT_LOG2}`);
   }

@@ -35,7 +35,7 @@ export interface OpenObjectOptions {
 /** A fresh header for an object sealed under `options.dataKey`. */
 export function newObjectHeader(options: SealObjectOptions): ObjectHeader {
   const salt = (options.random ?? randomBytes)(SALT_BYTES);
-  return encodeObjectHeader(options.dataKey.suite, options.segmentLog2 ?? DEFAULT_SEGMENT_LOG2, options.dataKey.id, salt);
+  return encodeObjectHeader({ suite: options.dataKey.suite, segmentLog2: options.segmentLog2 ?? DEFAULT_SEGMENT_LOG2, dataKeyId: options.dataKey.id, salt });
 }
 
 export function sealObject(plaintext: Uint8Array, options: SealObjectOptions): Buffer {

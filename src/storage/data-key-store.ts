@@ -31,7 +31,7 @@ export interface DataKeyStore {
    */
   addIfAbsent(key: { readonly id: string; readonly scope: string; readonly wrapped: Uint8Array }): Promise<StoredDataKey>;
   /** Replaces the wrapped bytes of a live key if they still equal `expected` (rewrapping); false otherwise. */
-  replaceWrapped(id: string, expected: Uint8Array, wrapped: Uint8Array): Promise<boolean>;
+  replaceWrapped(id: string, change: { readonly expected: Uint8Array; readonly wrapped: Uint8Array }): Promise<boolean>;
   /** Ids of all live keys. */
   liveIds(): Promise<string[]>;
   /**
@@ -62,8 +62,8 @@ export async function rewrapDataKeys(store: DataKeyStore, from: WrappingMasterKe
       skipped++;
       continue;
     }
-    const wrapped = rewrapDataKey(record.key.wrapped, record.key.scope, from, to);
-    if (await store.replaceWrapped(id, record.key.wrapped, wrapped)) rewrapped++;
+    const wrapped = rewrapDataKey(record.key.wrapped, { scope: record.key.scope, from, to });
+    if (await store.replaceWrapped(id, { expected: record.key.wrapped, wrapped })) rewrapped++;
     else skipped++;
   }
   return { rewrapped, skipped };

@@ -180,7 +180,7 @@ test('a changed wrapped data key in the key store fails every read of its object
   const stored = (await keys.forScope('study-1'))!;
   const tampered = Buffer.from(stored.wrapped);
   tampered[60]! ^= 0x01;
-  assert.equal(await keys.replaceWrapped(stored.id, stored.wrapped, tampered), true);
+  assert.equal(await keys.replaceWrapped(stored.id, { expected: stored.wrapped, wrapped: tampered }), true);
   await assert.rejects(store.get(key), integrityFailure(key));
 });
 

@@ -100,8 +100,8 @@ export class SqliteDataKeyStore implements DataKeyStore {
     return toKey(add.immediate());
   }
 
-  async replaceWrapped(id: string, expected: Uint8Array, wrapped: Uint8Array): Promise<boolean> {
-    return this.#statements.replace.run(Buffer.from(wrapped), id, Buffer.from(expected)).changes === 1;
+  async replaceWrapped(id: string, change: { expected: Uint8Array; wrapped: Uint8Array }): Promise<boolean> {
+    return this.#statements.replace.run(Buffer.from(change.wrapped), id, Buffer.from(change.expected)).changes === 1;
   }
 
   async liveIds(): Promise<string[]> {
