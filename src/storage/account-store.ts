@@ -1,0 +1,119 @@
+import type { Role } from '../access/role.js';
+import type { ApiTokenRecord } from '../access/identity/api-token.js';
+import type { BootstrapCodeRecord } from '../access/identity/bootstrap-code.js';
+import type { LockoutState } from '../access/identity/lockout.js';
+
+/**
+ * Durable storage of the people and services that may use the gateway: users, departments,
+ * care relationships, API tokens, revoked sessions and the first-admin bootstrap code. Every
+ * time is milliseconds since the Unix epoch. Secrets are stored only in forms that are useless
+ * when read: an argon2id hash, a SHA-256 digest, or a TOTP secret sealed under the master key.
+ *
+ * The read-modify-write steps that an attacker could race (lockout counting, the TOTP replay
+ * step, the bootstrap code) are single atomic methods here, so that a hundred parallel guesses
+ * count as a hundred.
+ */
+
+/** A secret sealed under its own data key, itself wrapped by the master key (crypto/envelope.ts). */
+export interface SealedSecret {
+  readonly wrappedKey: Uint8Array;
+  readonly sealed: Uint8Array;
+}
+
+export interface UserRecord {
+  /** The login name: lower case, immutable, never given to another user (deleted users stay as tombstones). */
+  readonly name: string;
+  readonly displayName: string | undefined;
+  /** argon2id PHC string (access/identity/password-hash.ts). */
+  readonly passwordHash: string;
+  readonly roles: readonly Role[];
+  readonly departments: readonly string[];
+  readonly directorOf: readonly string[];
+  /** The enrolled TOTP secret and the last time step accepted with it (RFC 6238 5.2). */
+  readonly totp: { readonly secret: SealedSecret; readonly lastAcceptedStep: number | undefined } | undefined;
+  /** A secret shown for enrolment and not yet confirmed with a code. */
+  readonly pendingTotp: { readonly secret: SealedSecret; readonly expiresAt: number } | undefined;
+  readonly lockout: LockoutState;
+  readonly disabled: boolean;
+  readonly deletedAt: number | undefined;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly updatedAt: number;
+}
+
+/** The fields an update may change; the name, creation and lockout have their own paths. */
+export type UserChange = Partial<
+  Pick<UserRecord, 'displayName' | 'passwordHash' | 'roles' | 'departments' | 'directorOf' | 'totp' | 'pendingTotp' | 'disabled' | 'deletedAt'>
+>;
+
+export interface Department {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly createdAt: number;
+}
+
+/** A clinician or radiologist treats or reads for the patient behind `patientRef`. */
+export interface CareRelationship {
+  readonly userName: string;
+  /** An opaque patient reference as the index holds it (access/access-resource.ts), never a name. */
+  readonly patientRef: string;
+  readonly createdAt: number;
+  readonly createdBy: string;
+}
+
+export interface StoredApiToken extends ApiTokenRecord {
+  readonly createdBy: string;
+}
+
+export interface AccountStore {
+  /** Users ever created, deleted ones included: the bootstrap code exists only while this is 0. */
+  userCount(): Promise<number>;
+  findUser(name: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  /**
+   * Adds `user`; false when the name is taken, or when `onlyIfNoUsers` and a user exists
+   * (two first admins racing: one wins).
+   */
+  insertUser(user: UserRecord, options?: { onlyIfNoUsers?: boolean }): Promise<boolean>;
+  /** Applies `change` to a user that exists and is not deleted; false otherwise. */
+  updateUser(name: string, change: UserChange, now: number): Promise<boolean>;
+  /**
+   * Replaces a user's lockout state by `next(current)` in one atomic step and returns both;
+   * `undefined` from `next` leaves it as it is. Undefined when the user does not exist.
+   */
+  updateLockout(name: string, next: (current: LockoutState) => LockoutState | undefined): Promise<{ before: LockoutState; after: LockoutState } | undefined>;
+  /**
+   * Records `step` as the last accepted TOTP step if it is later than the stored one, atomically;
+   * false means the step was already used (a replay, or a parallel login with the same code).
+   */
+  acceptTotpStep(name: string, step: number): Promise<boolean>;
+
+  listDepartments(): Promise<Department[]>;
+  /** False when the id exists. */
+  insertDepartment(department: Department): Promise<boolean>;
+
+  careRelationships(userName: string): Promise<CareRelationship[]>;
+  /** False when the relationship exists already. */
+  insertCareRelationship(relationship: CareRelationship): Promise<boolean>;
+  /** False when there was none. */
+  deleteCareRelationship(userName: string, patientRef: string): Promise<boolean>;
+
+  insertApiToken(token: StoredApiToken): Promise<void>;
+  findApiTokenByDigest(digest: string): Promise<StoredApiToken | undefined>;
+  findApiToken(id: string): Promise<StoredApiToken | undefined>;
+  listApiTokens(): Promise<StoredApiToken[]>;
+  /** Sets the revocation time of a token not yet revoked; false otherwise. */
+  markApiTokenRevoked(id: string, at: number): Promise<boolean>;
+
+  /** Puts a session id on the revocation list until `expiresAt`; entries past `now` are dropped. */
+  revokeSession(tokenId: string, expiresAt: number, now: number): Promise<void>;
+  isSessionRevoked(tokenId: string): Promise<boolean>;
+
+  bootstrapCode(): Promise<BootstrapCodeRecord | undefined>;
+  /** Stores a new code in place of any earlier one (a restart with no users prints a new code). */
+  replaceBootstrapCode(record: BootstrapCodeRecord): Promise<void>;
+  /** Replaces the stored code by `next` only if it still equals `expected`; false otherwise. */
+  swapBootstrapCode(expected: BootstrapCodeRecord, next: BootstrapCodeRecord): Promise<boolean>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freshLockoutState, recordLoginAttempt } from '../../access/identity/lockout.js';
+import type { UserRecord } from '../account-store.js';
+import { SqliteAccountStore } from './sqlite-account-store.js';
+
+const t0 = Date.UTC(2025, 0, 1, 8);
+
+function user(name: string, extra: Partial<UserRecord> = {}): UserRecord {
+  return {
+    name,
+    displayName: undefined,
+    passwordHash: '$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g',
+    roles: ['clinician'],
+    departments: ['radiology'],
+    directorOf: [],
+    totp: undefined,
+    pendingTotp: undefined,
+    lockout: { ...freshLockoutState },
+    disabled: false,
+    deletedAt: undefined,
+    createdAt: t0,
+    createdBy: 'root',
+    updatedAt: t0,
+    ...extra,
+  };
+}
+
+const secret = { wrappedKey: Uint8Array.of(1, 2, 3), sealed: Uint8Array.of(4, 5, 6) };
+
+test('a user is stored and read back field for field, including a sealed TOTP secret and its last step', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  const jane = user('jane', {
+    displayName: '张医生',
+    roles: ['director', 'clinician'],
+    directorOf: ['radiology'],
+    totp: { secret, lastAcceptedStep: 12 },
+    lockout: { failures: 2, lastFailureAt: t0 - 5, lockedUntil: undefined },
+  });
+  assert.equal(await store.insertUser(jane), true);
+  assert.deepEqual(await store.findUser('jane'), jane);
+  assert.deepEqual(await store.listUsers(), [jane]);
+  assert.equal(await store.findUser('JANE'), undefined);
+});
+
+test('a taken name is refused, and a first admin is inserted only while no user exists', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  assert.equal(await store.insertUser(user('root'), { onlyIfNoUsers: true }), true);
+  assert.equal(await store.insertUser(user('second'), { onlyIfNoUsers: true }), false);
+  assert.equal(await store.insertUser(user('root')), false);
+  assert.equal(await store.userCount(), 1);
+});
+
+test('updateUser changes only the given fields, can clear optional ones, and leaves a deleted user alone', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  await store.insertUser(user('jane', { displayName: 'Jane', pendingTotp: { secret, expiresAt: t0 + 1 } }));
+  assert.equal(await store.updateUser('jane', { roles: ['radiologist'], displayName: undefined, pendingTotp: undefined, totp: { secret, lastAcceptedStep: undefined } }, t0 + 10), true);
+  const changed = await store.findUser('jane');
+  assert.deepEqual(
+    [changed?.roles, changed?.displayName, changed?.pendingTotp, changed?.totp, changed?.departments, changed?.updatedAt],
+    [['radiologist'], undefined, undefined, { secret, lastAcceptedStep: undefined }, ['radiology'], t0 + 10],
+  );
+  assert.equal(await store.updateUser('jane', { deletedAt: t0 + 20, disabled: true }, t0 + 20), true);
+  assert.equal(await store.updateUser('jane', { disabled: false }, t0 + 30), false);
+  assert.equal(await store.updateUser('nobody', { disabled: true }, t0), false);
+});
+
+test('parallel lockout updates each see the state the previous one left: no failure is lost, and the fifth locks', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  await store.insertUser(user('jane'));
+  const attempts = Array.from({ length: 8 }, (_, i) =>
+    store.updateLockout('jane', (state) => recordLoginAttempt(state, { now: t0 + i, passwordMatches: false }).state),
+  );
+  const results = await Promise.all(attempts);
+  assert.deepEqual(results.map((r) => r?.after.failures), [1, 2, 3, 4, 5, 5, 5, 5]);
+  assert.equal((await store.findUser('jane'))?.lockout.lockedUntil, t0 + 4 + 60_000);
+  assert.equal(await store.updateLockout('nobody', () => freshLockoutState), undefined);
+});
+
+test('acceptTotpStep takes a step once and only a later one after it', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  await store.insertUser(user('jane', { totp: { secret, lastAcceptedStep: undefined } }));
+  await store.insertUser(user('john'));
+  const cases: Array<[string, number, boolean]> = [
+    ['jane', 100, true],
+    ['jane', 100, false],
+    ['jane', 99, false],
+    ['jane', 101, true],
+    ['john', 100, false],
+  ];
+  for (const [name, step, accepted] of cases) assert.equal(await store.acceptTotpStep(name, step), accepted, `${name} step ${step}`);
+});
+
+test('the bootstrap code is swapped only from the state the caller read, so one redemption wins', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  const record = { digest: 'ab'.repeat(32), expiresAt: t0 + 900_000, failures: 0 };
+  await store.replaceBootstrapCode(record);
+  assert.deepEqual(await store.bootstrapCode(), record);
+  assert.equal(await store.swapBootstrapCode(record, { ...record, usedAt: t0 }), true);
+  assert.equal(await store.swapBootstrapCode(record, { ...record, usedAt: t0 + 1 }), false);
+  assert.deepEqual(await store.bootstrapCode(), { ...record, usedAt: t0 });
+  const fresh = { digest: 'cd'.repeat(32), expiresAt: t0 + 900_000, failures: 0 };
+  await store.replaceBootstrapCode(fresh);
+  assert.equal(await store.swapBootstrapCode(fresh, { ...fresh, failures: 1 }), true);
+  assert.equal(await store.swapBootstrapCode(fresh, { ...fresh, failures: 1 }), false);
+});
+
+test('care relationships, departments, API tokens and revoked sessions round-trip', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  await store.insertUser(user('jane'));
+  assert.equal(await store.insertDepartment({ id: 'radiology', name: '放射科', createdAt: t0 }), true);
+  assert.equal(await store.insertDepartment({ id: 'radiology', name: 'again', createdAt: t0 }), false);
+  assert.deepEqual(await store.listDepartments(), [{ id: 'radiology', name: '放射科', createdAt: t0 }]);
+
+  const care = { userName: 'jane', patientRef: 'MVP-0001', createdAt: t0, createdBy: 'root' };
+  assert.equal(await store.insertCareRelationship(care), true);
+  assert.equal(await store.insertCareRelationship(care), false);
+  assert.deepEqual(await store.careRelationships('jane'), [care]);
+  assert.equal(await store.deleteCareRelationship('jane', 'MVP-0001'), true);
+  assert.equal(await store.deleteCareRelationship('jane', 'MVP-0001'), false);
+  await assert.rejects(store.insertCareRelationship({ ...care, userName: 'nobody' }));
+
+  const token = { id: 'tok1', name: 'pacs', digest: 'ef'.repeat(32), scopes: ['dicomweb:store' as const], createdAt: t0, expiresAt: t0 + 1000, createdBy: 'root' };
+  await store.insertApiToken(token);
+  assert.deepEqual(await store.findApiTokenByDigest(token.digest), token);
+  assert.equal(await store.markApiTokenRevoked('tok1', t0 + 5), true);
+  assert.equal(await store.markApiTokenRevoked('tok1', t0 + 6), false);
+  assert.deepEqual(await store.findApiToken('tok1'), { ...token, revokedAt: t0 + 5 });
+  assert.equal((await store.listApiTokens()).length, 1);
+
+  await store.revokeSession('old', t0 - 1, t0 - 10);
+  assert.equal(await store.isSessionRevoked('old'), true);
+  await store.revokeSession('new', t0 + 900_000, t0);
+  assert.equal(await store.isSessionRevoked('old'), false, 'an entry past its expiry is dropped');
+  assert.equal(await store.isSessionRevoked('new'), true);
+});
+
+test('a new account database file is readable by its owner only', { skip: process.platform === 'win32' ? 'mode bits do not describe access on Windows' : false }, async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'medveil-accounts-')), 'accounts.sqlite');
+  const store = new SqliteAccountStore(path);
+  await store.close();
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+});
