@@ -4,8 +4,8 @@
  * - `intl`: AES-256-GCM (NIST SP 800-38D), 16-byte tag.
  * - `gm`: SM4 in counter mode (GB/T 32907, NIST SP 800-38A CTR) then HMAC-SM3 (GB/T 32905,
  *   RFC 2104) over the associated data, nonce and ciphertext, 32-byte tag (encrypt-then-MAC).
- *   Node's OpenSSL has no SM4-GCM, and sm-crypto-v2's pure JavaScript SM4-GCM ran at 22 to 31
- *   MB/s against about 95 MB/s for this construction (docs/decisions/encryption-at-rest.md).
+ *   Node's OpenSSL has no SM4-GCM, and sm-crypto-v2's pure JavaScript SM4-GCM ran at 22 to 36
+ *   MB/s against about 100 MB/s for this construction (docs/decisions/encryption-at-rest.md).
  *
  * Both take a 32-byte key and a 12-byte nonce that must never repeat under one key; callers
  * derive a fresh key per object (envelope-format.ts), so nonces are simple counters there.
