@@ -172,37 +172,37 @@ function assertSameKey(actual: DataKey, expected: DataKey) {
 for (const suite of cryptoSuites) {
   test(`${suite}: a wrapped data key unwraps under its master key and study, and carries its id, suite and master key id in clear`, () => {
     const dataKey = generateDataKey(suite);
-    const wrapped = wrapDataKey(dataKey, { master: masterA, scope: 'study-1' });
-    assertSameKey(unwrapDataKey(wrapped, { master: masterA, scope: 'study-1' }), dataKey);
+    const wrapped = wrapDataKey(dataKey, masterA, 'study-1');
+    assertSameKey(unwrapDataKey(wrapped, masterA, 'study-1'), dataKey);
     assert.deepEqual(readWrappedKeyHeader(wrapped), { dataKeyId: dataKey.id, suite, masterKeyId: masterA.id });
     assert.ok(!Buffer.from(wrapped).includes(Buffer.from(dataKey.key)), 'the key bytes do not appear');
   });
 
   test(`${suite}: unwrapping under another master key is refused as the wrong master key, naming both ids`, () => {
-    const wrapped = wrapDataKey(generateDataKey(suite), { master: masterA, scope: 'study-1' });
+    const wrapped = wrapDataKey(generateDataKey(suite), masterA, 'study-1');
     assert.throws(
-      () => unwrapDataKey(wrapped, { master: masterB, scope: 'study-1' }),
+      () => unwrapDataKey(wrapped, masterB, 'study-1'),
       (error: unknown) => error instanceof MedVeilError && error.code === 'key' && error.message.includes(masterA.id) && error.message.includes(masterB.id),
     );
     // A different key that claims the right id (a forged or damaged file) still fails the tag.
-    assert.throws(() => unwrapDataKey(wrapped, { master: { id: masterA.id, key: randomBytes(32) }, scope: 'study-1' }), integrityFailure);
+    assert.throws(() => unwrapDataKey(wrapped, { id: masterA.id, key: randomBytes(32) }, 'study-1'), integrityFailure);
   });
 
   test(`${suite}: a wrapped key moved to another scope, or with any bit flipped, is refused`, () => {
-    const wrapped = wrapDataKey(generateDataKey(suite), { master: masterA, scope: 'study-1' });
-    assert.throws(() => unwrapDataKey(wrapped, { master: masterA, scope: 'study-2' }), integrityFailure);
+    const wrapped = wrapDataKey(generateDataKey(suite), masterA, 'study-1');
+    assert.throws(() => unwrapDataKey(wrapped, masterA, 'study-2'), integrityFailure);
     for (let bit = 0; bit < wrapped.length * 8; bit++) {
       const tampered = Buffer.from(wrapped);
       tampered[bit >> 3]! ^= 1 << (bit & 7);
-      assert.throws(() => unwrapDataKey(tampered, { master: masterA, scope: 'study-1' }), (error: unknown) => error instanceof MedVeilError && ['crypto', 'key'].includes(error.code), `bit ${bit}`);
+      assert.throws(() => unwrapDataKey(tampered, masterA, 'study-1'), (error: unknown) => error instanceof MedVeilError && ['crypto', 'key'].includes(error.code), `bit ${bit}`);
     }
   });
 
   test(`${suite}: rewrapping moves a data key to a new master key unchanged; the old master key no longer opens the result`, () => {
     const dataKey = generateDataKey(suite);
-    const rewrapped = rewrapDataKey(wrapDataKey(dataKey, { master: masterA, scope: 's' }), { scope: 's', from: masterA, to: masterB });
-    assertSameKey(unwrapDataKey(rewrapped, { master: masterB, scope: 's' }), dataKey);
-    assert.throws(() => unwrapDataKey(rewrapped, { master: masterA, scope: 's' }), /wrapped by master key/);
+    const rewrapped = rewrapDataKey(wrapDataKey(dataKey, masterA, 's'), { scope: 's', from: masterA, to: masterB });
+    assertSameKey(unwrapDataKey(rewrapped, masterB, 's'), dataKey);
+    assert.throws(() => unwrapDataKey(rewrapped, masterA, 's'), /wrapped by master key/);
   });
 }
 

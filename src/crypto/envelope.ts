@@ -60,14 +60,9 @@ export function generateDataKey(suite: CryptoSuite, random: RandomSource = rando
   return { id: Buffer.from(id).toString('hex'), suite, key: exactRandom(random, DATA_KEY_BYTES) };
 }
 
-export interface WrapOptions {
-  readonly master: WrappingMasterKey;
-  /** What the key belongs to; unwrapping must name the same scope. */
-  readonly scope: string;
-  readonly random?: RandomSource;
-}
-
-export function wrapDataKey(dataKey: DataKey, { master, scope, random = randomBytes }: WrapOptions): Uint8Array {
+/** `dataKey` sealed under `master` for `scope`, which unwrapping must name again. */
+export function wrapDataKey(dataKey: DataKey, master: WrappingMasterKey, scope: string, options: { readonly random?: RandomSource } = {}): Uint8Array {
+  const random = options.random ?? randomBytes;
   if (!isDataKeyId(dataKey.id) || dataKey.key.length !== DATA_KEY_BYTES) throw new MedVeilError('internal', 'not a data key of ours');
   if (!/^[0-9a-f]{32}$/.test(master.id)) throw new MedVeilError('internal', 'a master key id is 32 lowercase hex digits');
   const header = new Uint8Array(WRAPPED_HEADER_BYTES);
@@ -102,7 +97,7 @@ export function readWrappedKeyHeader(wrapped: Uint8Array): WrappedKeyHeader {
  * The data key inside `wrapped`, which must belong to `scope`. Throws MedVeilError('key') when
  * it was wrapped by another master key than `master`, an integrity error when it does not verify.
  */
-export function unwrapDataKey(wrapped: Uint8Array, { master, scope }: { readonly master: WrappingMasterKey; readonly scope: string }): DataKey {
+export function unwrapDataKey(wrapped: Uint8Array, master: WrappingMasterKey, scope: string): DataKey {
   const header = readWrappedKeyHeader(wrapped);
   if (header.masterKeyId !== master.id) {
     throw new MedVeilError('key', `data key ${header.dataKeyId} is wrapped by master key ${header.masterKeyId}, not by the loaded master key ${master.id}`, {
@@ -126,9 +121,9 @@ export function rewrapDataKey(
   wrapped: Uint8Array,
   { scope, from, to, random = randomBytes }: { readonly scope: string; readonly from: WrappingMasterKey; readonly to: WrappingMasterKey; readonly random?: RandomSource },
 ): Uint8Array {
-  const dataKey = unwrapDataKey(wrapped, { master: from, scope });
+  const dataKey = unwrapDataKey(wrapped, from, scope);
   try {
-    return wrapDataKey(dataKey, { master: to, scope, random });
+    return wrapDataKey(dataKey, to, scope, { random });
   } finally {
     dataKey.key.fill(0);
   }

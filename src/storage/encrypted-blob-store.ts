@@ -118,10 +118,10 @@ export class EncryptedBlobStore {
 
   async #dataKeyFor(scope: string): Promise<DataKey> {
     const existing = await this.#keys.forScope(scope);
-    if (existing !== undefined) return unwrapDataKey(existing.wrapped, { master: this.#master, scope });
+    if (existing !== undefined) return unwrapDataKey(existing.wrapped, this.#master, scope);
     const fresh = generateDataKey(this.#suite, this.#random);
-    const stored = await this.#keys.addIfAbsent({ id: fresh.id, scope, wrapped: wrapDataKey(fresh, { master: this.#master, scope, random: this.#random }) });
-    return stored.id === fresh.id ? fresh : unwrapDataKey(stored.wrapped, { master: this.#master, scope });
+    const stored = await this.#keys.addIfAbsent({ id: fresh.id, scope, wrapped: wrapDataKey(fresh, this.#master, scope, { random: this.#random }) });
+    return stored.id === fresh.id ? fresh : unwrapDataKey(stored.wrapped, this.#master, scope);
   }
 
   async #dataKeyOf(key: BlobKey, header: ObjectHeader): Promise<DataKey> {
@@ -132,7 +132,7 @@ export class EncryptedBlobStore {
         hint: 'the object was purged; it can only be stored again from its source',
       });
     }
-    return unwrapDataKey(record.key.wrapped, { master: this.#master, scope: record.key.scope });
+    return unwrapDataKey(record.key.wrapped, this.#master, record.key.scope);
   }
 }
 

@@ -102,16 +102,16 @@ test('rewrapDataKeys() moves every live key to the new master key, keeps the dat
   const oldMaster = masterKeyFromBytes(randomBytes(32));
   const newMaster = masterKeyFromBytes(randomBytes(32));
   const dataKeys = ['intl', 'gm', 'intl'].map((suite, i) => ({ scope: `study-${i}`, key: generateDataKey(suite as 'intl' | 'gm') }));
-  for (const { scope, key } of dataKeys) await store.addIfAbsent({ id: key.id, scope, wrapped: wrapDataKey(key, { master: oldMaster, scope }) });
+  for (const { scope, key } of dataKeys) await store.addIfAbsent({ id: key.id, scope, wrapped: wrapDataKey(key, oldMaster, scope) });
   const destroyed = generateDataKey('intl');
-  await store.addIfAbsent({ id: destroyed.id, scope: 'purged', wrapped: wrapDataKey(destroyed, { master: oldMaster, scope: 'purged' }) });
+  await store.addIfAbsent({ id: destroyed.id, scope: 'purged', wrapped: wrapDataKey(destroyed, oldMaster, 'purged') });
   await store.destroy(destroyed.id);
 
   assert.deepEqual(await rewrapDataKeys(store, oldMaster, newMaster), { rewrapped: 3, skipped: 0 });
   for (const { scope, key } of dataKeys) {
     const stored = (await store.forScope(scope))!;
     assert.equal(readWrappedKeyHeader(stored.wrapped).masterKeyId, newMaster.id);
-    assert.deepEqual(Buffer.from(unwrapDataKey(stored.wrapped, { master: newMaster, scope }).key), Buffer.from(key.key));
+    assert.deepEqual(Buffer.from(unwrapDataKey(stored.wrapped, newMaster, scope).key), Buffer.from(key.key));
   }
   assert.deepEqual(await rewrapDataKeys(store, oldMaster, newMaster), { rewrapped: 0, skipped: 3 });
   await store.close();
