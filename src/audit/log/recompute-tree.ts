@@ -53,7 +53,10 @@ export async function recomputeTree(
     while (next < size || inFlight.length > 0) {
       if (next < size && inFlight.length < maxInFlight) {
         const end = Math.min(size, next + chunkSize);
-        inFlight.push({ start: next, end, verdict: replay.sendChunk(next, end, pool) });
+        const verdict = replay.sendChunk(next, end, pool);
+        // Awaited in order below; until then a failure must not count as unhandled.
+        verdict.catch(() => {});
+        inFlight.push({ start: next, end, verdict });
         next = end;
         continue;
       }

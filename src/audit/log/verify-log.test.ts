@@ -203,6 +203,29 @@ test('an invalid event that still matches its hashes is reported by index', asyn
   assert.ok(kinds(report).includes('event-invalid'));
 });
 
+test('a store that fails while chunks are out makes verifyLog reject with its error, on worker threads too', async () => {
+  const store = new SqliteAuditStore(original, { mustExist: true });
+  const failing = new Proxy(store, {
+    get(target, name) {
+      if (name === 'readEventBlock') {
+        return async (start: number, end: number) => {
+          if (start >= 16) throw new Error(`disk error reading events ${start}..${end}`);
+          return target.readEventBlock(start, end);
+        };
+      }
+      const value = Reflect.get(target, name) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  try {
+    for (const options of configurations.slice(1)) {
+      await assert.rejects(verifyLog(failing, verifiers, options), /disk error reading events 16\.\./, JSON.stringify(options));
+    }
+  } finally {
+    await store.close();
+  }
+});
+
 test('AuditLog.open() refuses a truncated store rather than append to it', async () => {
   const path = join(dir, 'truncated-open.sqlite');
   copyFileSync(original, path);
