@@ -82,9 +82,9 @@ export function parseMatchValue(vr: VR, values: readonly string[], options: Pars
   if (trimmed.length > 1) return refused('several values, which only a list of UIDs may have');
   const value = trimmed[0]!;
   if (STRING_VRS.has(vr)) {
+    if (vr === 'PN' && value.split('=').length > 3) return refused('a person name with more than three component groups');
     if (!hasWildcard(value)) return matcher({ kind: 'single', value });
     if (/^\*+$/.test(value)) return { kind: 'universal' };
-    if (vr === 'PN' && value.split('=').length > 3) return refused('a person name with more than three component groups');
     return matcher({ kind: 'wildcard', pattern: value });
   }
   if (hasWildcard(value)) return refused(`wild cards, which a ${vr} value cannot have`);
