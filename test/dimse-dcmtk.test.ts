@@ -102,7 +102,20 @@ function select(identifier: Dataset): HeldInstance[] {
   return [...held.values()].filter((instance) => keys.every((e) => matches(textOf(instance.dataset, e.tag), identifier.getString(e.tag) ?? '')));
 }
 
+/** A patient ID that makes the find handler yield one match, then wait for the C-CANCEL before more. */
+const WAIT_FOR_CANCEL = 'WAIT-FOR-CANCEL';
+
 async function* find(request: QueryRequest): AsyncIterable<Dataset> {
+  if (request.identifier.getString(Tag.PatientID) === WAIT_FOR_CANCEL) {
+    for (let i = 0; i < 3; i++) {
+      const answer = new Dataset(request.identifier.encoding);
+      answer.setString(Tag.QueryRetrieveLevel, 'STUDY');
+      answer.setString(Tag.StudyInstanceUID, `1.2.3.${i}`);
+      yield answer;
+      if (!request.signal.aborted) await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
+    }
+    return;
+  }
   const level = request.identifier.getString(Tag.QueryRetrieveLevel) ?? '';
   const unique = LEVEL_KEY[level];
   if (unique === undefined) return;
@@ -286,6 +299,13 @@ test('findscu at study, series and image level gets exactly the identifiers the 
     assert.deepEqual(found.map((d) => textOf(d, uniqueKey)).sort(), want, level);
     for (const d of found) assert.equal(d.getString(Tag.QueryRetrieveLevel), level);
   }
+});
+
+test('findscu --cancel 1 stops a query after its first match and gets the Cancel status (C-CANCEL, PS3.7 9.3.2.3)', async () => {
+  const run = await runDcmtk('findscu', ['-v', '-S', '--cancel', '1', '-aec', AE_TITLE, '-k', 'QueryRetrieveLevel=STUDY', '-k', `PatientID=${WAIT_FOR_CANCEL}`, '-k', 'StudyInstanceUID', ...peer()]);
+  assert.equal(run.status, 0, run.output);
+  assert.equal(run.output.match(/Find Response: \d+ \(Pending\)/g)?.length, 1, run.output);
+  assert.match(run.output, /Received Final Find Response \(Cancel: MatchingTerminatedDueToCancelRequest\)/, run.output);
 });
 
 test('getscu retrieves a study over its own association; the files hold the data sets we hold', async () => {
