@@ -23,10 +23,10 @@ export function fragmentMessage(
     const value: PresentationDataValue = { presentationContextId, command: isCommand, last, data };
     pdus.push({ type: PduType.PDataTF, values: [value] });
   };
-  for (let at = 0; at < command.length || at === 0; at += room) {
+  // A command set is never empty: it holds at least its group length (PS3.7 6.3.1).
+  for (let at = 0; at < command.length; at += room) {
     const end = Math.min(command.length, at + room);
     pdv(command.subarray(at, end), true, end === command.length);
-    if (command.length === 0) break;
   }
   if (dataSet === undefined) return pdus;
   const total = dataSet.reduce((n, chunk) => n + chunk.length, 0);
