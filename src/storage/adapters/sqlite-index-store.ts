@@ -1,0 +1,476 @@
+/**
+ * The default IndexStore: one SQLite file (better-sqlite3), WAL journal with synchronous=FULL
+ * (https://sqlite.org/pragma.html#pragma_synchronous), so an instance is indexed on disk
+ * before ingest reports it stored.
+ *
+ * Searches walk the candidate rows in primary-key order (the order of first indexing), a batch
+ * at a time from a cursor, so memory stays bounded whatever the number of matches and the same
+ * request gives the same ordered list while nothing is added (PS3.18 8.3.4.4.1). Each candidate
+ * is checked by `matchesFindQuery`, then by the access decision, and only then counted for
+ * offset and limit (see index-store.ts).
+ */
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync } from 'node:fs';
+import type { Effect } from '../../access/policy-table.js';
+import { isSensitivityLevel, type SensitivityLevel } from '../../access/sensitivity-level.js';
+import { canonicalDate, type FindQuery, MASKED_MATCH_KEYS, matchesFindQuery } from '../../dicom/query/index.js';
+import { MedVeilError } from '../../errors.js';
+import { checkBlobKey } from '../blob-store.js';
+import {
+  DEFAULT_MAX_RESULTS,
+  type FindMatch,
+  type FindOptions,
+  type FindPage,
+  type IndexedInstance,
+  type IndexStore,
+  type InstancePath,
+  type InstanceRecord,
+  type LocatedInstance,
+  type LocatedSeries,
+  matchAttributeValues,
+  type PutInstanceResult,
+  type SeriesPath,
+  type SeriesRecord,
+  type StudyPath,
+  type StudyRecord,
+  studyFacts,
+} from '../index-store.js';
+import { personNameColumn, queryConditions } from './sqlite-index-store-where.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS studies (
+  pk INTEGER PRIMARY KEY,
+  study_uid TEXT NOT NULL UNIQUE,
+  patient_name TEXT, patient_name_fold TEXT, patient_id TEXT, patient_birth_date TEXT, patient_sex TEXT,
+  study_date TEXT, study_time TEXT, accession_number TEXT, study_description TEXT,
+  referring_physician_name TEXT, referring_physician_name_fold TEXT, study_id TEXT,
+  modalities TEXT NOT NULL DEFAULT '',
+  number_of_series INTEGER NOT NULL DEFAULT 0, number_of_instances INTEGER NOT NULL DEFAULT 0,
+  level INTEGER CHECK (level IS NULL OR level BETWEEN 1 AND 5),
+  department TEXT, patient_ref TEXT) STRICT;
+CREATE INDEX IF NOT EXISTS studies_patient_id ON studies (patient_id);
+CREATE INDEX IF NOT EXISTS studies_study_date ON studies (study_date);
+CREATE INDEX IF NOT EXISTS studies_accession_number ON studies (accession_number);
+CREATE TABLE IF NOT EXISTS series (
+  pk INTEGER PRIMARY KEY,
+  series_uid TEXT NOT NULL UNIQUE,
+  study_pk INTEGER NOT NULL REFERENCES studies (pk),
+  modality TEXT, series_number INTEGER, series_description TEXT, body_part_examined TEXT,
+  pps_start_date TEXT, pps_start_time TEXT,
+  number_of_instances INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE INDEX IF NOT EXISTS series_study ON series (study_pk, pk);
+CREATE TABLE IF NOT EXISTS instances (
+  pk INTEGER PRIMARY KEY,
+  sop_instance_uid TEXT NOT NULL UNIQUE,
+  series_pk INTEGER NOT NULL REFERENCES series (pk),
+  sop_class_uid TEXT NOT NULL, instance_number INTEGER, transfer_syntax_uid TEXT NOT NULL,
+  image_rows INTEGER, image_columns INTEGER, number_of_frames INTEGER, bits_allocated INTEGER,
+  size INTEGER NOT NULL, sha256 TEXT NOT NULL, blob_key TEXT NOT NULL) STRICT;
+CREATE INDEX IF NOT EXISTS instances_series ON instances (series_pk, pk);
+`;
+
+/** Candidate rows read per step of a search. */
+const BATCH_SIZE = 256;
+/** Studies whose access decision one search remembers. */
+const VISIBILITY_CACHE_SIZE = 4096;
+
+const UID = /^[0-9]+(?:\.[0-9]+)*$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+const STUDY_COLUMNS = `st.pk AS st_pk, st.study_uid AS st_study_uid, st.patient_name AS st_patient_name, st.patient_id AS st_patient_id,
+  st.patient_birth_date AS st_patient_birth_date, st.patient_sex AS st_patient_sex, st.study_date AS st_study_date,
+  st.study_time AS st_study_time, st.accession_number AS st_accession_number, st.study_description AS st_study_description,
+  st.referring_physician_name AS st_referring_physician_name, st.study_id AS st_study_id, st.modalities AS st_modalities,
+  st.number_of_series AS st_number_of_series, st.number_of_instances AS st_number_of_instances, st.level AS st_level,
+  st.department AS st_department, st.patient_ref AS st_patient_ref`;
+const SERIES_COLUMNS = `se.pk AS se_pk, se.series_uid AS se_series_uid, se.modality AS se_modality, se.series_number AS se_series_number,
+  se.series_description AS se_series_description, se.body_part_examined AS se_body_part_examined,
+  se.pps_start_date AS se_pps_start_date, se.pps_start_time AS se_pps_start_time, se.number_of_instances AS se_number_of_instances`;
+const INSTANCE_COLUMNS = `i.pk AS i_pk, i.sop_instance_uid AS i_sop_instance_uid, i.sop_class_uid AS i_sop_class_uid,
+  i.instance_number AS i_instance_number, i.transfer_syntax_uid AS i_transfer_syntax_uid, i.image_rows AS i_image_rows,
+  i.image_columns AS i_image_columns, i.number_of_frames AS i_number_of_frames, i.bits_allocated AS i_bits_allocated,
+  i.size AS i_size, i.sha256 AS i_sha256, i.blob_key AS i_blob_key`;
+
+type Row = Record<string, string | number | null>;
+
+const FROM: Record<FindQuery['level'], { columns: string; from: string; pk: string }> = {
+  study: { columns: STUDY_COLUMNS, from: 'studies st', pk: 'st.pk' },
+  series: { columns: `${STUDY_COLUMNS}, ${SERIES_COLUMNS}`, from: 'series se JOIN studies st ON st.pk = se.study_pk', pk: 'se.pk' },
+  instance: {
+    columns: `${STUDY_COLUMNS}, ${SERIES_COLUMNS}, ${INSTANCE_COLUMNS}`,
+    from: 'instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk',
+    pk: 'i.pk',
+  },
+};
+
+function optionalText(value: string | number | null | undefined): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : String(value);
+}
+
+function optionalNumber(value: string | number | null | undefined): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+function studyFromRow(row: Row): StudyRecord {
+  const level = row.st_level;
+  const modalities = String(row.st_modalities ?? '');
+  return {
+    studyUid: String(row.st_study_uid),
+    patientName: optionalText(row.st_patient_name),
+    patientId: optionalText(row.st_patient_id),
+    patientBirthDate: optionalText(row.st_patient_birth_date),
+    patientSex: optionalText(row.st_patient_sex),
+    studyDate: optionalText(row.st_study_date),
+    studyTime: optionalText(row.st_study_time),
+    accessionNumber: optionalText(row.st_accession_number),
+    studyDescription: optionalText(row.st_study_description),
+    referringPhysicianName: optionalText(row.st_referring_physician_name),
+    studyId: optionalText(row.st_study_id),
+    modalitiesInStudy: modalities === '' ? [] : modalities.slice(1, -1).split('\\'),
+    numberOfSeries: Number(row.st_number_of_series),
+    numberOfInstances: Number(row.st_number_of_instances),
+    level: isSensitivityLevel(level) ? level : undefined,
+    department: optionalText(row.st_department),
+    patientRef: optionalText(row.st_patient_ref),
+  };
+}
+
+function seriesFromRow(row: Row): SeriesRecord {
+  return {
+    studyUid: String(row.st_study_uid),
+    seriesUid: String(row.se_series_uid),
+    modality: optionalText(row.se_modality),
+    seriesNumber: optionalNumber(row.se_series_number),
+    seriesDescription: optionalText(row.se_series_description),
+    bodyPartExamined: optionalText(row.se_body_part_examined),
+    performedProcedureStepStartDate: optionalText(row.se_pps_start_date),
+    performedProcedureStepStartTime: optionalText(row.se_pps_start_time),
+    numberOfInstances: Number(row.se_number_of_instances),
+  };
+}
+
+function instanceFromRow(row: Row): InstanceRecord {
+  return {
+    studyUid: String(row.st_study_uid),
+    seriesUid: String(row.se_series_uid),
+    sopInstanceUid: String(row.i_sop_instance_uid),
+    sopClassUid: String(row.i_sop_class_uid),
+    instanceNumber: optionalNumber(row.i_instance_number),
+    transferSyntaxUid: String(row.i_transfer_syntax_uid),
+    rows: optionalNumber(row.i_image_rows),
+    columns: optionalNumber(row.i_image_columns),
+    numberOfFrames: optionalNumber(row.i_number_of_frames),
+    bitsAllocated: optionalNumber(row.i_bits_allocated),
+    size: Number(row.i_size),
+    sha256: String(row.i_sha256),
+    blobKey: String(row.i_blob_key),
+  };
+}
+
+function checkUid(value: string, what: string): void {
+  if (typeof value !== 'string' || value.length > 64 || !UID.test(value)) {
+    throw new MedVeilError('storage', `refusing to index an instance whose ${what} is not a UID`);
+  }
+}
+
+function checkCount(value: number | undefined, what: string): void {
+  if (value !== undefined && !Number.isSafeInteger(value)) throw new MedVeilError('storage', `refusing to index an instance whose ${what} is not a whole number`);
+}
+
+function checkEntry(entry: IndexedInstance): void {
+  checkUid(entry.study.studyUid, 'Study Instance UID');
+  checkUid(entry.series.seriesUid, 'Series Instance UID');
+  checkUid(entry.instance.sopInstanceUid, 'SOP Instance UID');
+  checkUid(entry.instance.sopClassUid, 'SOP Class UID');
+  checkUid(entry.instance.transferSyntaxUid, 'Transfer Syntax UID');
+  if (!SHA256.test(entry.instance.sha256)) throw new MedVeilError('storage', 'refusing to index an instance whose digest is not 64 lowercase hex digits of SHA-256');
+  checkBlobKey(entry.instance.blobKey);
+  if (entry.study.level !== undefined && !isSensitivityLevel(entry.study.level)) {
+    throw new MedVeilError('storage', 'refusing to index a study with a sensitivity level other than 1 to 5');
+  }
+  checkCount(entry.instance.size, 'size');
+  for (const [value, what] of [
+    [entry.series.seriesNumber, 'Series Number'], [entry.instance.instanceNumber, 'Instance Number'], [entry.instance.rows, 'Rows'],
+    [entry.instance.columns, 'Columns'], [entry.instance.numberOfFrames, 'Number of Frames'], [entry.instance.bitsAllocated, 'Bits Allocated'],
+  ] as const) checkCount(value, what);
+}
+
+function blank(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}
+
+function dateColumn(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : canonicalDate(value);
+}
+
+function modalitiesColumn(modalities: readonly string[]): string {
+  return modalities.length === 0 ? '' : `\\${modalities.join('\\')}\\`;
+}
+
+export class SqliteIndexStore implements IndexStore {
+  readonly #db: Database.Database;
+  readonly #statements;
+  readonly #put: Database.Transaction<(entry: IndexedInstance) => PutInstanceResult>;
+  readonly #searches = new Map<string, Database.Statement>();
+
+  constructor(path: string) {
+    const created = path !== ':memory:' && !existsSync(path);
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+    } catch (cause) {
+      throw new MedVeilError('storage', `cannot open the index ${path}`, { cause, hint: 'check the path of the index database and the permissions of its folder' });
+    }
+    try {
+      // The index holds names, IDs and birth dates: only the gateway's user may read it.
+      if (created && process.platform !== 'win32') chmodSync(path, 0o600);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA);
+    } catch (cause) {
+      db.close();
+      throw new MedVeilError('storage', `${path} is not a MedVeil index`, { cause, hint: 'check the path of the index database' });
+    }
+    this.#db = db;
+    this.#statements = {
+      studyByUid: db.prepare<[string], Row>(`SELECT ${STUDY_COLUMNS} FROM studies st WHERE st.study_uid = ?`),
+      seriesByUid: db.prepare<[string], Row>(`SELECT ${STUDY_COLUMNS}, ${SERIES_COLUMNS} FROM ${FROM.series.from} WHERE se.series_uid = ?`),
+      instanceByUid: db.prepare<[string], Row>(`SELECT ${FROM.instance.columns} FROM ${FROM.instance.from} WHERE i.sop_instance_uid = ?`),
+      insertStudy: db.prepare(
+        `INSERT INTO studies (study_uid, patient_name, patient_name_fold, patient_id, patient_birth_date, patient_sex, study_date,
+           study_time, accession_number, study_description, referring_physician_name, referring_physician_name_fold, study_id,
+           level, department, patient_ref)
+         VALUES (@studyUid, @patientName, @patientNameFold, @patientId, @patientBirthDate, @patientSex, @studyDate, @studyTime,
+           @accessionNumber, @studyDescription, @referringPhysicianName, @referringPhysicianNameFold, @studyId, @level, @department,
+           @patientRef)`,
+      ),
+      insertSeries: db.prepare(
+        `INSERT INTO series (series_uid, study_pk, modality, series_number, series_description, body_part_examined, pps_start_date, pps_start_time)
+         VALUES (@seriesUid, @studyPk, @modality, @seriesNumber, @seriesDescription, @bodyPartExamined, @ppsStartDate, @ppsStartTime)`,
+      ),
+      insertInstance: db.prepare(
+        `INSERT INTO instances (sop_instance_uid, series_pk, sop_class_uid, instance_number, transfer_syntax_uid, image_rows, image_columns,
+           number_of_frames, bits_allocated, size, sha256, blob_key)
+         VALUES (@sopInstanceUid, @seriesPk, @sopClassUid, @instanceNumber, @transferSyntaxUid, @rows, @columns, @numberOfFrames,
+           @bitsAllocated, @size, @sha256, @blobKey)`,
+      ),
+      countSeriesInstance: db.prepare<[number]>('UPDATE series SET number_of_instances = number_of_instances + 1 WHERE pk = ?'),
+      countStudy: db.prepare<[number, number]>(
+        'UPDATE studies SET number_of_series = number_of_series + ?, number_of_instances = number_of_instances + 1 WHERE pk = ?',
+      ),
+      setModalities: db.prepare<[string, number]>('UPDATE studies SET modalities = ? WHERE pk = ?'),
+      raiseLevel: db.prepare<[number, number]>('UPDATE studies SET level = max(coalesce(level, 0), ?) WHERE pk = ?'),
+      modalities: db.prepare<[number], { modality: string }>(
+        "SELECT DISTINCT modality FROM series WHERE study_pk = ? AND modality IS NOT NULL AND modality <> '' ORDER BY modality",
+      ),
+      setLevel: db.prepare<[number, string]>('UPDATE studies SET level = ? WHERE study_uid = ?'),
+    };
+    this.#put = db.transaction((entry: IndexedInstance) => this.#putUnchecked(entry));
+  }
+
+  async putInstance(entry: IndexedInstance): Promise<PutInstanceResult> {
+    checkEntry(entry);
+    return this.#put.immediate(entry);
+  }
+
+  #putUnchecked(entry: IndexedInstance): PutInstanceResult {
+    const { study, series, instance } = entry;
+    const existing = this.#statements.instanceByUid.get(instance.sopInstanceUid);
+    if (existing) {
+      if (existing.se_series_uid !== series.seriesUid || existing.st_study_uid !== study.studyUid) {
+        return { outcome: 'conflict', conflict: 'instance-in-other-series' };
+      }
+      if (existing.i_sha256 !== instance.sha256) return { outcome: 'conflict', conflict: 'instance-differs' };
+      return { outcome: 'unchanged', record: instanceFromRow(existing) };
+    }
+
+    // Every conflict is found before the first write, so a refused instance leaves nothing behind.
+    let seriesRow = this.#statements.seriesByUid.get(series.seriesUid);
+    if (seriesRow && seriesRow.st_study_uid !== study.studyUid) return { outcome: 'conflict', conflict: 'series-in-other-study' };
+    let studyRow = this.#statements.studyByUid.get(study.studyUid);
+    if (studyRow) {
+      const differs = (held: string | number | null | undefined, given: string | undefined): boolean =>
+        optionalText(held) !== undefined && blank(given) !== null && optionalText(held) !== given;
+      if (differs(studyRow.st_patient_id, study.patientId) || differs(studyRow.st_patient_ref, study.patientRef)) {
+        return { outcome: 'conflict', conflict: 'patient-differs' };
+      }
+    } else {
+      this.#statements.insertStudy.run({
+        studyUid: study.studyUid,
+        patientName: blank(study.patientName),
+        patientNameFold: personNameColumn(study.patientName),
+        patientId: blank(study.patientId),
+        patientBirthDate: dateColumn(study.patientBirthDate),
+        patientSex: blank(study.patientSex),
+        studyDate: dateColumn(study.studyDate),
+        studyTime: blank(study.studyTime),
+        accessionNumber: blank(study.accessionNumber),
+        studyDescription: blank(study.studyDescription),
+        referringPhysicianName: blank(study.referringPhysicianName),
+        referringPhysicianNameFold: personNameColumn(study.referringPhysicianName),
+        studyId: blank(study.studyId),
+        level: study.level ?? null,
+        department: blank(study.department),
+        patientRef: blank(study.patientRef),
+      });
+      studyRow = this.#statements.studyByUid.get(study.studyUid)!;
+    }
+    const studyPk = Number(studyRow.st_pk);
+
+    const newSeries = seriesRow === undefined;
+    if (!seriesRow) {
+      this.#statements.insertSeries.run({
+        seriesUid: series.seriesUid,
+        studyPk,
+        modality: blank(series.modality),
+        seriesNumber: series.seriesNumber ?? null,
+        seriesDescription: blank(series.seriesDescription),
+        bodyPartExamined: blank(series.bodyPartExamined),
+        ppsStartDate: dateColumn(series.performedProcedureStepStartDate),
+        ppsStartTime: blank(series.performedProcedureStepStartTime),
+      });
+      seriesRow = this.#statements.seriesByUid.get(series.seriesUid)!;
+    }
+    const seriesPk = Number(seriesRow.se_pk);
+
+    this.#statements.insertInstance.run({
+      sopInstanceUid: instance.sopInstanceUid,
+      seriesPk,
+      sopClassUid: instance.sopClassUid,
+      instanceNumber: instance.instanceNumber ?? null,
+      transferSyntaxUid: instance.transferSyntaxUid,
+      rows: instance.rows ?? null,
+      columns: instance.columns ?? null,
+      numberOfFrames: instance.numberOfFrames ?? null,
+      bitsAllocated: instance.bitsAllocated ?? null,
+      size: instance.size,
+      sha256: instance.sha256,
+      blobKey: instance.blobKey,
+    });
+    this.#statements.countSeriesInstance.run(seriesPk);
+    this.#statements.countStudy.run(newSeries ? 1 : 0, studyPk);
+    if (newSeries) {
+      const modalities = this.#statements.modalities.all(studyPk).map((row) => row.modality);
+      this.#statements.setModalities.run(modalitiesColumn(modalities), studyPk);
+    }
+    if (study.level !== undefined) this.#statements.raiseLevel.run(study.level, studyPk);
+    return { outcome: 'stored', record: instanceFromRow(this.#statements.instanceByUid.get(instance.sopInstanceUid)!) };
+  }
+
+  async setStudyLevel(studyUid: string, level: SensitivityLevel): Promise<{ readonly previous: SensitivityLevel | undefined } | 'not-found'> {
+    if (!isSensitivityLevel(level)) throw new MedVeilError('storage', 'a sensitivity level is a whole number from 1 to 5');
+    return this.#db.transaction(() => {
+      const row = this.#statements.studyByUid.get(studyUid);
+      if (!row) return 'not-found' as const;
+      this.#statements.setLevel.run(level, studyUid);
+      return { previous: studyFromRow(row).level };
+    }).immediate();
+  }
+
+  async getStudy(path: StudyPath): Promise<StudyRecord | undefined> {
+    const row = this.#statements.studyByUid.get(path.studyUid);
+    return row ? studyFromRow(row) : undefined;
+  }
+
+  async getSeries(path: SeriesPath): Promise<LocatedSeries | undefined> {
+    const row = this.#statements.seriesByUid.get(path.seriesUid);
+    if (!row || row.st_study_uid !== path.studyUid) return undefined;
+    return { study: studyFromRow(row), series: seriesFromRow(row) };
+  }
+
+  async getInstance(path: InstancePath): Promise<LocatedInstance | undefined> {
+    const row = this.#statements.instanceByUid.get(path.sopInstanceUid);
+    if (!row || row.st_study_uid !== path.studyUid) return undefined;
+    if (path.seriesUid !== undefined && row.se_series_uid !== path.seriesUid) return undefined;
+    return { study: studyFromRow(row), series: seriesFromRow(row), instance: instanceFromRow(row) };
+  }
+
+  async find(query: FindQuery, options: FindOptions): Promise<FindPage> {
+    const cap = Math.min(query.limit ?? Number.POSITIVE_INFINITY, options.maxResults ?? DEFAULT_MAX_RESULTS);
+    const matches: FindMatch[] = [];
+    let skipped = 0;
+    let following = 0;
+    for await (const match of this.#visibleMatches(query, options)) {
+      if (skipped < query.offset) {
+        skipped += 1;
+      } else if (matches.length < cap) {
+        matches.push(match);
+      } else {
+        following += 1;
+        if (options.countRemaining !== true) break;
+      }
+    }
+    return { matches, more: following > 0, ...(options.countRemaining === true ? { remaining: following } : {}) };
+  }
+
+  async *findEach(query: FindQuery, options: FindOptions): AsyncIterable<FindMatch> {
+    const cap = Math.min(query.limit ?? Number.POSITIVE_INFINITY, options.maxResults ?? Number.POSITIVE_INFINITY);
+    let skipped = 0;
+    let returned = 0;
+    if (cap <= 0) return;
+    for await (const match of this.#visibleMatches(query, options)) {
+      if (skipped < query.offset) {
+        skipped += 1;
+        continue;
+      }
+      yield match;
+      if (++returned >= cap) return;
+    }
+  }
+
+  /** Every match the actor may see, in primary-key order, before offset and limit. */
+  async *#visibleMatches(query: FindQuery, options: FindOptions): AsyncGenerator<FindMatch> {
+    const maskedKeys = options.maskedMatchKeys ?? MASKED_MATCH_KEYS;
+    const maskedMayMatch = query.matchKeys.every((key) => maskedKeys.has(key.tag) && (key.withTime === undefined || maskedKeys.has(key.withTime.tag)));
+    const decisions = new Map<number, Effect>();
+    const source = FROM[query.level];
+    const { where, params } = queryConditions(query.level, query.scope, query.matchKeys, query.fuzzy);
+    const statement = this.#search(query.level, where);
+    let after = 0;
+    for (;;) {
+      if (options.signal?.aborted) return;
+      const rows = statement.all(...params, after, BATCH_SIZE) as Row[];
+      for (const row of rows) {
+        if (options.signal?.aborted) return;
+        const match = {
+          study: studyFromRow(row),
+          ...(query.level === 'study' ? {} : { series: seriesFromRow(row) }),
+          ...(query.level === 'instance' ? { instance: instanceFromRow(row) } : {}),
+        };
+        if (!matchesFindQuery(query, matchAttributeValues(match))) continue;
+        const studyPk = Number(row.st_pk);
+        let effect = decisions.get(studyPk);
+        if (effect === undefined) {
+          effect = options.visibility(studyFacts(match.study));
+          if (decisions.size >= VISIBILITY_CACHE_SIZE) decisions.clear();
+          decisions.set(studyPk, effect);
+        }
+        if (effect === 'denied' || (effect !== 'full' && effect !== 'masked')) continue;
+        if (effect === 'masked' && !maskedMayMatch) continue;
+        yield { effect, ...match };
+      }
+      if (rows.length < BATCH_SIZE) return;
+      after = Number(rows[rows.length - 1]![source.pk.replace('.', '_')]);
+    }
+  }
+
+  /** The prepared search of a level and a shape of conditions (the values are bound each time). */
+  #search(level: FindQuery['level'], where: readonly string[]): Database.Statement {
+    const source = FROM[level];
+    const sql = `SELECT ${source.columns} FROM ${source.from} WHERE ${[...where, `${source.pk} > ?`].join(' AND ')} ORDER BY ${source.pk} LIMIT ?`;
+    let statement = this.#searches.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      // Shapes depend on the request; keep the cache from growing without bound.
+      if (this.#searches.size >= 256) this.#searches.clear();
+      this.#searches.set(sql, statement);
+    }
+    return statement;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
