@@ -97,3 +97,19 @@ test('openAssociation reports a rejection with its reason', async () => {
     await server.close();
   }
 });
+
+test('a PDV on a presentation context that was never accepted ends the association with an A-ABORT', async () => {
+  const server = await startDimseServer({ port: 0, aeTitle: 'SCP', handlers: {} });
+  try {
+    const client = await openAssociation({
+      host: '127.0.0.1', port: server.port, callingAeTitle: 'SCU', calledAeTitle: 'SCP',
+      contexts: [{ abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: [IMPLICIT] }],
+    });
+    await client.association.sendMessage(99, { commandField: 0x0030, messageId: 1, affectedSopClassUid: VERIFICATION_SOP_CLASS, hasDataSet: false });
+    const end = await client.association.ended;
+    assert.equal(end.released, false);
+    assert.match(end.detail ?? '', /aborted/);
+  } finally {
+    await server.close();
+  }
+});
