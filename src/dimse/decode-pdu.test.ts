@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodePdu } from './decode-pdu.js';
+import { decodePDataParts, decodePdu } from './decode-pdu.js';
 import { encodePdu } from './encode-pdu.js';
 import {
   type AAssociateAC,
@@ -206,3 +206,18 @@ function u16(n: number): Buffer {
   b.writeUInt16BE(n);
   return b;
 }
+
+test('decodePDataParts splits a PDV that spans parts into pieces, only the final piece marked last', () => {
+  const body = Buffer.from('000000080103aabbccddeeff' + '000000030102ff', 'hex');
+  for (let cut = 0; cut <= body.length; cut++) {
+    const pdu = decodePDataParts([body.subarray(0, cut), body.subarray(cut)]);
+    const joined = new Map<string, string>();
+    for (const v of pdu.values) {
+      const key = `${v.presentationContextId}/${v.command}`;
+      joined.set(key, (joined.get(key) ?? '') + Buffer.from(v.data).toString('hex'));
+    }
+    assert.deepEqual([...joined], [['1/true', 'aabbccddeeff'], ['1/false', 'ff']], `cut ${cut}`);
+    assert.deepEqual(pdu.values.filter((v) => v.last).map((v) => v.command), [true, false], `cut ${cut}`);
+    for (const v of pdu.values) if (v.data.length > 0) assert.ok(v.data.buffer === body.buffer, `cut ${cut}: a view, not a copy`);
+  }
+});

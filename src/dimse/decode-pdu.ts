@@ -86,28 +86,77 @@ function decodeAbort(body: Uint8Array): AAbort {
 }
 
 function decodePData(body: Uint8Array): PDataTF {
-  const view = dataView(body);
+  return decodePDataParts([body]);
+}
+
+/**
+ * A P-DATA-TF body given as consecutive parts (the socket reads it arrived in), decoded without
+ * copying: a PDV whose data spans two parts becomes two values of the same context and kind,
+ * only the second carrying the PDV's `last` bit. Only a PDV header split between parts is copied.
+ */
+export function decodePDataParts(parts: readonly Uint8Array[]): PDataTF {
+  const reader = new PartReader(parts);
   const values: PresentationDataValue[] = [];
-  let at = 0;
-  while (at < body.length) {
-    if (body.length - at < 4) throw new PduError(`P-DATA-TF: ${body.length - at} trailing bytes cannot hold a PDV item length`);
-    const length = view.getUint32(at);
+  let itemCount = 0;
+  while (reader.remaining > 0) {
+    const at = reader.offset;
+    if (reader.remaining < 4) throw new PduError(`P-DATA-TF: ${reader.remaining} trailing bytes cannot hold a PDV item length`);
+    const lengthBytes = reader.header(4);
+    const length = ((lengthBytes[0]! << 24) >>> 0) + (lengthBytes[1]! << 16) + (lengthBytes[2]! << 8) + lengthBytes[3]!;
     // Presentation context ID and message control header are part of the item length (PS3.8 9.3.5.1).
     if (length < 2) throw new PduError(`P-DATA-TF: PDV item at byte ${at} declares ${length} bytes, fewer than its 2-byte header`);
-    if (length > body.length - at - 4) {
-      throw new PduError(`P-DATA-TF: PDV item at byte ${at} declares ${length} bytes but only ${body.length - at - 4} remain`);
+    if (length > reader.remaining) {
+      throw new PduError(`P-DATA-TF: PDV item at byte ${at} declares ${length} bytes but only ${reader.remaining} remain`);
     }
-    const header = body[at + 5]!;
-    values.push({
-      presentationContextId: body[at + 4]!,
-      command: (header & 0x01) !== 0,
-      last: (header & 0x02) !== 0,
-      data: body.subarray(at + 6, at + 4 + length),
-    });
-    at += 4 + length;
+    const header = reader.header(2);
+    const presentationContextId = header[0]!;
+    const command = (header[1]! & 0x01) !== 0;
+    const last = (header[1]! & 0x02) !== 0;
+    const pieces = reader.views(length - 2);
+    if (pieces.length === 0) values.push({ presentationContextId, command, last, data: new Uint8Array(0) });
+    pieces.forEach((data, i) => values.push({ presentationContextId, command, last: last && i === pieces.length - 1, data }));
+    itemCount++;
   }
-  if (values.length === 0) throw new PduError('P-DATA-TF holds no PDV item (PS3.8 9.3.5)');
+  if (itemCount === 0) throw new PduError('P-DATA-TF holds no PDV item (PS3.8 9.3.5)');
   return { type: PduType.PDataTF, values };
+}
+
+/** Reads consecutive parts as one byte sequence, handing out views. */
+class PartReader {
+  private index = 0;
+  private within = 0;
+  offset = 0;
+  remaining: number;
+
+  constructor(private readonly parts: readonly Uint8Array[]) {
+    this.remaining = parts.reduce((n, part) => n + part.length, 0);
+  }
+
+  /** The next `n` bytes (a few header bytes), consumed; a copy only when they straddle parts. */
+  header(n: number): Uint8Array {
+    const views = this.views(n);
+    return views.length === 1 ? views[0]! : Buffer.concat(views);
+  }
+
+  /** The next `n` bytes as views, consumed. The caller has checked that `n` bytes remain. */
+  views(n: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let left = n;
+    while (left > 0) {
+      const part = this.parts[this.index]!;
+      const take = Math.min(part.length - this.within, left);
+      if (take > 0) out.push(part.subarray(this.within, this.within + take));
+      this.within += take;
+      left -= take;
+      if (this.within === part.length) {
+        this.index++;
+        this.within = 0;
+      }
+    }
+    this.offset += n;
+    this.remaining -= n;
+    return out;
+  }
 }
 
 interface RawItem {

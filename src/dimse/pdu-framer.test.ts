@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PduFramer } from './pdu-framer.js';
+import { PduFramer, frameBody } from './pdu-framer.js';
 import { PduError } from './pdu-error.js';
 
 const limits = { maxPDataLength: 16, maxOtherLength: 80 };
@@ -13,7 +13,7 @@ test('PduFramer yields the same PDUs wherever the stream is cut', () => {
     for (let cut2 = cut1; cut2 <= stream.length; cut2 += 3) {
       const framer = new PduFramer(limits);
       const frames = [stream.subarray(0, cut1), stream.subarray(cut1, cut2), stream.subarray(cut2)].flatMap((part) => framer.push(part));
-      assert.deepEqual(frames.map((f) => [f.type, Buffer.from(f.body).toString('hex')]), [
+      assert.deepEqual(frames.map((f) => [f.type, Buffer.from(frameBody(f)).toString('hex')]), [
         [4, '000000060103aabbccdd'], [5, '00000000'], [4, '000000060103aabbccdd'],
       ], `cuts ${cut1}/${cut2}`);
       assert.equal(framer.bufferedLength, 0);
@@ -21,10 +21,16 @@ test('PduFramer yields the same PDUs wherever the stream is cut', () => {
   }
 });
 
-test('PduFramer hands out a body inside one chunk as a view, without copying', () => {
+test('PduFramer hands out a body as views of the chunks it arrived in, without copying', () => {
   const framer = new PduFramer(limits);
-  const [frame] = framer.push(pdata);
-  assert.equal(frame!.body.buffer, pdata.buffer);
+  const [whole] = framer.push(pdata);
+  assert.equal(whole!.parts.length, 1);
+  assert.equal(whole!.parts[0]!.buffer, pdata.buffer);
+  const first = Buffer.from(pdata.subarray(0, 10));
+  const second = Buffer.from(pdata.subarray(10));
+  assert.deepEqual(framer.push(first), []);
+  const [split] = framer.push(second);
+  assert.deepEqual(split!.parts.map((p) => p.buffer), [first.buffer, second.buffer]);
 });
 
 test('PduFramer refuses a header before buffering its body: unknown type, or a length above the limit', () => {

@@ -2,15 +2,21 @@
  * Cuts a TCP byte stream into PDUs: type (1), reserved (1), length (4, big endian), body
  * (PS3.8 9.3.1). The header is checked as soon as its 6 bytes are there, so an unknown type
  * or a length above the limit is refused before any of its body is buffered: at most one
- * PDU of at most the limit is ever held. A body inside one received chunk is a view of it;
- * only a body split across chunks is copied, once.
+ * PDU of at most the limit is ever held. A body comes out as views of the received chunks it
+ * lies in, never copied (a P-DATA-TF of 128 KiB spans two or three 64 KiB socket reads).
  */
 import { AbortReason, PDU_HEADER_LENGTH, PduType } from './pdu.js';
 import { PduError } from './pdu-error.js';
 
 export interface PduFrame {
   readonly type: number;
-  readonly body: Uint8Array;
+  /** The body as consecutive views of the received chunks; one part when it lay in one chunk. */
+  readonly parts: readonly Uint8Array[];
+}
+
+/** The body of a frame as one array: the part itself, or (for a body split across reads) a copy. */
+export function frameBody(frame: PduFrame): Uint8Array {
+  return frame.parts.length === 1 ? frame.parts[0]! : Buffer.concat(frame.parts);
 }
 
 export interface PduFramerLimits {
@@ -48,14 +54,14 @@ export class PduFramer {
     for (;;) {
       if (this.pending === undefined) {
         if (this.buffered < PDU_HEADER_LENGTH) break;
-        const header = this.take(PDU_HEADER_LENGTH);
+        const header = joined(this.take(PDU_HEADER_LENGTH));
         const type = header[0]!;
         const length = ((header[2]! << 24) >>> 0) + (header[3]! << 16) + (header[4]! << 8) + header[5]!;
         this.checkHeader(type, length);
         this.pending = { type, length };
       }
       if (this.buffered < this.pending.length) break;
-      frames.push({ type: this.pending.type, body: this.take(this.pending.length) });
+      frames.push({ type: this.pending.type, parts: this.take(this.pending.length) });
       this.pending = undefined;
     }
     return frames;
@@ -71,27 +77,27 @@ export class PduFramer {
     }
   }
 
-  /** Removes the first `length` buffered bytes; a view when they lie in one chunk. */
-  private take(length: number): Uint8Array {
+  /** Removes the first `length` buffered bytes, as views of the chunks they lie in. */
+  private take(length: number): Uint8Array[] {
     this.buffered -= length;
-    const first = this.chunks[0];
-    if (length === 0) return new Uint8Array(0);
-    if (first!.length >= length) {
-      const out = first!.subarray(0, length);
-      if (first!.length === length) this.chunks.shift();
-      else this.chunks[0] = first!.subarray(length);
-      return out;
-    }
-    const out = new Uint8Array(length);
-    let at = 0;
-    while (at < length) {
+    const out: Uint8Array[] = [];
+    let left = length;
+    while (left > 0) {
       const chunk = this.chunks[0]!;
-      const n = Math.min(chunk.length, length - at);
-      out.set(n === chunk.length ? chunk : chunk.subarray(0, n), at);
-      at += n;
-      if (n === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(n);
+      if (chunk.length <= left) {
+        out.push(chunk);
+        this.chunks.shift();
+        left -= chunk.length;
+      } else {
+        out.push(chunk.subarray(0, left));
+        this.chunks[0] = chunk.subarray(left);
+        left = 0;
+      }
     }
     return out;
   }
+}
+
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }

@@ -9,7 +9,7 @@
  * (AA-8, or AA-1 before an association exists) and drops every later byte.
  */
 import { internalError } from '../errors.js';
-import { decodePdu } from './decode-pdu.js';
+import { decodePDataParts, decodePdu } from './decode-pdu.js';
 import { encodePdu } from './encode-pdu.js';
 import {
   type AAssociateAC,
@@ -26,7 +26,7 @@ import {
   RejectSource,
 } from './pdu.js';
 import { PduError } from './pdu-error.js';
-import { PduFramer, type PduFramerLimits } from './pdu-framer.js';
+import { PduFramer, type PduFramerLimits, frameBody } from './pdu-framer.js';
 import { ACTIONS, type Action, type Event, type State, transition } from './upper-layer-state-machine.js';
 
 export type UpperLayerOutput =
@@ -98,7 +98,7 @@ export class UpperLayer {
       for (const frame of this.framer.push(bytes)) {
         let pdu: Pdu;
         try {
-          pdu = decodePdu(frame.type, frame.body);
+          pdu = frame.type === PduType.PDataTF ? decodePDataParts(frame.parts) : decodePdu(frame.type, frameBody(frame));
         } catch (error) {
           if (!(error instanceof PduError)) throw error;
           out.push(...this.invalidPdu(error));
