@@ -5,7 +5,7 @@ import { escapeLike, likePattern, personNameColumn, queryConditions } from './sq
 
 function conditions(params: string, level: 'study' | 'series' | 'instance' = 'study') {
   const q = parseQidoQuery(level, decodeQueryString(params));
-  return queryConditions(q.level, q.scope, q.matchKeys, q.fuzzy);
+  return queryConditions(q);
 }
 
 test('LIKE patterns escape SQL metacharacters and translate only the DICOM wild cards', () => {
@@ -41,7 +41,7 @@ for (const { params, where, values } of TRANSLATIONS) {
 
 test('scope UIDs become conditions on their parents', () => {
   const q = parseQidoQuery('instance', decodeQueryString('InstanceNumber=3'), { scope: { studyUid: '1.2', seriesUid: '1.2.3' } });
-  assert.deepEqual(queryConditions(q.level, q.scope, q.matchKeys, q.fuzzy), {
+  assert.deepEqual(queryConditions(q), {
     where: ['st.study_uid = ?', 'se.series_uid = ?', 'i.instance_number = ?'],
     params: ['1.2', '1.2.3', 3],
   });

@@ -9,7 +9,7 @@
  * (ESCAPE '\'), so a "%" or "_" in a key is a literal character, and only the DICOM wild cards
  * "*" and "?" become "%" and "_".
  */
-import { normalizeNameGroup, foldPersonName, type MatchKey, type QueryLevel, type QueryScope } from '../../dicom/query/index.js';
+import { normalizeNameGroup, foldPersonName, type FindQuery, type MatchKey } from '../../dicom/query/index.js';
 import { Tag } from '../../dicom/tag.js';
 
 /** How a column holds an attribute. */
@@ -84,7 +84,8 @@ export interface SqlConditions {
 }
 
 /** The conditions of a query's scope and keys, on the aliases st, se and i. */
-export function queryConditions(level: QueryLevel, scope: QueryScope, keys: readonly MatchKey[], fuzzy: boolean): SqlConditions {
+export function queryConditions(query: Pick<FindQuery, 'level' | 'scope' | 'matchKeys' | 'fuzzy'>): SqlConditions {
+  const { level, scope, matchKeys: keys, fuzzy } = query;
   const where: string[] = [];
   const params: Array<string | number> = [];
   if (scope.studyUid !== undefined) {
