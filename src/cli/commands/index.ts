@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   sample: async () => (await import('./sample.js')).registerSample,
   audit: async () => (await import('./audit.js')).registerAudit,
   witness: async () => (await import('./witness.js')).registerWitness,
+  serve: async () => (await import('./serve.js')).registerServe,
 };
 
 /** Registers the command named by `verb`, or all of them when it names none (help, a typo). */

@@ -1,0 +1,108 @@
+/**
+ * `medveil serve` as a function: opens the data folder, its keys and stores, the audit log and
+ * the HTTP app, and listens. The composition root of the gateway: every other module gets what
+ * it needs from here and does no wiring of its own.
+ */
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBootstrapCode } from '../access/identity/bootstrap-code.js';
+import { systemClock, type Clock } from '../audit/clock.js';
+import { AuditLog } from '../audit/log/audit-log.js';
+import { signNote } from '../audit/note/sign-note.js';
+import { SqliteAccountStore } from '../storage/adapters/sqlite-account-store.js';
+import { SqliteAuditStore } from '../storage/adapters/sqlite-audit-store.js';
+import { bootstrapNotice } from './bootstrap-notice.js';
+import type { ServerConfig } from './config.js';
+import { buildHttpApp } from './http-app.js';
+import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
+
+export interface RunningServer {
+  /** The base URL the HTTP API answers on, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  /** Stops accepting requests, finishes those in flight, signs a last checkpoint and closes the stores. */
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  readonly clock?: Clock;
+  /** Where the start-up text and the bootstrap notice go (the terminal). */
+  readonly out?: (text: string) => void;
+  /** Where the structured log goes; standard output by default. */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+export function serverDataFiles(dataDir: string): { accounts: string; audit: string } {
+  return { accounts: join(dataDir, 'accounts.sqlite'), audit: join(dataDir, 'audit.sqlite') };
+}
+
+export async function startServer(config: ServerConfig, options: ServeOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const out = options.out ?? ((text: string) => void process.stdout.write(text));
+  makePrivateFolder(config.dataDir);
+  const files = serverDataFiles(config.dataDir);
+  const dependents = { accounts: existsSync(files.accounts), auditLog: existsSync(files.audit) };
+  const keys = await ensureServerKeys(config.dataDir, { suite: config.crypto.suite, origin: config.audit.origin, dependents });
+  for (const warning of keys.warnings) out(`warning: ${warning}\n`);
+
+  // An empty file is an empty SQLite database; made first so that SQLite gives its journal
+  // files the same owner-only mode.
+  if (!dependents.auditLog) closeSync(openSync(files.audit, 'a', 0o600));
+  const accounts = new SqliteAccountStore(files.accounts);
+  const auditStore = new SqliteAuditStore(files.audit);
+  let log: AuditLog;
+  try {
+    log = await AuditLog.open({ store: auditStore, origin: config.audit.origin, clock, signer: (body) => signNote(body, [...keys.auditSigners]) });
+  } catch (error) {
+    await auditStore.close();
+    await accounts.close();
+    throw error;
+  }
+  const app = buildHttpApp({
+    accounts,
+    audit: log,
+    clock,
+    sessions: {
+      key: keys.session,
+      issuer: config.audit.origin,
+      lifetimeMs: config.sessions.lifetimeMinutes * 60_000,
+      verificationKeys: { publicKey: (kid) => (kid === keys.session.kid ? keys.session.publicKey : undefined) },
+    },
+    secrets: { master: keys.master, suite: config.crypto.suite },
+    corsOrigins: config.http.corsOrigins,
+    log: { level: config.log.level, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
+  });
+
+  const close = async (): Promise<void> => {
+    log.stopCheckpointing();
+    await app.close();
+    await log.checkpoint().catch((error: unknown) => app.log.error({ err: error }, 'the closing checkpoint could not be signed'));
+    await log.close();
+    await accounts.close();
+  };
+
+  try {
+    const startEvents = keys.created.map((key) =>
+      log.append({ type: 'key-change', outcome: 'success', actor: { user: 'medveil' }, detail: { action: 'create-key', key, ...(key === 'master' ? { keyId: keys.master.id } : key === 'session' ? { keyId: keys.session.kid } : {}) } }),
+    );
+    await Promise.all(startEvents);
+    log.startCheckpointing(config.audit.checkpointMinutes * 60_000, (error) => app.log.error({ err: error }, 'checkpoint failed'));
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
+  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  const url = `http://${host}:${port}`;
+  out(`MedVeil listening on ${url} (data in ${config.dataDir}; config: ${config.source ?? 'embedded defaults'})\n`);
+
+  if ((await accounts.userCount()) === 0) {
+    const now = clock.now();
+    const { code, record } = createBootstrapCode({ now });
+    await log.append({ type: 'key-change', outcome: 'success', actor: { user: 'medveil' }, detail: { action: 'issue-bootstrap-code', expiresAt: new Date(record.expiresAt).toISOString() } });
+    await accounts.replaceBootstrapCode(record);
+    out(bootstrapNotice({ code, url, expiresAt: record.expiresAt }));
+  }
+  return { url, close };
+}
