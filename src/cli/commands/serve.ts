@@ -14,11 +14,13 @@ export function registerServe(program: Command): void {
     .option('--config <file>', `config file, YAML or JSON (default: $${CONFIG_ENV_VAR}, else the embedded defaults)`)
     .action(async (options: { config?: string }) => {
       const config = loadServerConfig({ path: options.config, env: process.env });
-      const server = await startServer(config);
-      const signal = await new Promise<string>((resolve) => {
+      // Listened for before starting: a signal during start-up then stops the server once it is up.
+      const stopRequested = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
+      const server = await startServer(config);
+      const signal = await stopRequested;
       process.stdout.write(`${signal}: stopping\n`);
       await server.close();
       process.stdout.write('stopped\n');

@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from 'otplib';
+import { MEDVEIL_BIN, MEDVEIL_NODE_ARGS, medveil, temporaryFolder } from './support/medveil-cli.js';
+
+/** A running `medveil serve` child with everything it has printed so far. */
+interface ServerProcess {
+  child: ChildProcessWithoutNullStreams;
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output; rejects if the process ends first or hangs. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+// A hang guard, not a speed requirement: a server that never prints its address fails the test.
+const HANG_GUARD_MS = 60_000;
+
+function startServe(cwd: string, env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, [...MEDVEIL_NODE_ARGS, MEDVEIL_BIN, 'serve'], { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let text = '';
+  const listeners = new Set<() => void>();
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  void exited.then((code) => {
+    exitCode = code;
+    for (const listener of listeners) listener();
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      for (const listener of listeners) listener();
+    });
+  }
+  return {
+    child,
+    output: () => text,
+    waitFor: (pattern) =>
+      new Promise((resolve, reject) => {
+        const guard = setTimeout(() => finish(new Error(`no ${pattern} within the hang guard; output:\n${text}`)), HANG_GUARD_MS);
+        const check = () => {
+          const match = pattern.exec(text);
+          if (match !== null) finish(undefined, match);
+          else if (exitCode !== undefined) finish(new Error(`medveil serve exited (${exitCode}) before ${pattern}; output:\n${text}`));
+        };
+        function finish(error: Error | undefined, match?: RegExpMatchArray) {
+          clearTimeout(guard);
+          listeners.delete(check);
+          if (error !== undefined) reject(error);
+          else resolve(match!);
+        }
+        listeners.add(check);
+        check();
+      }),
+    stop: () => {
+      if (exitCode === undefined) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+async function call(url: string, method: string, body?: object, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+test('medveil serve on a fresh folder: bootstrap code, first admin with TOTP, a clinician, a clean stop, a verifiable audit log', async (t) => {
+  const folder = temporaryFolder('serve');
+  writeFileSync(join(folder, 'gateway.yaml'), 'http:\n  port: 0\nlog:\n  level: info\n');
+  const server = startServe(folder, { MEDVEIL_CONFIG: 'gateway.yaml' });
+  t.after(() => server.stop());
+
+  const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const [, bootstrapCode] = await server.waitFor(/^ {4}([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})$/m);
+  assert.match(server.output(), new RegExp(`curl -sS ${url}/api/bootstrap`));
+
+  const adminPassword = 'seven quiet herons at dawn';
+  const created = await call(`${url}/api/bootstrap`, 'POST', { code: bootstrapCode, userName: 'ada.admin', password: adminPassword });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+
+  const first = await call(`${url}/api/login`, 'POST', { userName: 'ada.admin', password: adminPassword });
+  assert.deepEqual([first.status, first.json.mfaEnrolmentRequired], [200, true]);
+  const enrolment = await call(`${url}/api/me/totp`, 'POST', undefined, first.json.token as string);
+  assert.equal(enrolment.status, 201);
+  const totpSecret = enrolment.json.secret as string;
+  const totpCode = await generate({ secret: totpSecret });
+  const confirmed = await call(`${url}/api/me/totp/confirm`, 'POST', { code: totpCode }, first.json.token as string);
+  assert.deepEqual([confirmed.status, confirmed.json.methods], [200, ['pwd', 'otp']]);
+  const adminToken = confirmed.json.token as string;
+
+  const clinicianPassword = 'a lantern by the harbour wall';
+  const clinician = await call(`${url}/api/users`, 'POST', { userName: 'li.wei', password: clinicianPassword, displayName: '李伟', roles: ['clinician'] }, adminToken);
+  assert.equal(clinician.status, 201, JSON.stringify(clinician.json));
+  const clinicianLogin = await call(`${url}/api/login`, 'POST', { userName: 'li.wei', password: clinicianPassword });
+  assert.equal(clinicianLogin.status, 200);
+  const refused = await call(`${url}/api/users`, 'GET', undefined, clinicianLogin.json.token as string);
+  assert.equal(refused.status, 403);
+  assert.equal((await call(`${url}/api/no-such-route`, 'GET')).status, 404);
+
+  assert.equal(await server.stop(), 0);
+  assert.match(server.output(), /^SIGTERM: stopping$/m);
+  assert.match(server.output(), /\nstopped\n$/);
+
+  const output = server.output();
+  assert.equal(output.split(bootstrapCode).length - 1, 2, 'the bootstrap code appears only in the notice and its curl line');
+  for (const secret of [adminPassword, clinicianPassword, totpSecret, totpCode, adminToken, first.json.token as string, clinicianLogin.json.token as string]) {
+    assert.equal(output.includes(secret), false, `the server output holds a secret of length ${secret.length}`);
+  }
+
+  const data = join(folder, 'medveil-data');
+  if (process.platform !== 'win32') {
+    assert.equal(statSync(data).mode & 0o777, 0o700);
+    for (const file of ['keys/master.key', 'keys/session-signing.key', 'keys/audit-log.key', 'accounts.sqlite', 'audit.sqlite']) {
+      assert.equal(statSync(join(data, file)).mode & 0o777, 0o600, file);
+    }
+  }
+  const verified = medveil(['audit', 'verify', '--db', join(data, 'audit.sqlite'), '--key', join(data, 'keys', 'audit-log.pub'), '--json']);
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  const tail = medveil(['audit', 'tail', '--db', join(data, 'audit.sqlite'), '--json', '-n', '100']);
+  const events = tail.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; detail?: Record<string, string>; actor: { user: string } });
+  const summary = events.map((event) => `${event.type}:${event.detail?.action ?? event.detail?.reason ?? event.detail?.route ?? ''}`);
+  for (const expected of ['key-change:create-key', 'key-change:issue-bootstrap-code', 'policy-change:create-first-admin', 'login:', 'key-change:totp-enrolled', 'policy-change:create-user', 'deny:no-such', 'deny:not-admin']) {
+    const [type, detail] = expected.split(':') as [string, string];
+    assert.ok(
+      events.some((event) => event.type === type && (detail === '' || Object.values(event.detail ?? {}).some((value) => value.includes(detail)) || (detail === 'no-such' && event.detail?.path === '/api/no-such-route'))),
+      `${expected} in ${summary.join(' ')}`,
+    );
+  }
+
+  const again = startServe(folder, { MEDVEIL_CONFIG: 'gateway.yaml' });
+  t.after(() => again.stop());
+  await again.waitFor(/listening on http:/);
+  assert.equal(await again.stop(), 0);
+  assert.doesNotMatch(again.output(), /bootstrap code/, 'with an administrator, no code is printed');
+});
