@@ -1,26 +1,27 @@
 #!/usr/bin/env node
-// `npm start`: the main job on embedded defaults. For now: make a pseudonym key if there is
-// none, generate a small synthetic sample folder (fake patients, planted identifiers), and
-// de-identify it with `medveil deid`, printing what was removed.
-import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+// `npm start`: the gateway on its embedded defaults (HTTP on 127.0.0.1:8080, no config file).
+// It runs in .medveil/ (ignored by git), so its data folder, keys included, is
+// .medveil/medveil-data and never lands in a commit. On the first start the server prints a
+// one-time bootstrap code and the request that creates the first administrator.
+// Ctrl-C stops it cleanly.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
-const medveil = (...args) => {
-  console.log(`$ medveil ${args.join(' ')}`);
-  const run = spawnSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit' });
-  return run.status ?? 1;
-};
+const workdir = join(root, '.medveil');
 
 if (!existsSync(bin)) {
   console.error('MedVeil is not built yet: run `npm install` (it builds), then `npm start`.');
   process.exit(1);
 }
-if (!existsSync(join(root, '.medveil', 'deid.key')) && medveil('keygen', '--out', '.medveil/deid.key') !== 0) process.exit(1);
-if (medveil('sample', 'samples', '--force') !== 0) process.exit(1);
-// A fresh output each time: medveil never overwrites, and would only report the files as done before.
-rmSync(join(root, 'out', 'deid'), { recursive: true, force: true });
-process.exit(medveil('deid', 'samples', 'out/deid', '--report', 'out/deid-report.jsonl', '--explain'));
+mkdirSync(workdir, { recursive: true, mode: 0o700 });
+console.log('$ medveil serve   (in .medveil/, on the embedded defaults)');
+const env = { ...process.env };
+delete env.MEDVEIL_CONFIG;
+const server = spawn(process.execPath, [bin, 'serve'], { cwd: workdir, stdio: 'inherit', env });
+// The terminal sends Ctrl-C to both processes; a SIGTERM sent to this one alone is passed on.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 0)));
