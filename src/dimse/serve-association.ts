@@ -22,6 +22,9 @@ import type { AcceptedPresentationContext } from './negotiate-association.js';
 import { type RetrieveOutcome, type SubOperationCounts, runSubOperations } from './retrieve-sub-operations.js';
 import { canTranscode, transcodeDataSet } from './transcode-data-set.js';
 
+/** Requests tolerated beyond `maxQueuedRequests` (while reading must go on for a C-GET's responses) before aborting. */
+const MAX_REQUESTS_OVER_WINDOW = 16;
+
 export interface AssociationServiceOptions {
   readonly aeTitle: string;
   readonly handlers: DimseHandlers;
@@ -65,7 +68,12 @@ export class AssociationService {
       return;
     }
     this.queue.push(message);
-    if (this.queue.length >= this.options.maxQueuedRequests && !this.paused) {
+    if (this.queue.length > this.options.maxQueuedRequests + MAX_REQUESTS_OVER_WINDOW) {
+      // Without a negotiated operations window a requestor waits for each response (PS3.7 D.3.3.3).
+      this.association.abort(`the peer sent ${this.queue.length} requests without waiting for responses`);
+      return;
+    }
+    if (this.queue.length >= this.options.maxQueuedRequests && !this.paused && this.responseWaiters.size === 0) {
       this.paused = true;
       this.association.pauseReading();
     }
@@ -266,6 +274,11 @@ export class AssociationService {
     this.nextMessageId = (this.nextMessageId % 0xffff) + 1;
     const response = new Promise<DimseMessage>((resolve, reject) => this.responseWaiters.set(messageId, { resolve, reject }));
     response.catch(() => undefined);
+    // The response must be read even when requests have queued up (the queue is capped in onMessage).
+    if (this.paused) {
+      this.paused = false;
+      this.association.resumeReading();
+    }
     await this.association.sendMessage(context.id, {
       commandField: CommandField.CStoreRQ,
       messageId,
