@@ -59,6 +59,13 @@ export interface AssociationHandlers {
   onEnd?(end: AssociationEnd): void;
 }
 
+export interface AssociationOptions {
+  readonly role: 'acceptor' | 'requestor';
+  readonly handlers: AssociationHandlers;
+  readonly limits: AssociationLimits;
+  readonly timers?: TimerSource;
+}
+
 export class Association {
   readonly socket: Socket;
   readonly layer: UpperLayer;
@@ -79,8 +86,12 @@ export class Association {
   private waiters: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private drainWaiters: Array<() => void> = [];
 
-  constructor(socket: Socket, role: 'acceptor' | 'requestor', private readonly handlers: AssociationHandlers, options: { limits: AssociationLimits; timers?: TimerSource }) {
+  private readonly handlers: AssociationHandlers;
+
+  constructor(socket: Socket, options: AssociationOptions) {
+    const { role, handlers } = options;
     this.socket = socket;
+    this.handlers = handlers;
     this.timers = options.timers ?? SYSTEM_TIMERS;
     this.artimTimeoutMs = options.limits.artimTimeoutMs;
     this.layer = new UpperLayer({ role, limits: { maxPDataLength: options.limits.maxPduLength, maxOtherLength: options.limits.maxAssociatePduLength } });
@@ -129,7 +140,7 @@ export class Association {
 
   /** Sends one DIMSE message, PDU by PDU, waiting whenever the socket's buffer is full. */
   async sendMessage(presentationContextId: number, command: DimseCommand, dataSet?: readonly Uint8Array[]): Promise<void> {
-    const pdus = fragmentMessage(presentationContextId, encodeCommand(command), dataSet, this.peerMaxPduLength);
+    const pdus = fragmentMessage({ presentationContextId, command: encodeCommand(command), ...(dataSet && { dataSet }) }, this.peerMaxPduLength);
     for (const pdu of pdus) {
       if (!this.layer.canSendData) throw new MedVeilError('dimse', `cannot send: the association is no longer open (${this.endDetail ?? this.layer.state})`);
       this.apply(this.layer.sendData(pdu));

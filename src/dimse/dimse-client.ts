@@ -67,7 +67,12 @@ export async function openAssociation(options: OpenAssociationOptions): Promise<
     });
   });
   const client = new DimseClient();
-  const association = new Association(socket, 'requestor', { onMessage: (m) => client.receive(m) }, { limits, ...(options.timers && { timers: options.timers }) });
+  const association = new Association(socket, {
+    role: 'requestor',
+    handlers: { onMessage: (m) => client.receive(m) },
+    limits,
+    ...(options.timers && { timers: options.timers }),
+  });
   client.association = association;
   const roleSelections: RoleSelection[] = options.contexts
     .filter((c) => c.asScp)

@@ -51,7 +51,7 @@ test('fragmentMessage and DimseMessageAssembler round-trip a message at every PD
   const dataSet = [Buffer.alloc(1000, 1), Buffer.alloc(3, 2), Buffer.alloc(517, 3)];
   for (const maxPdu of [0, 7, 16, 100, 1006, 4096]) {
     const assembler = new DimseMessageAssembler(limits);
-    const messages = fragmentMessage(3, encodeCommand(store), dataSet, maxPdu).flatMap((pdu) => {
+    const messages = fragmentMessage({ presentationContextId: 3, command: encodeCommand(store), dataSet }, maxPdu).flatMap((pdu) => {
       for (const value of pdu.values) assert.ok(maxPdu === 0 || value.data.length + 6 <= maxPdu, `PDV within ${maxPdu}`);
       return assembler.push(pdu.values);
     });

@@ -8,7 +8,7 @@ import { type Server, type Socket, createServer } from 'node:net';
 import { MEDVEIL_IMPLEMENTATION_CLASS_UID, MEDVEIL_IMPLEMENTATION_VERSION_NAME } from '../dicom/write-file-meta.js';
 import { TRANSFER_SYNTAXES } from '../dicom/transfer-syntax.js';
 import { MedVeilError } from '../errors.js';
-import { Association, type AssociationLimits, DEFAULT_ASSOCIATION_LIMITS, type TimerSource } from './association.js';
+import { Association, type AssociationHandlers, type AssociationLimits, DEFAULT_ASSOCIATION_LIMITS, type TimerSource } from './association.js';
 import type { AssociationInfo, DimseHandlers, MoveDestination } from './dimse-handlers.js';
 import { type AssociationPolicy, negotiateAssociation, userRejection } from './negotiate-association.js';
 import { RejectPresentationReason, RejectResult, RejectSource, RejectUserReason } from './pdu.js';
@@ -68,7 +68,7 @@ export async function startDimseServer(options: DimseServerOptions): Promise<Dim
   const server: Server = createServer((socket: Socket) => {
     socket.on('error', () => undefined);
     let service: AssociationService | undefined;
-    const association: Association = new Association(socket, 'acceptor', {
+    const handlers: AssociationHandlers = {
       onRequest: async (request) => {
         if (open.size > limits.maxAssociations) {
           return { reject: { ...userRejection(RejectPresentationReason.LocalLimitExceeded, RejectResult.Transient), source: RejectSource.ServiceProviderPresentation } };
@@ -84,7 +84,8 @@ export async function startDimseServer(options: DimseServerOptions): Promise<Dim
         if (options.acceptAssociation && !(await options.acceptAssociation(info))) {
           return { reject: userRejection(RejectUserReason.CallingAeTitleNotRecognized) };
         }
-        service = new AssociationService(association, info, {
+        service = new AssociationService(association, {
+          info,
           aeTitle: options.aeTitle,
           handlers: options.handlers,
           findMoveDestination,
@@ -102,7 +103,8 @@ export async function startDimseServer(options: DimseServerOptions): Promise<Dim
         service?.onEnd(end.detail ?? 'released');
         if (!end.released) options.log?.(`association from ${socket.remoteAddress ?? '?'} ended: ${end.detail}`);
       },
-    }, { limits, ...(options.timers && { timers: options.timers }) });
+    };
+    const association: Association = new Association(socket, { role: 'acceptor', handlers, limits, ...(options.timers && { timers: options.timers }) });
     open.add(association);
     association.start();
   });

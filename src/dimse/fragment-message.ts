@@ -10,12 +10,16 @@ const PDV_HEADER_LENGTH = 6;
 /** Used when the peer states no limit (0): large enough that a PDU costs little, small enough to interleave writes. */
 export const UNLIMITED_PDU_FRAGMENT = 1 << 20;
 
-export function fragmentMessage(
-  presentationContextId: number,
-  command: Uint8Array,
-  dataSet: readonly Uint8Array[] | undefined,
-  peerMaxPduLength: number,
-): PDataTF[] {
+export interface MessageToFragment {
+  readonly presentationContextId: number;
+  /** The encoded command set. */
+  readonly command: Uint8Array;
+  readonly dataSet?: readonly Uint8Array[];
+}
+
+/** `peerMaxPduLength` is the peer's Maximum Length Received; 0 means no limit. */
+export function fragmentMessage(message: MessageToFragment, peerMaxPduLength: number): PDataTF[] {
+  const { presentationContextId, command, dataSet } = message;
   const limit = peerMaxPduLength === 0 ? UNLIMITED_PDU_FRAGMENT : peerMaxPduLength;
   const room = Math.max(1, limit - PDV_HEADER_LENGTH);
   const pdus: PDataTF[] = [];

@@ -26,6 +26,9 @@ import { canTranscode, transcodeDataSet } from './transcode-data-set.js';
 const MAX_REQUESTS_OVER_WINDOW = 16;
 
 export interface AssociationServiceOptions {
+  /** Who is on the other end. */
+  readonly info: AssociationInfo;
+  /** Our AE title, the calling AE title of C-MOVE sub-operation associations. */
   readonly aeTitle: string;
   readonly handlers: DimseHandlers;
   readonly findMoveDestination: (aeTitle: string) => MoveDestination | undefined;
@@ -47,7 +50,11 @@ export class AssociationService {
   private nextMessageId = 1;
   private endedDetail: string | undefined;
 
-  constructor(private readonly association: Association, private readonly info: AssociationInfo, private readonly options: AssociationServiceOptions) {}
+  private readonly info: AssociationInfo;
+
+  constructor(private readonly association: Association, private readonly options: AssociationServiceOptions) {
+    this.info = options.info;
+  }
 
   onMessage(message: DimseMessage): void {
     const { command } = message;
