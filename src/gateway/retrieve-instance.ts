@@ -1,0 +1,242 @@
+/**
+ * Use case: retrieve one instance for an actor (ARCHITECTURE.md flow 2), shared by WADO-RS,
+ * C-GET and C-MOVE. Locate it under the parents the request named, decide, read and decrypt,
+ * record, and only then hand anything out:
+ *
+ * - `full`: the stored Part 10 bytes, checked against the digest ingest recorded.
+ * - `masked`: the header only (`part: 'header'`), de-identified by the engine with the masked-view
+ *   recipe, with every bulk element (pixels, waveforms, documents) removed first. A masked request
+ *   for the whole instance is refused: masked pixels arrive with issue 5, and until then pixel
+ *   data is never served to a masked actor, masked or not.
+ * - `denied`: `not-found`, the same answer as for an instance that does not exist.
+ *
+ * Every outcome appends one audit event before the answer: `view` or `export` with the digests
+ * of the stored object (the ones its ingest event holds, so the two can be linked), `view-masked`
+ * with the digests of the header served, `deny` with the reasons. If the append fails, the error
+ * propagates and nothing is served. A stored object that fails its integrity check is recorded
+ * as a serious failure and reported, never served.
+ */
+import type { AccessResource } from '../access/access-resource.js';
+import { type AccessDecision, decideAccess } from '../access/decide-access.js';
+import type { Clock } from '../audit/clock.js';
+import type { AuditEventType, AuditObject, AuditOutcome } from '../audit/event/audit-event.js';
+import { dataDigests, type DataDigest } from '../crypto/data-digest.js';
+import type { CryptoSuite } from '../crypto/suite.js';
+import { deidentifyDataset } from '../deid/deidentify-dataset.js';
+import { deidentifyFileMeta } from '../deid/deidentify-file-meta.js';
+import type { Pseudonymizer } from '../deid/pseudonymizer.js';
+import type { Recipe } from '../deid/recipe.js';
+import type { DicomFile } from '../dicom/dicom-file.js';
+import { readDicomFile } from '../dicom/read-dicom-file.js';
+import { Tag } from '../dicom/tag.js';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transfer-syntax.js';
+import { writeDicomFile } from '../dicom/write-dicom-file.js';
+import { MedVeilError } from '../errors.js';
+import type { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
+import { type IndexStore, type InstancePath, type LocatedInstance, studyFacts } from '../storage/index-store.js';
+import type { ActingUser } from './actor-for-user.js';
+import type { AuditAppender } from './audit-actor.js';
+import { part10DataSetOffset } from './retrieve-instance-data-set.js';
+import type { AccessChannel } from './search-index.js';
+
+/** How a masked actor's headers are de-identified: recipes/masked-view.yaml and a keyed pseudonymizer. */
+export interface MaskedView {
+  readonly recipe: Recipe;
+  readonly pseudonymizer: Pseudonymizer;
+}
+
+export interface RetrieveDeps {
+  readonly index: Pick<IndexStore, 'getInstance'>;
+  readonly objects: Pick<EncryptedBlobStore, 'get'>;
+  readonly audit: AuditAppender;
+  readonly clock: Clock;
+  readonly suite: CryptoSuite;
+  readonly maskedView: MaskedView;
+}
+
+export interface RetrieveRequest {
+  /** The UIDs as the request named them; the instance must lie under these parents. */
+  readonly path: InstancePath;
+  /** `view` to look at it; `export` when it leaves for another system (a C-MOVE to another AE). */
+  readonly action: 'view' | 'export';
+  /** The whole instance, or its header only (metadata). */
+  readonly part: 'instance' | 'header';
+  readonly via: AccessChannel;
+  /** The AE title a C-MOVE sends to, for the audit event. */
+  readonly destination?: string;
+}
+
+/** The instance served, by its UIDs as indexed. */
+export interface ServedInstance {
+  readonly studyUid: string;
+  readonly seriesUid: string;
+  readonly sopInstanceUid: string;
+  readonly sopClassUid: string;
+  /** The transfer syntax of the bytes served. */
+  readonly transferSyntaxUid: string;
+}
+
+export type RetrieveResult =
+  | {
+      readonly outcome: 'full';
+      readonly instance: ServedInstance;
+      /** The stored Part 10 file, exactly as ingested. */
+      readonly bytes: Buffer;
+      /** Where the data set starts in `bytes`, after the File Meta Information (what C-STORE sends). */
+      readonly dataSetOffset: number;
+    }
+  | {
+      readonly outcome: 'masked';
+      readonly instance: ServedInstance;
+      /** The de-identified header, without bulk data. */
+      readonly file: DicomFile;
+      /** `file` as a Part 10 file in explicit VR little endian: what the audit digests cover. */
+      readonly chunks: readonly Uint8Array[];
+    }
+  /** The actor may see only a masked header, and asked for the whole instance. */
+  | { readonly outcome: 'refused'; readonly reason: 'masked-instance-unavailable' }
+  /** No such instance under those parents, or the actor may not see it: the two are not told apart. */
+  | { readonly outcome: 'not-found' };
+
+/**
+ * Elements removed before a header is masked: pixel data of every kind and the other bulk
+ * payloads that may show a face, burned-in text or a report (waveforms, spectra, documents).
+ */
+const BULK_TAGS: readonly number[] = [
+  Tag.PixelData,
+  Tag.FloatPixelData,
+  Tag.DoubleFloatPixelData,
+  Tag.EncapsulatedDocument,
+  Tag.WaveformSequence,
+  Tag.SpectroscopyData,
+];
+
+export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, request: RetrieveRequest): Promise<RetrieveResult> {
+  const located = await deps.index.getInstance(request.path);
+  const requestDetail = { via: request.via, action: request.action, ...(request.destination === undefined ? {} : { destination: request.destination }) };
+  if (located === undefined) {
+    const objects = requestedObjects(request.path);
+    await deps.audit.append({ type: 'deny', outcome: 'success', actor: who.auditActor, ...(objects.length === 0 ? {} : { objects }), detail: { ...requestDetail, reason: 'not-found' } });
+    return { outcome: 'not-found' };
+  }
+  const decision = decide(who, request, located, deps.clock.now());
+  const record = (type: AuditEventType, outcome: AuditOutcome, extra: { digests?: DataDigest[]; detail?: Record<string, string> } = {}) =>
+    deps.audit.append({
+      type,
+      outcome,
+      actor: who.auditActor,
+      objects: [locatedObject(located)],
+      ...(extra.digests === undefined ? {} : { digests: extra.digests }),
+      detail: { ...requestDetail, ...decisionDetail(decision), ...extra.detail },
+    });
+
+  if (decision.effect === 'denied') {
+    await record('deny', 'success');
+    return { outcome: 'not-found' };
+  }
+  if (decision.effect === 'masked' && request.part === 'instance') {
+    await record('deny', 'success', { detail: { reason: 'masked-instance-unavailable' } });
+    return { outcome: 'refused', reason: 'masked-instance-unavailable' };
+  }
+
+  let bytes: Buffer;
+  try {
+    bytes = await readStored(deps, located);
+  } catch (error) {
+    await record(decision.effect === 'full' ? 'view' : 'view-masked', 'serious-failure', { detail: { failure: 'unreadable-object' } });
+    throw error;
+  }
+  const instance = servedInstance(located);
+  if (decision.effect === 'full') {
+    await record(request.action === 'export' ? 'export' : 'view', 'success', { digests: dataDigests(bytes, deps.suite) });
+    return { outcome: 'full', instance, bytes, dataSetOffset: part10DataSetOffset(bytes) };
+  }
+
+  let masked: { file: DicomFile; chunks: Uint8Array[] };
+  try {
+    masked = maskedHeader(bytes, deps.maskedView);
+  } catch (error) {
+    await record('view-masked', 'serious-failure', { detail: { failure: 'masking-failed' } });
+    throw error;
+  }
+  await record('view-masked', 'success', { digests: dataDigests(Buffer.concat(masked.chunks), deps.suite), detail: { recipe: deps.maskedView.recipe.name } });
+  return { outcome: 'masked', instance: { ...instance, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }, ...masked };
+}
+
+function decide(who: ActingUser, request: RetrieveRequest, located: LocatedInstance, now: number): AccessDecision {
+  const resource: AccessResource = {
+    kind: 'instance',
+    sopInstanceUid: located.instance.sopInstanceUid,
+    seriesUid: located.series.seriesUid,
+    study: studyFacts(located.study),
+    requestedStudyUid: request.path.studyUid,
+    ...(request.path.seriesUid === undefined ? {} : { requestedSeriesUid: request.path.seriesUid }),
+  };
+  return decideAccess({ actor: who.actor, action: request.action, resource, grants: who.grants, now });
+}
+
+function decisionDetail(decision: AccessDecision): Record<string, string> {
+  return {
+    effect: decision.effect,
+    reasons: decision.reasons.join(',').slice(0, 1024),
+    ...(decision.grantId === undefined ? {} : { grant: decision.grantId }),
+    ...(decision.breakGlassId === undefined ? {} : { breakGlass: decision.breakGlassId }),
+  };
+}
+
+/** The decrypted object, refused unless it is the one ingest recorded (its SHA-256). */
+async function readStored(deps: RetrieveDeps, located: LocatedInstance): Promise<Buffer> {
+  const { instance } = located;
+  const bytes = await deps.objects.get(instance.blobKey);
+  if (bytes === undefined) {
+    throw new MedVeilError('storage', `object ${instance.blobKey} of an indexed instance is missing`, { hint: 'restore the object folder from a backup' });
+  }
+  const sha256 = dataDigests(bytes, 'intl')[0]!.value;
+  if (sha256 !== instance.sha256) {
+    throw new MedVeilError('storage', `object ${instance.blobKey}: integrity check failed: its SHA-256 differs from the one recorded at ingest`, {
+      hint: 'the index points at another object than the one ingested; restore the object or the index from a backup',
+    });
+  }
+  return bytes;
+}
+
+function maskedHeader(bytes: Buffer, view: MaskedView): { file: DicomFile; chunks: Uint8Array[] } {
+  const file = readDicomFile(bytes);
+  for (const tag of BULK_TAGS) file.dataset.delete(tag);
+  deidentifyDataset(file.dataset, { recipe: view.recipe, pseudonymizer: view.pseudonymizer });
+  deidentifyFileMeta(file.meta, file.dataset);
+  const masked: DicomFile = { ...file, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN };
+  return { file: masked, chunks: writeDicomFile(masked, { preamble: 'zero' }) };
+}
+
+function servedInstance(located: LocatedInstance): ServedInstance {
+  return {
+    studyUid: located.study.studyUid,
+    seriesUid: located.series.seriesUid,
+    sopInstanceUid: located.instance.sopInstanceUid,
+    sopClassUid: located.instance.sopClassUid,
+    transferSyntaxUid: located.instance.transferSyntaxUid,
+  };
+}
+
+function locatedObject(located: LocatedInstance): AuditObject {
+  return {
+    study: located.study.studyUid,
+    series: located.series.seriesUid,
+    instance: located.instance.sopInstanceUid,
+    ...(located.study.patientRef === undefined ? {} : { patient: located.study.patientRef }),
+  };
+}
+
+const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
+
+/** The UIDs a request named, for the audit event: only well-formed ones, as the log accepts nothing else. */
+function requestedObjects(path: InstancePath): AuditObject[] {
+  const valid = (uid: string | undefined): uid is string => uid !== undefined && uid.length <= 64 && UID.test(uid);
+  const object: AuditObject = {
+    ...(valid(path.studyUid) ? { study: path.studyUid } : {}),
+    ...(valid(path.seriesUid) ? { series: path.seriesUid } : {}),
+    ...(valid(path.sopInstanceUid) ? { instance: path.sopInstanceUid } : {}),
+  };
+  return Object.keys(object).length === 0 ? [] : [object];
+}
