@@ -7,8 +7,8 @@
  * Format: `MVP-` and 20 characters of Crockford base32 (100 bits), e.g. `MVP-7Q2KD0N4XH8MZ3B5RT1E`.
  */
 import { createHmac } from 'node:crypto';
+import { encodeCrockford } from '../crypto/crockford-base32.js';
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LABEL = 'MedVeil patient reference v1\0';
 export const PATIENT_REFERENCE_PATTERN = /^MVP-[0-9A-HJKMNP-TV-Z]{20}$/;
 
@@ -24,18 +24,7 @@ export function patientReference(key: Uint8Array, identity: PatientIdentity): st
   const patientId = identity.patientId.trim();
   if (patientId === '') return undefined;
   const mac = createHmac('sha256', key).update(LABEL).update(identity.issuer?.trim() ?? '').update('\0').update(patientId).digest();
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of mac) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && out.length < 20) {
-      out += CROCKFORD[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-    if (out.length === 20) break;
-  }
+  // The first 100 bits: 13 bytes give 20 characters and 4 bits that are dropped.
+  const out = encodeCrockford(mac.subarray(0, 13));
   return `MVP-${out}`;
 }

@@ -1,11 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CROCKFORD_ALPHABET, encodeCrockford } from '../../crypto/crockford-base32.js';
 
 /**
  * The one-time code that creates the first administrator: printed by the server on a first
  * start with no users, typed once, and then useless. 80 random bits in Crockford's base32
  * (no I, L, O, U), as four groups of four, `7K2M-Q9XD-4HNB-WT3R`. Times are milliseconds.
  */
-const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const codeBytes = 10;
 const codeLength = 16;
 
@@ -71,25 +71,8 @@ function canonicalCode(typed: string): string | undefined {
     .replace(/O/g, '0')
     .replace(/[IL]/g, '1');
   if (canonical.length !== codeLength) return undefined;
-  for (const char of canonical) if (!alphabet.includes(char)) return undefined;
+  for (const char of canonical) if (!CROCKFORD_ALPHABET.includes(char)) return undefined;
   return canonical;
-}
-
-/** Crockford base32 of bytes whose bit count is a multiple of 5, most significant bits first. */
-function encodeCrockford(bytes: Uint8Array): string {
-  let bits = 0;
-  let buffer = 0;
-  let out = '';
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += alphabet[(buffer >> bits) & 31];
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  return out;
 }
 
 function digestOf(canonical: string): string {
