@@ -5,8 +5,8 @@
  * never queried by element. The atomic methods of the interface are single statements or
  * immediate transactions, which SQLite serialises across connections and processes.
  */
-import Database from 'better-sqlite3';
-import { chmodSync, existsSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { openSqliteStore } from './open-sqlite-store.js';
 import { MedVeilError } from '../../errors.js';
 import { parseRole } from '../../access/role.js';
 import type { ApiTokenScope } from '../../access/identity/api-token.js';
@@ -175,24 +175,7 @@ export class SqliteAccountStore implements AccountStore {
   readonly #statements;
 
   constructor(path: string) {
-    const created = path !== ':memory:' && !existsSync(path);
-    let db: Database.Database;
-    try {
-      db = new Database(path);
-    } catch (cause) {
-      throw new MedVeilError('storage', `cannot open the account store ${path}`, { cause, hint: 'check the data folder and its permissions' });
-    }
-    try {
-      if (created && process.platform !== 'win32') chmodSync(path, 0o600);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
-    } catch (cause) {
-      db.close();
-      throw new MedVeilError('storage', `${path} is not a MedVeil account store`, { cause, hint: 'check the dataDir of the config' });
-    }
+    const db = openSqliteStore(path, { kind: 'the account store', schema: SCHEMA, pragmas: ['foreign_keys = ON'], hint: 'check the dataDir of the config and the permissions of its folder' });
     this.#db = db;
     this.#statements = {
       userCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),

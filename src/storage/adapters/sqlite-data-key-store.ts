@@ -10,8 +10,8 @@
  * database and empties the write-ahead log that still held the old ones. Copies outside these
  * files (backups, file system snapshots) are the operator's to expire.
  */
-import Database from 'better-sqlite3';
-import { chmodSync, existsSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { openSqliteStore } from './open-sqlite-store.js';
 import { MedVeilError } from '../../errors.js';
 import type { DataKeyRecord, DataKeyStore, StoredDataKey } from '../data-key-store.js';
 
@@ -41,24 +41,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   readonly #statements;
 
   constructor(path: string, options: SqliteDataKeyStoreOptions = {}) {
-    const created = path !== ':memory:' && !existsSync(path);
-    let db: Database.Database;
-    try {
-      db = new Database(path);
-    } catch (cause) {
-      throw new MedVeilError('storage', `cannot open the data key store ${path}`, { cause, hint: 'check the path of the key database and the permissions of its folder' });
-    }
-    try {
-      if (created && process.platform !== 'win32') chmodSync(path, 0o600);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('secure_delete = ON');
-      db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
-    } catch (cause) {
-      db.close();
-      throw new MedVeilError('storage', `${path} is not a MedVeil data key store`, { cause, hint: 'check the path of the key database' });
-    }
+    const db = openSqliteStore(path, { kind: 'the data key store', schema: SCHEMA, pragmas: ['secure_delete = ON'], hint: 'check the path of the key database and the permissions of its folder' });
     this.#db = db;
     this.#now = options.now ?? Date.now;
     this.#statements = {

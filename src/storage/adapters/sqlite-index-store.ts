@@ -9,8 +9,8 @@
  * is checked by `matchesFindQuery`, then by the access decision, and only then counted for
  * offset and limit (see index-store.ts).
  */
-import Database from 'better-sqlite3';
-import { chmodSync, existsSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { openSqliteStore } from './open-sqlite-store.js';
 import type { Effect } from '../../access/policy-table.js';
 import { isSensitivityLevel, type SensitivityLevel } from '../../access/sensitivity-level.js';
 import { canonicalDate, type FindQuery, MASKED_MATCH_KEYS, matchesFindQuery } from '../../dicom/query/index.js';
@@ -95,25 +95,7 @@ export class SqliteIndexStore implements IndexStore {
   readonly #searches = new Map<string, Database.Statement>();
 
   constructor(path: string) {
-    const created = path !== ':memory:' && !existsSync(path);
-    let db: Database.Database;
-    try {
-      db = new Database(path);
-    } catch (cause) {
-      throw new MedVeilError('storage', `cannot open the index ${path}`, { cause, hint: 'check the path of the index database and the permissions of its folder' });
-    }
-    try {
-      // The index holds names, IDs and birth dates: only the gateway's user may read it.
-      if (created && process.platform !== 'win32') chmodSync(path, 0o600);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
-    } catch (cause) {
-      db.close();
-      throw new MedVeilError('storage', `${path} is not a MedVeil index`, { cause, hint: 'check the path of the index database' });
-    }
+    const db = openSqliteStore(path, { kind: 'the index', schema: SCHEMA, pragmas: ['foreign_keys = ON'], hint: 'check the path of the index database and the permissions of its folder' });
     this.#db = db;
     this.#statements = {
       studyByUid: db.prepare<[string], Row>(`SELECT ${STUDY_COLUMNS} FROM studies st WHERE st.study_uid = ?`),
