@@ -1,0 +1,263 @@
+/**
+ * Issue 4, acceptance 2, through the gateway: an in-process MedVeil (SQLite stores and encrypted
+ * objects in a temporary folder, a real audit log, accounts created directly in the store) with
+ * the DIMSE services of src/server/dimse-services.ts, driven by dcmtk. echoscu; storescu sends
+ * pydicom's samples and synthetic CR images, stored encrypted; findscu finds them as each
+ * account may see them; getscu and movescu retrieve them byte for byte; a move to an
+ * unregistered destination is refused; an unknown calling AE title is rejected; and each of
+ * these leaves its audit events.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Grant } from '../src/access/grant.js';
+import type { AuditEventInput } from '../src/audit/event/audit-event.js';
+import { AuditLog } from '../src/audit/log/audit-log.js';
+import type { Dataset } from '../src/dicom/dataset.js';
+import { readDicomFile } from '../src/dicom/read-dicom-file.js';
+import { Tag } from '../src/dicom/tag.js';
+import { encodeDicomFile } from '../src/dicom/write-dicom-file.js';
+import { type DimseServer, startDimseServer } from '../src/dimse/dimse-server.js';
+import { openTestGateway, TEST_NOW, type TestGateway, withOneIssuerPerStudy } from '../src/gateway/retrieve-instance-test-gateway.js';
+import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
+import { dimseServices } from '../src/server/dimse-services.js';
+import { SqliteAuditStore } from '../src/storage/adapters/sqlite-audit-store.js';
+import { type RunningStorescp, dcmdumpFile, runDcmtk, startStorescp } from './support/dcmtk.js';
+import { listFiles, temporaryFolder } from './support/medveil-cli.js';
+import { pydicomData } from './support/pydicom-files.js';
+
+const AE_TITLE = 'MEDVEIL';
+
+/** Calling AE titles and the accounts they are mapped to (config `dimse.peers`). */
+const PEERS = [
+  { aeTitle: 'MODALITY', user: 'cr-room-1' },
+  { aeTitle: 'RADWS', user: 'dr-wang' },
+  { aeTitle: 'CARDWS', user: 'dr-zhao' },
+  { aeTitle: 'RESEARCH', user: 'res-chen' },
+];
+
+/** storescu's option that proposes a transfer syntax (with the uncompressed ones after it). */
+const STORESCU_PROPOSAL: Readonly<Record<string, string>> = {
+  '1.2.840.10008.1.2': '-xi',
+  '1.2.840.10008.1.2.1': '-xe',
+  '1.2.840.10008.1.2.2': '-xb',
+  '1.2.840.10008.1.2.1.99': '-xd',
+  '1.2.840.10008.1.2.4.50': '-xy',
+  '1.2.840.10008.1.2.4.51': '-xx',
+  '1.2.840.10008.1.2.4.70': '-xs',
+  '1.2.840.10008.1.2.4.80': '-xt',
+  '1.2.840.10008.1.2.4.81': '-xu',
+  '1.2.840.10008.1.2.4.90': '-xv',
+  '1.2.840.10008.1.2.4.91': '-xw',
+  '1.2.840.10008.1.2.5': '-xr',
+};
+
+interface SourceFile {
+  readonly path: string;
+  readonly transferSyntaxUid: string;
+  readonly studyUid: string;
+  readonly sopInstanceUid: string;
+}
+
+const synthetic = withOneIssuerPerStudy(syntheticCorpus({ patients: 2, imagesPerPatient: 2, imageSize: 32, seed: 'dimse-gateway' }));
+const syntheticImages = synthetic.files.filter((f) => f.file.dataset.has(Tag.PixelData));
+/** Planted identifying tokens of the synthetic images, but their UIDs (kept by the masked view). */
+const plantedTokens = synthetic.tokens.filter((t) => !t.text.startsWith('2.25.'));
+
+let work: string;
+let gateway: TestGateway;
+let log: AuditLog;
+let auditStore: SqliteAuditStore;
+/** Every event the gateway appended to the real log, in order. */
+const events: AuditEventInput[] = [];
+let server: DimseServer;
+let radws: RunningStorescp;
+let archive: RunningStorescp;
+const samples: SourceFile[] = [];
+/** Sample files with the SOP Instance UID of an earlier one, and other content. */
+const variants: SourceFile[] = [];
+const syntheticSources: SourceFile[] = [];
+let grants: Grant[] = [];
+
+/** The data set of a Part 10 file: the bytes after the File Meta Information (explicit VR little endian, PS3.10 7.1). */
+function dataSetOf(file: Buffer): Buffer {
+  let at = 132;
+  while (at + 8 <= file.length && file.readUInt16LE(at) === 0x0002) {
+    const vr = file.toString('latin1', at + 4, at + 6);
+    at += ['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV'].includes(vr) ? 12 + file.readUInt32LE(at + 8) : 8 + file.readUInt16LE(at + 6);
+  }
+  return file.subarray(at);
+}
+
+function peer(): string[] {
+  return ['127.0.0.1', String(server.port)];
+}
+
+/** The events appended while `run` ran. */
+async function eventsOf(run: () => Promise<unknown>): Promise<AuditEventInput[]> {
+  const from = events.length;
+  await run();
+  return events.slice(from);
+}
+
+function readFolder(dir: string): { dataset: Dataset; bytes: Buffer }[] {
+  return readdirSync(dir).map((name) => {
+    const bytes = readFileSync(join(dir, name));
+    return { dataset: readDicomFile(bytes).dataset, bytes };
+  });
+}
+
+function freshFolder(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  return dir;
+}
+
+before(async () => {
+  work = temporaryFolder('dimse-gateway');
+  gateway = await openTestGateway(join(work, 'gateway'));
+  auditStore = new SqliteAuditStore(join(work, 'audit.sqlite'));
+  log = await AuditLog.open({ store: auditStore, origin: 'test.medveil/audit', clock: { now: () => TEST_NOW } });
+  await gateway.addUser('cr-room-1', ['technician'], { departments: ['radiology'] });
+  await gateway.addUser('dr-wang', ['radiologist'], { departments: ['radiology'] });
+  await gateway.addUser('dr-zhao', ['clinician'], { departments: ['cardiology'] });
+  await gateway.addUser('res-chen', ['researcher']);
+  radws = await startStorescp({ aeTitle: 'RADWS', outputDir: freshFolder('radws') });
+  archive = await startStorescp({ aeTitle: 'ARCHIVE', outputDir: freshFolder('archive') });
+  const services = dimseServices({
+    ...gateway.deps,
+    grants: async (user) => grants.filter((g) => g.subjectUserId === user),
+    // The real log checks and stores every event; the test keeps a copy to read back.
+    audit: {
+      append: async (event) => {
+        const result = await log.append(event);
+        await gateway.deps.audit.append(event);
+        events.push(event);
+        return result;
+      },
+    },
+    peers: PEERS,
+    moveDestinations: [
+      { aeTitle: 'RADWS', host: '127.0.0.1', port: radws.port },
+      { aeTitle: 'ARCHIVE', host: '127.0.0.1', port: archive.port },
+    ],
+  });
+  server = await startDimseServer({
+    port: 0,
+    aeTitle: AE_TITLE,
+    ...services,
+    // pydicom's samples include private and retired SOP classes: ingest decides what it keeps.
+    acceptedSopClasses: () => true,
+  });
+
+  const data = pydicomData();
+  for (const relative of data.files) {
+    const path = join(data.root, relative);
+    const bytes = readFileSync(path);
+    if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') continue;
+    let file;
+    try {
+      file = readDicomFile(bytes);
+    } catch {
+      continue;
+    }
+    const sopInstanceUid = file.dataset.getString(Tag.SOPInstanceUID);
+    const studyUid = file.dataset.getString(Tag.StudyInstanceUID);
+    // storescu skips a file without SOP Class or Instance UID; dcmtk cannot read some (SC_rgb_jpeg.dcm).
+    if (sopInstanceUid === undefined || studyUid === undefined || file.dataset.getString(Tag.SOPClassUID) === undefined) continue;
+    if (STORESCU_PROPOSAL[file.transferSyntaxUid] === undefined || dcmdumpFile(path).status !== 0) continue;
+    // pydicom ships variants of one image under one SOP Instance UID (MR_small in eight syntaxes):
+    // the first is stored, the others are what the conflict test sends.
+    if (samples.some((s) => s.sopInstanceUid === sopInstanceUid)) {
+      variants.push({ path, transferSyntaxUid: file.transferSyntaxUid, studyUid, sopInstanceUid });
+      continue;
+    }
+    samples.push({ path, transferSyntaxUid: file.transferSyntaxUid, studyUid, sopInstanceUid });
+  }
+  const syntheticDir = freshFolder('synthetic');
+  syntheticImages.forEach((f, i) => {
+    const path = join(syntheticDir, `cr${i}.dcm`);
+    writeFileSync(path, encodeDicomFile(f.file));
+    syntheticSources.push({ path, transferSyntaxUid: f.file.transferSyntaxUid, studyUid: f.file.dataset.getString(Tag.StudyInstanceUID)!, sopInstanceUid: f.file.dataset.getString(Tag.SOPInstanceUID)! });
+  });
+});
+
+after(async () => {
+  await server?.close();
+  await radws?.stop();
+  await archive?.stop();
+  await log?.close();
+  await gateway?.close();
+});
+
+test('echoscu from a registered AE title gets Success; the association is recorded as a login of its account', async () => {
+  const recorded = await eventsOf(async () => {
+    const run = await runDcmtk('echoscu', ['-aet', 'RADWS', '-aec', AE_TITLE, ...peer()]);
+    assert.equal(run.status, 0, run.output);
+  });
+  assert.deepEqual(recorded.map((e) => [e.type, e.actor.user, e.detail?.callingAe, e.detail?.methods]), [['login', 'dr-wang', 'RADWS', 'ae-title']]);
+});
+
+test('an unknown calling AE title is rejected, and the rejection recorded', async () => {
+  const recorded = await eventsOf(async () => {
+    const run = await runDcmtk('echoscu', ['-aet', 'INTRUDER', '-aec', AE_TITLE, ...peer()]);
+    assert.notEqual(run.status, 0);
+    assert.match(run.output, /Association Rejected/);
+    assert.match(run.output, /Calling AE Title Not Recognized/);
+  });
+  assert.deepEqual(recorded.map((e) => [e.type, e.outcome, e.actor.user, e.detail?.reason]), [['login-failed', 'minor-failure', 'INTRUDER', 'unknown-ae-title']]);
+});
+
+/** Sends files with storescu as MODALITY, one run per transfer syntax, proposing each file's own. */
+async function storescu(files: readonly SourceFile[]): Promise<string[]> {
+  const bySyntax = new Map<string, string[]>();
+  for (const f of files) bySyntax.set(f.transferSyntaxUid, [...(bySyntax.get(f.transferSyntaxUid) ?? []), f.path]);
+  const failed: string[] = [];
+  for (const [syntax, paths] of bySyntax) {
+    const run = await runDcmtk('storescu', ['-R', '-nh', STORESCU_PROPOSAL[syntax]!, '-aet', 'MODALITY', '-aec', AE_TITLE, ...peer(), ...paths]);
+    if (run.status !== 0) failed.push(`${syntax}: ${run.output}`);
+  }
+  return failed;
+}
+
+test('storescu sends pydicom samples and synthetic CR images: each is stored encrypted and its ingest recorded', async () => {
+  assert.ok(samples.length >= 60, `only ${samples.length} samples`);
+  const recorded = await eventsOf(async () => {
+    assert.deepEqual(await storescu(syntheticSources), []);
+    assert.deepEqual(await storescu(samples), []);
+  });
+  for (const source of [...syntheticSources, ...samples]) {
+    assert.ok(await gateway.index.getInstance({ studyUid: source.studyUid, sopInstanceUid: source.sopInstanceUid }), `${source.path} is not indexed`);
+  }
+  const ingest = recorded.filter((e) => e.type === 'ingest');
+  assert.equal(ingest.length, samples.length + syntheticSources.length);
+  for (const e of ingest) {
+    assert.equal(e.outcome, 'success');
+    assert.deepEqual(e.actor, { user: 'cr-room-1', role: 'technician', address: '127.0.0.1' });
+    assert.equal(e.detail?.via, 'c-store');
+  }
+  assert.equal((await gateway.index.getStudy({ studyUid: syntheticSources[0]!.studyUid }))?.level, 3, 'a chest CR is level 3');
+  assert.equal((await gateway.index.getStudy({ studyUid: syntheticSources[0]!.studyUid }))?.department, 'radiology', "the modality account's department");
+
+  const objectFiles = listFiles(gateway.objectFolder);
+  assert.equal(objectFiles.length, samples.length + syntheticSources.length);
+  for (const name of objectFiles) {
+    const sealed = readFileSync(join(gateway.objectFolder, name));
+    assert.equal(sealed.includes(Buffer.from('DICM')), false, `${name} holds plaintext DICOM`);
+    assert.deepEqual(plantedTokens.filter((t) => sealed.includes(Buffer.from(t.bytes))).map((t) => t.place), [], name);
+  }
+});
+
+test('another object under a stored SOP Instance UID is refused with 0xC000, never stored over the first, and recorded', async () => {
+  const variant = variants.find((v) => v.path.endsWith('MR_small_bigendian.dcm'))!;
+  const before = (await gateway.index.getInstance({ studyUid: variant.studyUid, sopInstanceUid: variant.sopInstanceUid }))!;
+  const recorded = await eventsOf(async () => {
+    const run = await runDcmtk('storescu', ['-d', STORESCU_PROPOSAL[variant.transferSyntaxUid]!, '-aet', 'MODALITY', '-aec', AE_TITLE, ...peer(), variant.path]);
+    assert.match(run.output, /DIMSE Status\s*: 0xc000/i, run.output);
+  });
+  const after = (await gateway.index.getInstance({ studyUid: variant.studyUid, sopInstanceUid: variant.sopInstanceUid }))!;
+  assert.equal(after.instance.sha256, before.instance.sha256);
+  assert.equal(after.instance.blobKey, before.instance.blobKey);
+  assert.deepEqual(recorded.filter((e) => e.type === 'ingest').map((e) => e.detail?.refused ?? 'recorded before the index refused it'), ['recorded before the index refused it', 'instance-differs']);
+});
