@@ -261,3 +261,95 @@ test('another object under a stored SOP Instance UID is refused with 0xC000, nev
   assert.equal(after.instance.blobKey, before.instance.blobKey);
   assert.deepEqual(recorded.filter((e) => e.type === 'ingest').map((e) => e.detail?.refused ?? 'recorded before the index refused it'), ['recorded before the index refused it', 'instance-differs']);
 });
+
+/** Every stored study with its patient reference, straight from the index. */
+async function storedStudies(): Promise<{ studyUid: string; patientRef: string | undefined }[]> {
+  const out: { studyUid: string; patientRef: string | undefined }[] = [];
+  for (const source of [...syntheticSources, ...samples]) {
+    if (out.some((s) => s.studyUid === source.studyUid)) continue;
+    const study = (await gateway.index.getStudy({ studyUid: source.studyUid }))!;
+    out.push({ studyUid: study.studyUid, patientRef: study.patientRef });
+  }
+  return out;
+}
+
+const STUDY_KEYS = ['-k', 'QueryRetrieveLevel=STUDY', '-k', 'StudyInstanceUID', '-k', 'PatientName', '-k', 'PatientID', '-k', 'PatientBirthDate', '-k', 'StudyDate', '-k', 'ModalitiesInStudy'];
+
+async function findscu(callingAe: string, keys: readonly string[]): Promise<{ dataset: Dataset; bytes: Buffer }[]> {
+  const dir = freshFolder(`find-${callingAe}-${events.length}`);
+  const run = await runDcmtk('findscu', ['-S', '-X', '-od', dir, '-aet', callingAe, '-aec', AE_TITLE, ...keys, ...peer()]);
+  assert.equal(run.status, 0, run.output);
+  return readFolder(dir);
+}
+
+function text(dataset: Dataset, tag: number): string {
+  return dataset.getString(tag) ?? '';
+}
+
+test('findscu: the radiologist with care relationships finds every study in full, an unrelated clinician finds nothing, a researcher finds them masked', async () => {
+  const studies = await storedStudies();
+  for (const { patientRef } of studies) {
+    if (patientRef !== undefined && !(await gateway.accounts.careRelationships('dr-wang')).some((c) => c.patientRef === patientRef)) {
+      await gateway.accounts.insertCareRelationship({ userName: 'dr-wang', patientRef, createdAt: TEST_NOW, createdBy: 'test' });
+    }
+  }
+  const recorded = await eventsOf(async () => {
+    const radiologist = await findscu('RADWS', STUDY_KEYS);
+    assert.deepEqual(radiologist.map((r) => text(r.dataset, Tag.StudyInstanceUID)).sort(), studies.map((s) => s.studyUid).sort());
+    for (const source of syntheticSources) {
+      const found = radiologist.find((r) => text(r.dataset, Tag.StudyInstanceUID) === source.studyUid)!;
+      const original = syntheticImages.find((f) => f.file.dataset.getString(Tag.SOPInstanceUID) === source.sopInstanceUid)!.file.dataset;
+      assert.equal(text(found.dataset, Tag.PatientID), text(original, Tag.PatientID));
+      assert.equal(text(found.dataset, Tag.PatientBirthDate), text(original, Tag.PatientBirthDate));
+      assert.equal(text(found.dataset, Tag.ModalitiesInStudy), 'CR');
+      assert.ok(plantedTokens.some((t) => found.bytes.includes(Buffer.from(t.bytes))), 'a full answer holds the planted identity (the masked check below can fail)');
+    }
+
+    assert.deepEqual(await findscu('CARDWS', STUDY_KEYS), []);
+
+    const researcher = await findscu('RESEARCH', STUDY_KEYS);
+    assert.deepEqual(researcher.map((r) => text(r.dataset, Tag.StudyInstanceUID)).sort(), studies.map((s) => s.studyUid).sort());
+    for (const { dataset, bytes } of researcher) {
+      for (const tag of [Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate, Tag.StudyDate]) assert.equal(text(dataset, tag), '', `${text(dataset, Tag.StudyInstanceUID)} ${tag.toString(16)}`);
+      assert.deepEqual(plantedTokens.filter((t) => bytes.includes(Buffer.from(t.bytes))).map((t) => t.place), []);
+    }
+  });
+  const queries = recorded.filter((e) => e.type === 'query');
+  assert.deepEqual(queries.map((e) => [e.actor.user, e.detail?.returned, e.detail?.masked, e.objects?.length ?? 0]), [
+    ['dr-wang', String(studies.length), String(studies.filter((s) => s.patientRef === undefined).length), studies.length],
+    ['dr-zhao', '0', '0', 0],
+    ['res-chen', String(studies.length), String(studies.length), studies.length],
+  ]);
+  for (const e of queries) assert.equal(e.detail?.keys, 'none', 'empty keys ask for attributes; nothing was matched');
+});
+
+test('findscu: a name finds the study for the radiologist and nothing for the researcher, so a masked name cannot be guessed; series and image levels answer too', async () => {
+  const source = syntheticSources[0]!;
+  const family = synthetic.tokens.find((t) => t.place === 'patient0/PatientName family')!.text;
+  const byName = ['-k', 'QueryRetrieveLevel=STUDY', '-k', 'StudyInstanceUID', '-k', `PatientName=${family}*`];
+  assert.deepEqual((await findscu('RADWS', byName)).map((r) => text(r.dataset, Tag.StudyInstanceUID)), [source.studyUid]);
+  assert.deepEqual(await findscu('RESEARCH', byName), []);
+  assert.equal(events.at(-1)!.detail?.keys, 'PatientName');
+  assert.equal(JSON.stringify(events.at(-1)).includes(family), false, 'the event names the key, not its value');
+
+  const series = await findscu('RADWS', ['-k', 'QueryRetrieveLevel=SERIES', '-k', `StudyInstanceUID=${source.studyUid}`, '-k', 'SeriesInstanceUID', '-k', 'Modality', '-k', 'BodyPartExamined']);
+  assert.deepEqual(series.map((r) => [text(r.dataset, Tag.Modality), text(r.dataset, Tag.BodyPartExamined)]), [['CR', 'CHEST']]);
+  const images = await findscu('RESEARCH', ['-k', 'QueryRetrieveLevel=IMAGE', '-k', `StudyInstanceUID=${source.studyUid}`, '-k', 'SOPInstanceUID', '-k', 'PatientName', '-k', 'Rows']);
+  assert.deepEqual(images.map((r) => text(r.dataset, Tag.SOPInstanceUID)).sort(), syntheticSources.filter((s) => s.studyUid === source.studyUid).map((s) => s.sopInstanceUid).sort());
+  for (const { dataset } of images) {
+    assert.equal(text(dataset, Tag.PatientName), '');
+    assert.equal(dataset.getNumber(Tag.Rows), 32);
+  }
+});
+
+test('findscu with a key the archive cannot match is refused with 0xC000, and the refusal recorded', async () => {
+  const recorded = await eventsOf(async () => {
+    const run = await runDcmtk('findscu', ['-d', '-S', '-aet', 'RADWS', '-aec', AE_TITLE, '-k', 'QueryRetrieveLevel=STUDY', '-k', 'PatientComments=secret', ...peer()]);
+    assert.match(run.output, /DIMSE Status\s*: 0xc000/i, run.output);
+    assert.doesNotMatch(run.output, /Error Comment[^\n]*secret/, 'the comment names the key, never its value');
+  });
+  const refused = recorded.find((e) => e.type === 'query')!;
+  assert.equal(refused.outcome, 'minor-failure');
+  assert.match(refused.detail?.refused ?? '', /PatientComments/);
+  assert.equal(JSON.stringify(refused).includes('secret'), false);
+});
