@@ -4,6 +4,8 @@ import type { PasswordHashParameters } from '../access/identity/password-hash.js
 import type { SessionVerificationKeys } from '../access/identity/session-token.js';
 import type { Clock } from '../audit/clock.js';
 import type { AuditEventInput } from '../audit/event/audit-event.js';
+import type { DicomwebDeps } from '../dicomweb/dicomweb-deps.js';
+import { registerDicomwebRoutes } from '../dicomweb/register-dicomweb-routes.js';
 import { MedVeilError, internalError } from '../errors.js';
 import type { SecretSealing, SessionIssuing } from '../gateway/account-deps.js';
 import type { AuditAppender } from '../gateway/audit-actor.js';
@@ -36,6 +38,8 @@ export interface HttpAppDeps {
   readonly passwordHashing?: PasswordHashParameters;
   /** Told when the audit log refuses an event, which answers that request with 500. */
   readonly onAuditFailure?: (error: unknown) => void;
+  /** The gateway's stores for the DICOMweb routes (src/dicomweb/); without them those routes are not served. */
+  readonly dicomweb?: DicomwebDeps;
 }
 
 /** The route-facing view of the app's dependencies, and what every route module receives. */
@@ -164,6 +168,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerSessionRoutes(app, routeDeps);
   registerAccountRoutes(app, routeDeps);
   registerTokenRoutes(app, routeDeps);
+  if (deps.dicomweb !== undefined) registerDicomwebRoutes(app, { ...deps.dicomweb, accounts: deps.accounts, clock: deps.clock });
   return app;
 }
 

@@ -1,0 +1,52 @@
+/**
+ * What the DICOMweb routes need from the composition root (src/server): the gateway's stores
+ * and keys, and the limits of this deployment. The account store and the clock come with the
+ * HTTP app.
+ */
+import type { SensitivityRules } from '../access/sensitivity-rules.js';
+import type { Clock } from '../audit/clock.js';
+import type { CryptoSuite } from '../crypto/suite.js';
+import type { GrantSource } from '../gateway/actor-for-user.js';
+import type { MaskedView } from '../gateway/retrieve-instance.js';
+import type { AccountStore } from '../storage/account-store.js';
+import type { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
+import type { IndexStore } from '../storage/index-store.js';
+
+export interface DicomwebLimits {
+  /** The largest DICOM object one STOW-RS part may carry, in bytes. */
+  readonly maxObjectBytes: number;
+  /** The most parts (instances) in one STOW-RS request. */
+  readonly maxStowParts: number;
+  /** The largest STOW-RS request body, in bytes. */
+  readonly maxStowBytes: number;
+  /** The most matches one QIDO-RS response holds (PS3.18 8.3.4.4.1: the archive's own maximum). */
+  readonly maxQidoResults: number;
+  /** The most instances one study or series retrieve (WADO-RS) serves. */
+  readonly maxRetrieveInstances: number;
+}
+
+export const DEFAULT_DICOMWEB_LIMITS: DicomwebLimits = {
+  maxObjectBytes: 512 * 1024 * 1024,
+  maxStowParts: 1000,
+  maxStowBytes: 2 * 1024 * 1024 * 1024,
+  maxQidoResults: 1000,
+  maxRetrieveInstances: 10_000,
+};
+
+export interface DicomwebDeps {
+  readonly index: IndexStore;
+  readonly objects: Pick<EncryptedBlobStore, 'get' | 'put' | 'delete'>;
+  readonly suite: CryptoSuite;
+  readonly sensitivityRules: SensitivityRules;
+  /** The key of pseudonymous patient references (src/access/patient-reference.ts). */
+  readonly patientKey: Uint8Array;
+  readonly maskedView: MaskedView;
+  readonly grants: GrantSource;
+  readonly limits: DicomwebLimits;
+}
+
+/** `DicomwebDeps` with what the HTTP app already has. */
+export interface DicomwebRouteDeps extends DicomwebDeps {
+  readonly accounts: Pick<AccountStore, 'findUser' | 'careRelationships'>;
+  readonly clock: Clock;
+}

@@ -1,0 +1,89 @@
+/**
+ * The retrieve use cases as the WADO routes call them: one instance by its full path
+ * (retrieve-instance.ts), or the instances of a study or series (retrieve-instance-plan.ts,
+ * then retrieve-instance.ts for each). Each instance is decided, read and recorded by the use
+ * case before anything of it is served; a denied study is "not found", exactly as a missing one.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { FindQuery } from '../dicom/query/index.js';
+import { readDicomFile } from '../dicom/read-dicom-file.js';
+import { writeDicomFile } from '../dicom/write-dicom-file.js';
+import type { ActingUser } from '../gateway/actor-for-user.js';
+import { type PlannedInstance, planInstanceRetrieval } from '../gateway/retrieve-instance-plan.js';
+import { type RetrieveDeps, type RetrieveResult, retrieveInstance } from '../gateway/retrieve-instance.js';
+import type { AccessChannel } from '../gateway/search-index.js';
+import type { DicomwebRouteDeps } from './dicomweb-deps.js';
+import type { ResourcePath } from './dicomweb-paths.js';
+import { NOT_FOUND, type Refusal } from './dicomweb-reply.js';
+
+export type FullInstance = Extract<RetrieveResult, { outcome: 'full' }>;
+export type MaskedInstance = Extract<RetrieveResult, { outcome: 'masked' }>;
+
+/** Masked pixel data comes with issue 5; until then a masked actor gets the header only. */
+export const MASKED_PIXELS: Refusal = {
+  status: 403,
+  error: 'masked-pixels-unavailable',
+  message: 'you may see this study only masked, and masked pixel data is not served yet; the metadata resource has the masked header',
+  deny: true,
+};
+
+export function retrieveDeps(deps: DicomwebRouteDeps, request: FastifyRequest): RetrieveDeps {
+  return { index: deps.index, objects: deps.objects, audit: request.medveil.audit, clock: deps.clock, suite: deps.suite, maskedView: deps.maskedView };
+}
+
+/** One instance named by study, series and SOP Instance UID. */
+export async function retrieveOne(
+  deps: DicomwebRouteDeps,
+  request: FastifyRequest,
+  who: ActingUser,
+  path: Required<ResourcePath>,
+  options: { part: 'instance' | 'header'; via?: AccessChannel },
+): Promise<FullInstance | MaskedInstance | Refusal> {
+  const result = await retrieveInstance(retrieveDeps(deps, request), who, {
+    path: { studyUid: path.studyUid, seriesUid: path.seriesUid, sopInstanceUid: path.sopInstanceUid },
+    action: 'view',
+    part: options.part,
+    via: options.via ?? 'wado-rs',
+  });
+  if (result.outcome === 'not-found') return NOT_FOUND;
+  if (result.outcome === 'refused') return MASKED_PIXELS;
+  return result;
+}
+
+/**
+ * The instances of a study or series the actor may retrieve, or "not found" when there are
+ * none (the plan records that), or a refusal when there are more than the limit.
+ */
+export async function planResource(deps: DicomwebRouteDeps, request: FastifyRequest, who: ActingUser, path: ResourcePath): Promise<readonly PlannedInstance[] | Refusal> {
+  const query: FindQuery = {
+    level: 'instance',
+    scope: { studyUid: path.studyUid, ...(path.seriesUid === undefined ? {} : { seriesUid: path.seriesUid }) },
+    matchKeys: [],
+    returnKeys: [],
+    limit: undefined,
+    offset: 0,
+    fuzzy: false,
+    warnings: [],
+  };
+  const plan = await planInstanceRetrieval({ index: deps.index, audit: request.medveil.audit, clock: deps.clock }, who, {
+    query,
+    action: 'view',
+    via: 'wado-rs',
+    maxInstances: deps.limits.maxRetrieveInstances,
+  });
+  if (plan.outcome === 'too-many') {
+    return { status: 413, error: 'too-many-instances', message: `more than ${plan.maxInstances} instances; retrieve series or instances one by one` };
+  }
+  return plan.instances.length === 0 ? NOT_FOUND : plan.instances;
+}
+
+/** The served Part 10 file of a full retrieve, in `transferSyntaxUid` (converted when it differs). */
+export function instanceBytes(instance: FullInstance, transferSyntaxUid: string): readonly Uint8Array[] {
+  if (transferSyntaxUid === instance.instance.transferSyntaxUid) return [instance.bytes];
+  return writeDicomFile(readDicomFile(instance.bytes), { transferSyntaxUid });
+}
+
+/** The full path of a planned instance. */
+export function pathOf(instance: PlannedInstance): Required<ResourcePath> {
+  return { studyUid: instance.studyUid, seriesUid: instance.seriesUid, sopInstanceUid: instance.sopInstanceUid };
+}

@@ -1,0 +1,174 @@
+/**
+ * WADO-RS (PS3.18 10.4) instance and metadata resources of studies, series and instances.
+ *
+ * - Instances: multipart/related; type="application/dicom", one PS3.10 file per part, in the
+ *   transfer syntax representation-choice.ts picks. A study or series is streamed one instance
+ *   at a time, each recorded (a `view` event) before its bytes leave.
+ * - Metadata: application/dicom+json, an array with one DICOM JSON object per instance. Binary
+ *   elements of a full view are BulkDataURIs to the bulkdata resource; a masked view is the
+ *   header the de-identification engine produced, without pixel data, its remaining binary
+ *   values inline, so that nothing in it points at data a masked actor cannot have.
+ *
+ * Masked instances and pixel resources are refused with 403 (see MASKED_PIXELS): the actor
+ * already knows the instance exists, since a masked study shows in their searches. A denied
+ * study, a study that does not exist and a series named under another study all answer the
+ * same 404.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DicomJsonObject } from '../dicom/json/index.js';
+import { datasetToJson, jsonTagKey, stringifyDicomJson } from '../dicom/json/index.js';
+import { readDicomFile } from '../dicom/read-dicom-file.js';
+import { Tag } from '../dicom/tag.js';
+import type { ActingUser } from '../gateway/actor-for-user.js';
+import { formatElementPath } from './bulk-data-path.js';
+import type { DicomwebRouteDeps } from './dicomweb-deps.js';
+import { baseUrlOf, DICOMWEB_PREFIX, type ResourcePath, resourcePath, uidParamsSchema } from './dicomweb-paths.js';
+import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, type Refusal, refuse } from './dicomweb-reply.js';
+import { type ResponsePart, closingDelimiter, multipartBody, multipartContentType, newBoundary, PART_TAIL, partHead } from './multipart-related-writer.js';
+import { acceptsParts, chooseInstanceSyntax } from './representation-choice.js';
+import { type FullInstance, instanceBytes, MASKED_PIXELS, type MaskedInstance, pathOf, planResource, retrieveOne } from './wado-retrieval.js';
+
+type Level = 'study' | 'series' | 'instance';
+
+const LEVELS: readonly { level: Level; url: string; names: readonly ('study' | 'series' | 'instance')[] }[] = [
+  { level: 'study', url: '/studies/:study', names: ['study'] },
+  { level: 'series', url: '/studies/:study/series/:series', names: ['study', 'series'] },
+  { level: 'instance', url: '/studies/:study/series/:series/instances/:instance', names: ['study', 'series', 'instance'] },
+];
+
+const DICOM_JSON = 'application/dicom+json';
+
+export function registerWadoRoutes(app: FastifyInstance, deps: DicomwebRouteDeps): void {
+  for (const { level, url, names } of LEVELS) {
+    app.get(
+      DICOMWEB_PREFIX + url,
+      {
+        config: { access: { scope: 'dicomweb:read' }, auditType: 'view' },
+        schema: {
+          summary: `Retrieve the instances of a ${level} (WADO-RS)`,
+          description: 'PS3.18 10.4. multipart/related; type="application/dicom"; transfer-syntax=* serves the stored bytes, none asks for Explicit VR Little Endian.',
+          tags: ['dicomweb'],
+          params: uidParamsSchema(names),
+        },
+      },
+      (request, reply) => retrieveInstances(level, names, deps, request, reply),
+    );
+    app.get(
+      `${DICOMWEB_PREFIX}${url}/metadata`,
+      {
+        config: { access: { scope: 'dicomweb:read' }, auditType: 'view' },
+        schema: {
+          summary: `Retrieve the metadata of a ${level} (WADO-RS)`,
+          description: 'PS3.18 10.4. application/dicom+json; a masked view is the de-identified header.',
+          tags: ['dicomweb'],
+          params: uidParamsSchema(names),
+        },
+      },
+      (request, reply) => retrieveMetadata(level, names, deps, request, reply),
+    );
+  }
+}
+
+async function retrieveInstances(level: Level, names: readonly ('study' | 'series' | 'instance')[], deps: DicomwebRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const path = namedPath(request, names);
+  if (isRefusal(path)) return refuse(request, reply, path);
+  const ranges = acceptedRanges(request);
+  if (ranges === undefined || !acceptsParts(ranges, 'application/dicom')) {
+    return refuse(request, reply, notAcceptable('instances are served as multipart/related; type="application/dicom"'));
+  }
+  const who = await actingUser(request, deps);
+  if (isRefusal(who)) return refuse(request, reply, who);
+  const boundary = newBoundary();
+
+  if (level === 'instance') {
+    const result = await retrieveOne(deps, request, who, path as Required<ResourcePath>, { part: 'instance' });
+    if (isRefusal(result)) return refuse(request, reply, result);
+    const part = instancePart(result as FullInstance, ranges);
+    if (isRefusal(part)) return refuse(request, reply, part);
+    return reply.code(200).type(multipartContentType('application/dicom', boundary)).send(Buffer.concat(multipartBody(boundary, [part])));
+  }
+
+  const planned = await planResource(deps, request, who, path);
+  if (isRefusal(planned)) return refuse(request, reply, planned);
+  const masked = planned.find((instance) => instance.effect === 'masked');
+  if (masked !== undefined) {
+    // Recorded as a refusal by the use case; the others of the study would be refused alike.
+    const result = await retrieveOne(deps, request, who, pathOf(masked), { part: 'instance' });
+    return refuse(request, reply, isRefusal(result) ? result : MASKED_PIXELS);
+  }
+  // The first instance is read before the answer starts, so that a failure there (the audit
+  // log, an object that fails its check) is a proper error status, not a cut-off body.
+  const first = await retrieveOne(deps, request, who, pathOf(planned[0]!), { part: 'instance' });
+  if (isRefusal(first)) return refuse(request, reply, first);
+  const firstPart = instancePart(first as FullInstance, ranges);
+  if (isRefusal(firstPart)) return refuse(request, reply, firstPart);
+  const rest = planned.slice(1);
+  const acting = who;
+  const head = firstPart;
+  async function* parts(): AsyncGenerator<Uint8Array> {
+    yield partHead(boundary, head);
+    yield* head.content;
+    yield PART_TAIL;
+    for (const instance of rest) {
+      const result = await retrieveOne(deps, request, acting, pathOf(instance), { part: 'instance' });
+      // Gone or re-decided since the plan: left out, and recorded by the use case.
+      if (isRefusal(result) || result.outcome !== 'full') continue;
+      const part = instancePart(result, ranges!);
+      if (isRefusal(part)) continue;
+      yield partHead(boundary, part);
+      yield* part.content;
+      yield PART_TAIL;
+    }
+    yield closingDelimiter(boundary);
+  }
+  return reply.code(200).type(multipartContentType('application/dicom', boundary)).send(Readable.from(parts(), { objectMode: false }));
+}
+
+function instancePart(result: FullInstance, ranges: Parameters<typeof chooseInstanceSyntax>[0]): ResponsePart | Refusal {
+  const choice = chooseInstanceSyntax(ranges, result.instance.transferSyntaxUid);
+  if (!choice.ok) return notAcceptable(choice.message);
+  return { contentType: `application/dicom; transfer-syntax=${choice.value}`, content: instanceBytes(result, choice.value) };
+}
+
+async function retrieveMetadata(level: Level, names: readonly ('study' | 'series' | 'instance')[], deps: DicomwebRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const path = namedPath(request, names);
+  if (isRefusal(path)) return refuse(request, reply, path);
+  const ranges = acceptedRanges(request);
+  if (ranges === undefined || !(accepts(ranges, 'application', 'dicom+json') || accepts(ranges, 'application', 'json'))) {
+    return refuse(request, reply, notAcceptable(`metadata is served as ${DICOM_JSON}`));
+  }
+  const who = await actingUser(request, deps);
+  if (isRefusal(who)) return refuse(request, reply, who);
+  const baseUrl = baseUrlOf(request);
+
+  let targets: readonly Required<ResourcePath>[];
+  if (level === 'instance') {
+    targets = [path as Required<ResourcePath>];
+  } else {
+    const planned = await planResource(deps, request, who, path);
+    if (isRefusal(planned)) return refuse(request, reply, planned);
+    targets = planned.map(pathOf);
+  }
+  const objects: DicomJsonObject[] = [];
+  for (const target of targets) {
+    const result = await retrieveOne(deps, request, who, target, { part: 'header' });
+    if (isRefusal(result)) {
+      if (level === 'instance') return refuse(request, reply, result);
+      continue;
+    }
+    objects.push(metadataOf(result, baseUrl));
+  }
+  if (objects.length === 0) return refuse(request, reply, { status: 404, error: 'not-found', message: 'no such resource', deny: true });
+  return reply.code(200).type(DICOM_JSON).send(stringifyDicomJson(objects));
+}
+
+/** One instance's metadata: BulkDataURIs for a full view, the masked header as it is otherwise. */
+function metadataOf(result: FullInstance | MaskedInstance, baseUrl: string): DicomJsonObject {
+  if (result.outcome === 'masked') return datasetToJson(result.file.dataset);
+  const { dataset } = readDicomFile(result.bytes);
+  const instanceUrl = baseUrl + resourcePath(result.instance);
+  const json = datasetToJson(dataset, { bulkDataUri: (tag, path) => `${instanceUrl}/bulkdata/${formatElementPath(path, tag)}` });
+  json[jsonTagKey(Tag.AvailableTransferSyntaxUID)] ??= { vr: 'UI', Value: [result.instance.transferSyntaxUid] };
+  return json;
+}

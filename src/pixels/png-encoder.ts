@@ -1,0 +1,67 @@
+/**
+ * A PNG encoder for 8-bit greyscale images (W3C PNG, Third Edition): the signature, IHDR
+ * (colour type 0, bit depth 8, no interlace), one IDAT holding the zlib stream (RFC 1950) of
+ * the scanlines, each with filter type 0, and IEND. Enough for rendered DICOM frames, which are
+ * windowed to 8 bits before they get here; pure except for node:zlib's deflate.
+ */
+import { deflateSync } from 'node:zlib';
+
+export interface GreyImage {
+  readonly width: number;
+  readonly height: number;
+  /** width × height samples, row by row, top to bottom. */
+  readonly samples: Uint8Array;
+}
+
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** PNG 11.2.1: width and height are 1 to 2^31 - 1. */
+const MAX_DIMENSION = 2 ** 31 - 1;
+
+export function encodeGreyPng(image: GreyImage): Buffer {
+  const { width, height, samples } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
+    throw new RangeError(`a PNG image is 1 to 2^31-1 pixels wide and high, not ${width} x ${height}`);
+  }
+  if (samples.length !== width * height) throw new RangeError(`${width} x ${height} needs ${width * height} samples, not ${samples.length}`);
+  const scanlines = Buffer.alloc((width + 1) * height);
+  for (let row = 0; row < height; row++) {
+    // The filter type byte stays 0 (None).
+    scanlines.set(samples.subarray(row * width, (row + 1) * width), row * (width + 1) + 1);
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 0; // colour type: greyscale
+  header[10] = 0; // compression method: deflate
+  header[11] = 0; // filter method 0
+  header[12] = 0; // no interlace
+  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** PNG 5.3: length, type, data, CRC-32 of type and data. */
+function chunk(type: string, data: Buffer): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** PNG Annex D: the CRC-32 of ISO 3309 / ITU-T V.42. */
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
