@@ -1,0 +1,105 @@
+/**
+ * The HTTP app with its DICOMweb routes over the gateway's stores in a temporary folder, for
+ * the tests of src/dicomweb only (never imported by the gateway): accounts and sessions from
+ * testing-account-deps.ts, index and encrypted objects from retrieve-instance-test-gateway.ts,
+ * and an audit appender that checks every event as the real log would and keeps it.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../access/role.js';
+import type { AuditEventInput } from '../audit/event/audit-event.js';
+import { validateAuditEvent } from '../audit/event/validate-audit-event.js';
+import { MedVeilError } from '../errors.js';
+import { openTestGateway, type TestGateway } from '../gateway/retrieve-instance-test-gateway.js';
+import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from '../gateway/testing-account-deps.js';
+import { buildHttpApp } from '../server/http-app.js';
+import { DEFAULT_DICOMWEB_LIMITS, type DicomwebLimits } from './dicomweb-deps.js';
+
+export const TEST_PASSWORD = 'quietly drawn ferns on the stair';
+
+export interface TestDicomwebApp {
+  readonly app: FastifyInstance;
+  readonly gateway: TestGateway;
+  readonly accounts: TestAccounts;
+  /** Every event the app appended, checked by validateAuditEvent, in order. */
+  readonly events: AuditEventInput[];
+  breakAudit(broken: boolean): void;
+  /** Adds a person (no second factor: give roles that need none) and signs them in; the bearer header. */
+  signedIn(name: string, roles: Role[], options?: { departments?: string[]; careFor?: string[] }): Promise<string>;
+  /** An API token with `scopes`, created through the API by an administrator; the bearer header. */
+  apiToken(scopes: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLimits> = {}): Promise<TestDicomwebApp> {
+  const gateway = await openTestGateway(folder);
+  const accounts = await testAccounts();
+  const events: AuditEventInput[] = [];
+  let broken = false;
+  const { deps } = accounts;
+  const app = buildHttpApp({
+    accounts: accounts.accounts,
+    audit: {
+      append: async (event) => {
+        if (broken) throw new MedVeilError('audit', 'audit append failed; 1 events were not recorded');
+        validateAuditEvent({ ...event, v: 1, time: new Date(accounts.now()).toISOString() });
+        events.push(event);
+        return { index: events.length - 1 };
+      },
+    },
+    clock: deps.clock,
+    sessions: { ...deps.sessions, verificationKeys: { publicKey: (kid) => (kid === deps.sessions.key.kid ? accounts.publicKey : undefined) } },
+    secrets: deps.secrets,
+    corsOrigins: [],
+    passwordHashing: TEST_PASSWORD_HASHING,
+    dicomweb: {
+      index: gateway.index,
+      objects: gateway.objects,
+      suite: gateway.deps.suite,
+      sensitivityRules: gateway.deps.sensitivityRules,
+      patientKey: gateway.deps.patientKey,
+      maskedView: gateway.deps.maskedView,
+      grants: async () => [],
+      limits: { ...DEFAULT_DICOMWEB_LIMITS, ...limits },
+    },
+  });
+
+  async function signIn(name: string): Promise<string> {
+    const response = await app.inject({ method: 'POST', url: '/api/login', payload: { userName: name, password: TEST_PASSWORD } });
+    if (response.statusCode !== 200) throw new Error(`setup: ${name} could not sign in: ${response.body}`);
+    return `Bearer ${response.json<{ token: string }>().token}`;
+  }
+
+  return {
+    app,
+    gateway,
+    accounts,
+    events,
+    breakAudit: (value) => void (broken = value),
+    async signedIn(name, roles, options = {}) {
+      await accounts.addUser(name, roles, { password: TEST_PASSWORD, ...(options.departments === undefined ? {} : { departments: options.departments }) });
+      for (const patientRef of options.careFor ?? []) {
+        await accounts.accounts.insertCareRelationship({ userName: name, patientRef, createdAt: accounts.now(), createdBy: 'test' });
+      }
+      return signIn(name);
+    },
+    async apiToken(scopes) {
+      const admin = `admin${events.length}`;
+      const { totpSecret } = await accounts.addUser(admin, ['admin'], { password: TEST_PASSWORD, totp: true });
+      const login = await app.inject({ method: 'POST', url: '/api/login', payload: { userName: admin, password: TEST_PASSWORD, totp: await accounts.code(totpSecret!) } });
+      if (login.statusCode !== 200) throw new Error(`setup: the administrator could not sign in: ${login.body}`);
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { authorization: `Bearer ${login.json<{ token: string }>().token}` },
+        payload: { name: 'test service', scopes, expiresAt: new Date(accounts.now() + 86_400_000).toISOString() },
+      });
+      if (created.statusCode !== 201) throw new Error(`setup: no API token: ${created.body}`);
+      return `Bearer ${created.json<{ token: string }>().token}`;
+    },
+    async close() {
+      await app.close();
+      await gateway.close();
+      await accounts.accounts.close();
+    },
+  };
+}
