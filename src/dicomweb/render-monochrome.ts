@@ -61,7 +61,8 @@ export function renderMonochrome(frame: Uint8Array, facts: ImagePixelFacts, opti
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  const window = options.window ?? { center: (min + max) / 2, width: Math.max(1, max - min + 1) };
+  // The frame's own range: the lowest value maps to 0, the highest to 255.
+  const window = options.window ?? { center: (min + max) / 2 + 0.5, width: max - min + 1 };
   const samples = new Uint8Array(count);
   // PS3.3 C.11.2.1.2.1, linear: y = ((x - (c - 0.5)) / (w - 1) + 0.5) · 255 inside the window.
   const low = window.center - 0.5 - (window.width - 1) / 2;
@@ -87,9 +88,9 @@ export function fitWithin(image: GreyImage, width: number, height: number): Grey
   const outHeight = Math.max(1, Math.round(image.height * scale));
   const samples = new Uint8Array(outWidth * outHeight);
   for (let y = 0; y < outHeight; y++) {
-    const sourceRow = Math.min(image.height - 1, Math.floor((y + 0.5) / scale));
+    const sourceRow = Math.min(image.height - 1, Math.floor(y / scale));
     for (let x = 0; x < outWidth; x++) {
-      const sourceColumn = Math.min(image.width - 1, Math.floor((x + 0.5) / scale));
+      const sourceColumn = Math.min(image.width - 1, Math.floor(x / scale));
       samples[y * outWidth + x] = image.samples[sourceRow * image.width + sourceColumn]!;
     }
   }

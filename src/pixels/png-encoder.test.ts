@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
+import { crc32, encodeGreyPng } from './png-encoder.js';
+
+/** The chunks of a PNG file: [type, data], each CRC checked with zlib's own CRC-32. */
+function chunks(png: Buffer): Array<[string, Buffer]> {
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const out: Array<[string, Buffer]> = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    const data = png.subarray(at + 8, at + 8 + length);
+    assert.equal(png.readUInt32BE(at + 8 + length), zlibCrc32(png.subarray(at + 4, at + 8 + length)), `CRC of ${type}`);
+    out.push([type, data]);
+    at += 12 + length;
+  }
+  return out;
+}
+
+test('encodeGreyPng() writes IHDR (8-bit greyscale), IDAT scanlines with filter 0 holding the samples, IEND', () => {
+  const samples = Uint8Array.from([0, 64, 128, 255, 1, 2]);
+  const found = chunks(encodeGreyPng({ width: 3, height: 2, samples }));
+  assert.deepEqual(found.map(([type]) => type), ['IHDR', 'IDAT', 'IEND']);
+  const header = found[0]![1];
+  assert.deepEqual([header.readUInt32BE(0), header.readUInt32BE(4), ...header.subarray(8)], [3, 2, 8, 0, 0, 0, 0]);
+  assert.deepEqual([...inflateSync(found[1]![1])], [0, 0, 64, 128, 0, 255, 1, 2]);
+});
+
+test('encodeGreyPng() refuses sizes PNG cannot hold and sample counts that do not fit', () => {
+  assert.throws(() => encodeGreyPng({ width: 0, height: 1, samples: new Uint8Array(0) }), RangeError);
+  assert.throws(() => encodeGreyPng({ width: 2, height: 2, samples: new Uint8Array(3) }), RangeError);
+});
+
+test('crc32() is the CRC-32 of ISO 3309 (the check value of "123456789" is CBF43926)', () => {
+  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+  assert.equal(crc32(Buffer.from('IEND')), 0xae426082);
+});
