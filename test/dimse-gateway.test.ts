@@ -23,7 +23,7 @@ import { openTestGateway, TEST_NOW, type TestGateway, withOneIssuerPerStudy } fr
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
 import { dimseServices } from '../src/server/dimse-services.js';
 import { SqliteAuditStore } from '../src/storage/adapters/sqlite-audit-store.js';
-import { type RunningStorescp, dcmdumpFile, runDcmtk, startStorescp } from './support/dcmtk.js';
+import { type RunningStorescp, dcmdump, dcmdumpFile, runDcmtk, startStorescp } from './support/dcmtk.js';
 import { listFiles, temporaryFolder } from './support/medveil-cli.js';
 import { pydicomData } from './support/pydicom-files.js';
 
@@ -352,4 +352,167 @@ test('findscu with a key the archive cannot match is refused with 0xC000, and th
   assert.equal(refused.outcome, 'minor-failure');
   assert.match(refused.detail?.refused ?? '', /PatientComments/);
   assert.equal(JSON.stringify(refused).includes('secret'), false);
+});
+
+function syntheticStudy(index: number): { studyUid: string; sources: SourceFile[] } {
+  const studyUid = [...new Set(syntheticSources.map((s) => s.studyUid))][index]!;
+  return { studyUid, sources: syntheticSources.filter((s) => s.studyUid === studyUid) };
+}
+
+/** Each received file's data set equals the data set of the file storescu sent. */
+function assertSameDataSets(received: { dataset: Dataset; bytes: Buffer }[], sources: readonly SourceFile[]): void {
+  assert.deepEqual(received.map((r) => text(r.dataset, Tag.SOPInstanceUID)).sort(), sources.map((s) => s.sopInstanceUid).sort());
+  for (const { dataset, bytes } of received) {
+    const source = sources.find((s) => s.sopInstanceUid === text(dataset, Tag.SOPInstanceUID))!;
+    assert.ok(dataSetOf(bytes).equals(dataSetOf(readFileSync(source.path))), source.path);
+  }
+}
+
+async function getscu(callingAe: string, studyUid: string): Promise<{ received: { dataset: Dataset; bytes: Buffer }[]; output: string }> {
+  const dir = freshFolder(`get-${callingAe}-${events.length}`);
+  const run = await runDcmtk('getscu', ['-v', '-S', '+B', '-od', dir, '-aet', callingAe, '-aec', AE_TITLE, '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${studyUid}`, ...peer()]);
+  return { received: readFolder(dir), output: run.output };
+}
+
+test('getscu: the radiologist retrieves a study byte for byte, each instance recorded as a view with the digest of what was stored', async () => {
+  const { studyUid, sources } = syntheticStudy(0);
+  const recorded = await eventsOf(async () => {
+    const { received, output } = await getscu('RADWS', studyUid);
+    assertSameDataSets(received, sources);
+    assert.match(output, /Received C-GET Response \(Success\)/, output);
+    assert.match(output, /Number of Completed Suboperations : 2\n/, output);
+  });
+  const views = recorded.filter((e) => e.type === 'view');
+  assert.deepEqual(views.map((e) => e.objects![0]!.instance).sort(), sources.map((s) => s.sopInstanceUid).sort());
+  for (const view of views) {
+    const stored = (await gateway.index.getInstance({ studyUid, sopInstanceUid: view.objects![0]!.instance! }))!;
+    assert.deepEqual(view.digests, [{ algorithm: 'sha256', value: stored.instance.sha256 }]);
+    assert.deepEqual(view.actor, { user: 'dr-wang', role: 'radiologist', address: '127.0.0.1' });
+    assert.equal(view.detail?.via, 'c-get');
+  }
+});
+
+/**
+ * dcmdump's listing of the data set alone, as an independent reader sees it: no meta, no
+ * transfer syntax line, and no encoded lengths (a sequence's differs between implicit and explicit VR).
+ */
+function dumpedDataSet(bytes: Buffer): string {
+  const dump = dcmdump(bytes, ['+L', '-q']);
+  assert.equal(dump.status, 0, dump.output);
+  const lines = dump.output.split('# Dicom-Data-Set')[1]!.split('\n');
+  return lines.filter((line) => !line.startsWith('# Used TransferSyntax')).map((line) => line.replace(/# +\d+,/, '#')).join('\n');
+}
+
+test('getscu: every pydicom sample comes back as stored: byte for byte in its stored syntax, element for element when getscu takes only another', async () => {
+  const bySyntax = new Map<string, string[]>();
+  for (const source of samples) {
+    const stored = (await gateway.index.getInstance({ studyUid: source.studyUid, sopInstanceUid: source.sopInstanceUid }))!;
+    bySyntax.set(stored.instance.transferSyntaxUid, [...(bySyntax.get(stored.instance.transferSyntaxUid) ?? []), source.sopInstanceUid]);
+  }
+  let received = 0;
+  let transcoded = 0;
+  const differing: string[] = [];
+  for (const [syntax, uids] of bySyntax) {
+    const dir = freshFolder(`get-samples-${received}-${syntax}`);
+    // getscu proposes its storage contexts (SCP role) in explicit VR little endian and the
+    // syntax it is told to prefer; dcmtk 3.6.7 has no option that proposes implicit VR alone.
+    const prefer = STORESCU_PROPOSAL[syntax]!.replace('-', '+');
+    const run = await runDcmtk('getscu', ['-S', '+B', prefer, '-od', dir, '-aet', 'RADWS', '-aec', AE_TITLE, '-k', 'QueryRetrieveLevel=IMAGE', '-k', `SOPInstanceUID=${uids.join('\\')}`, ...peer()]);
+    assert.equal(run.status, 0, run.output);
+    for (const { dataset, bytes } of readFolder(dir)) {
+      received++;
+      const source = samples.find((s) => s.sopInstanceUid === text(dataset, Tag.SOPInstanceUID))!;
+      const stored = (await gateway.index.getInstance({ studyUid: source.studyUid, sopInstanceUid: source.sopInstanceUid }))!;
+      const plain = (await gateway.objects.get(stored.instance.blobKey))!;
+      const receivedSyntax = readDicomFile(bytes).transferSyntaxUid;
+      if (receivedSyntax === syntax) {
+        if (!dataSetOf(bytes).equals(dataSetOf(plain))) differing.push(source.path);
+      } else {
+        // Converted between native syntaxes (docs/dimse.md): the same elements, as dcmtk reads them.
+        transcoded++;
+        assert.deepEqual([syntax, receivedSyntax], ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'], source.path);
+        if (dumpedDataSet(bytes) !== dumpedDataSet(plain)) differing.push(`${source.path} (converted)`);
+      }
+    }
+  }
+  assert.deepEqual(differing, []);
+  assert.ok(transcoded < received / 2, `${transcoded} of ${received} converted`);
+  // getscu offers storage contexts for the SOP classes dcmtk knows; a private or retired one fails as a sub-operation.
+  assert.ok(received >= samples.length * 0.9, `${received} of ${samples.length}`);
+  assert.ok(bySyntax.size >= 8, `${bySyntax.size} transfer syntaxes`);
+});
+
+test('getscu: masked instances are never sent (failed sub-operations, each refusal recorded); a denied study sends nothing and looks like an empty one', async () => {
+  const { studyUid, sources } = syntheticStudy(0);
+  const masked = await eventsOf(async () => {
+    const { received, output } = await getscu('RESEARCH', studyUid);
+    assert.deepEqual(received, []);
+    assert.match(output, new RegExp(`Number of Failed Suboperations\\s*: ${sources.length}\\n`), output);
+    assert.match(output, /Number of Completed Suboperations\s*: 0\n/, output);
+  });
+  assert.deepEqual(masked.filter((e) => e.type === 'deny').map((e) => [e.objects![0]!.instance, e.detail?.reason]).sort(), sources.map((s) => [s.sopInstanceUid, 'masked-instance-unavailable']).sort());
+  const denied = await eventsOf(async () => {
+    const forbidden = await getscu('CARDWS', studyUid);
+    const missing = await getscu('CARDWS', '1.2.3.4.5.6.7');
+    assert.deepEqual(forbidden.received, []);
+    assert.equal(forbidden.output.replace(/1\.2\.3\.4\.5\.6\.7|[0-9.]{20,}/g, 'UID').replace(/get-CARDWS-\d+/g, 'dir'), missing.output.replace(/1\.2\.3\.4\.5\.6\.7|[0-9.]{20,}/g, 'UID').replace(/get-CARDWS-\d+/g, 'dir'));
+  });
+  assert.deepEqual(denied.filter((e) => e.type === 'deny').map((e) => e.detail?.reason), ['no-visible-match', 'no-visible-match']);
+});
+
+async function movescu(callingAe: string, destination: string, studyUid: string): Promise<string> {
+  const run = await runDcmtk('movescu', ['-v', '-S', '-aet', callingAe, '-aec', AE_TITLE, '-aem', destination, '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${studyUid}`, ...peer()]);
+  return run.output;
+}
+
+test("movescu to the radiologist's own workstation is a view: the registered storescp receives every instance byte for byte", async () => {
+  const { studyUid, sources } = syntheticStudy(1);
+  const recorded = await eventsOf(async () => {
+    const output = await movescu('RADWS', 'RADWS', studyUid);
+    assert.match(output, /Received Final Move Response \(Success\)/, output);
+  });
+  assertSameDataSets(readFolder(join(work, 'radws')), sources);
+  const views = recorded.filter((e) => e.type === 'view');
+  assert.equal(views.length, sources.length);
+  for (const view of views) assert.deepEqual([view.detail?.via, view.detail?.action, view.detail?.destination], ['c-move', 'view', 'RADWS']);
+});
+
+test('movescu to another registered AE is an export: nothing leaves without a grant, everything with one, each copy recorded as an export', async () => {
+  const { studyUid, sources } = syntheticStudy(1);
+  const refused = await eventsOf(async () => {
+    const output = await movescu('RADWS', 'ARCHIVE', studyUid);
+    assert.match(output, /Received Final Move Response \(Success\)/, output);
+  });
+  assert.deepEqual(readdirSync(join(work, 'archive')), []);
+  assert.deepEqual(refused.filter((e) => e.type === 'deny').map((e) => [e.detail?.action, e.detail?.reason, e.detail?.destination]), [['export', 'no-visible-match', 'ARCHIVE']]);
+
+  grants = [{ id: 'grant-archive-1', subjectUserId: 'dr-wang', scope: { kind: 'studies', studyUids: [studyUid] }, actions: ['export'], effect: 'full', validFrom: TEST_NOW - 1, validUntil: TEST_NOW + 60_000 }];
+  try {
+    const exported = await eventsOf(async () => {
+      const output = await movescu('RADWS', 'ARCHIVE', studyUid);
+      assert.match(output, /Received Final Move Response \(Success\)/, output);
+    });
+    assertSameDataSets(readFolder(join(work, 'archive')), sources);
+    const exports = exported.filter((e) => e.type === 'export');
+    assert.equal(exports.length, sources.length);
+    for (const e of exports) assert.deepEqual([e.detail?.grant, e.detail?.destination, e.digests?.length], ['grant-archive-1', 'ARCHIVE', 1]);
+  } finally {
+    grants = [];
+  }
+});
+
+test('a move to an unregistered destination is refused with 0xA801, sends nothing, and is recorded', async () => {
+  const { studyUid } = syntheticStudy(0);
+  const before = readdirSync(join(work, 'radws')).length + readdirSync(join(work, 'archive')).length;
+  const recorded = await eventsOf(async () => {
+    const output = await movescu('RADWS', 'NOWHERE', studyUid);
+    assert.match(output, /Refused: ?Move ?Destination ?unknown/i, output);
+  });
+  assert.equal(readdirSync(join(work, 'radws')).length + readdirSync(join(work, 'archive')).length, before);
+  assert.deepEqual(recorded.filter((e) => e.type === 'deny').map((e) => [e.actor.user, e.detail?.reason, e.detail?.destination]), [['dr-wang', 'move-destination-unknown', 'NOWHERE']]);
+});
+
+test('every event the gateway appended is in the audit log', () => {
+  assert.equal(log.size(), events.length);
+  assert.ok(events.length > 100);
 });
