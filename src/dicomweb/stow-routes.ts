@@ -24,8 +24,9 @@ import { type FailedInstance, FailureReason, INGEST_FAILURE_REASONS, type Stored
 const DICOM_JSON = 'application/dicom+json';
 
 export function registerStowRoutes(app: FastifyInstance, deps: DicomwebRouteDeps): void {
-  // The body stays a stream: the route reads it part by part (multipart-related-reader.ts).
-  app.addContentTypeParser('multipart/related', (_request, payload, done) => done(null, payload));
+  // Every body stays a stream: the route reads a multipart one part by part
+  // (multipart-related-reader.ts) and refuses any other type with its own message.
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   for (const url of ['/studies', '/studies/:study']) {
     const named = url.includes(':study');
     app.post(

@@ -35,6 +35,7 @@ export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLi
   const accounts = await testAccounts();
   const events: AuditEventInput[] = [];
   let broken = false;
+  let admins = 0;
   const { deps } = accounts;
   const app = buildHttpApp({
     accounts: accounts.accounts,
@@ -83,7 +84,7 @@ export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLi
       return signIn(name);
     },
     async apiToken(scopes) {
-      const admin = `admin${events.length}`;
+      const admin = `admin${++admins}`;
       const { totpSecret } = await accounts.addUser(admin, ['admin'], { password: TEST_PASSWORD, totp: true });
       const login = await app.inject({ method: 'POST', url: '/api/login', payload: { userName: admin, password: TEST_PASSWORD, totp: await accounts.code(totpSecret!) } });
       if (login.statusCode !== 200) throw new Error(`setup: the administrator could not sign in: ${login.body}`);
