@@ -139,16 +139,17 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
     return { outcome: 'refused', reason: 'masked-instance-unavailable' };
   }
 
-  let bytes: Buffer;
+  let stored: { bytes: Buffer; digests: DataDigest[] };
   try {
-    bytes = await readStored(deps, located);
+    stored = await readStored(deps, located);
   } catch (error) {
     await record(decision.effect === 'full' ? 'view' : 'view-masked', 'serious-failure', { detail: { failure: 'unreadable-object' } });
     throw error;
   }
   const instance = servedInstance(located);
+  const { bytes } = stored;
   if (decision.effect === 'full') {
-    await record(request.action === 'export' ? 'export' : 'view', 'success', { digests: dataDigests(bytes, deps.suite) });
+    await record(request.action === 'export' ? 'export' : 'view', 'success', { digests: stored.digests });
     return { outcome: 'full', instance, bytes, dataSetOffset: part10DataSetOffset(bytes) };
   }
 
@@ -184,20 +185,20 @@ function decisionDetail(decision: AccessDecision): Record<string, string> {
   };
 }
 
-/** The decrypted object, refused unless it is the one ingest recorded (its SHA-256). */
-async function readStored(deps: RetrieveDeps, located: LocatedInstance): Promise<Buffer> {
+/** The decrypted object and its digests, refused unless it is the one ingest recorded (its SHA-256). */
+async function readStored(deps: RetrieveDeps, located: LocatedInstance): Promise<{ bytes: Buffer; digests: DataDigest[] }> {
   const { instance } = located;
   const bytes = await deps.objects.get(instance.blobKey);
   if (bytes === undefined) {
     throw new MedVeilError('storage', `object ${instance.blobKey} of an indexed instance is missing`, { hint: 'restore the object folder from a backup' });
   }
-  const sha256 = dataDigests(bytes, 'intl')[0]!.value;
-  if (sha256 !== instance.sha256) {
+  const digests = dataDigests(bytes, deps.suite);
+  if (digests[0]!.value !== instance.sha256) {
     throw new MedVeilError('storage', `object ${instance.blobKey}: integrity check failed: its SHA-256 differs from the one recorded at ingest`, {
       hint: 'the index points at another object than the one ingested; restore the object or the index from a backup',
     });
   }
-  return bytes;
+  return { bytes, digests };
 }
 
 function maskedHeader(bytes: Buffer, view: MaskedView): { file: DicomFile; chunks: Uint8Array[] } {
