@@ -64,5 +64,5 @@ export async function signIn(api: ApiClient, userName: string, password: string)
 }
 
 function newPassword(): string {
-  return `bench ${randomBytes(18).toString('base64url')}`;
+  return randomBytes(18).toString('base64url');
 }
