@@ -108,7 +108,10 @@ async function waitForOutput(logFile: string, pattern: RegExp, exited: () => boo
   for (;;) {
     const text = readFileSync(logFile, 'utf8');
     if (pattern.test(text)) return text;
-    if (exited()) throw new MedVeilError('io', `medveil serve stopped during start-up:\n${text.slice(-2000)}`);
+    if (exited()) {
+      const said = text.trim().split('\n').filter((line) => line.trim() !== '').slice(-3).join(' / ');
+      throw new MedVeilError('io', `medveil serve stopped during start-up: ${said}`);
+    }
     if (performance.now() > deadline) throw new MedVeilError('io', `medveil serve printed no bootstrap code within ${START_GUARD_MS / 1000} s; see ${logFile}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
