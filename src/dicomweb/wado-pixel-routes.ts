@@ -112,7 +112,7 @@ async function retrieveFrames(deps: DicomwebRouteDeps, request: FastifyRequest, 
 
 async function retrieveBulkData(deps: DicomwebRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const path = parseElementPath(String((request.params as { element?: unknown }).element ?? ''));
-  if (path === undefined) return refuse(request, reply, { status: 400, error: 'invalid-bulkdata-path', message: 'the bulk data path is the last segment of a BulkDataURI, e.g. 7FE00010' });
+  if (path === undefined) return refuse(request, reply, { status: 400, error: 'invalid-bulkdata-path', message: 'the bulk data path is the last segment of a BulkDataURI, e.g. 7FE00010', deny: true });
   const ranges = acceptedRanges(request);
   if (ranges === undefined || ranges.length === 0) return refuse(request, reply, notAcceptable('bulk data is served as multipart/related'));
   const found = await fullInstance(deps, request);
