@@ -25,10 +25,11 @@ export interface DicomwebLimits {
   readonly maxRetrieveInstances: number;
 }
 
+/** The defaults of the server config (src/server/config.ts), in bytes. */
 export const DEFAULT_DICOMWEB_LIMITS: DicomwebLimits = {
   maxObjectBytes: 512 * 1024 * 1024,
   maxStowParts: 1000,
-  maxStowBytes: 2 * 1024 * 1024 * 1024,
+  maxStowBytes: 2048 * 1024 * 1024,
   maxQidoResults: 1000,
   maxRetrieveInstances: 10_000,
 };
@@ -49,4 +50,22 @@ export interface DicomwebDeps {
 export interface DicomwebRouteDeps extends DicomwebDeps {
   readonly accounts: Pick<AccountStore, 'findUser' | 'careRelationships'>;
   readonly clock: Clock;
+}
+
+/** The limits as the server config spells them (`dicomweb:` in docs/dicomweb.md), in bytes where they are sizes. */
+export function dicomwebLimits(config: {
+  readonly maxObjectMegabytes: number;
+  readonly maxStowParts: number;
+  readonly maxStowMegabytes: number;
+  readonly maxQidoResults: number;
+  readonly maxRetrieveInstances: number;
+}): DicomwebLimits {
+  const mebibyte = 1024 * 1024;
+  return {
+    maxObjectBytes: config.maxObjectMegabytes * mebibyte,
+    maxStowParts: config.maxStowParts,
+    maxStowBytes: config.maxStowMegabytes * mebibyte,
+    maxQidoResults: config.maxQidoResults,
+    maxRetrieveInstances: config.maxRetrieveInstances,
+  };
 }

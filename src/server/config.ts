@@ -46,6 +46,14 @@ export interface ServerConfig {
     readonly moveDestinations: readonly MoveDestination[];
   };
   readonly crypto: { readonly suite: CryptoSuite };
+  /** Limits of the DICOMweb services (src/dicomweb/dicomweb-deps.ts, docs/dicomweb.md). */
+  readonly dicomweb: {
+    readonly maxObjectMegabytes: number;
+    readonly maxStowParts: number;
+    readonly maxStowMegabytes: number;
+    readonly maxQidoResults: number;
+    readonly maxRetrieveInstances: number;
+  };
   readonly sessions: { readonly lifetimeMinutes: number };
   readonly audit: {
     /** The log's origin line (c2sp.org/tlog-checkpoint), also the session token issuer. */
@@ -70,6 +78,12 @@ dimse:
   moveDestinations: []
 crypto:
   suite: intl
+dicomweb:
+  maxObjectMegabytes: 512
+  maxStowParts: 1000
+  maxStowMegabytes: 2048
+  maxQidoResults: 1000
+  maxRetrieveInstances: 10000
 sessions:
   lifetimeMinutes: 15
 audit:
@@ -191,6 +205,13 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
       moveDestinations: moveDestinations(dimse.moveDestinations, problem),
     },
     crypto: { suite: oneOf(section('crypto').suite, 'crypto.suite', ['intl', 'gm'] as const, problem) },
+    dicomweb: {
+      maxObjectMegabytes: wholeNumber(section('dicomweb').maxObjectMegabytes, 'dicomweb.maxObjectMegabytes', 1, 4096, problem),
+      maxStowParts: wholeNumber(section('dicomweb').maxStowParts, 'dicomweb.maxStowParts', 1, 100_000, problem),
+      maxStowMegabytes: wholeNumber(section('dicomweb').maxStowMegabytes, 'dicomweb.maxStowMegabytes', 1, 65_536, problem),
+      maxQidoResults: wholeNumber(section('dicomweb').maxQidoResults, 'dicomweb.maxQidoResults', 1, 100_000, problem),
+      maxRetrieveInstances: wholeNumber(section('dicomweb').maxRetrieveInstances, 'dicomweb.maxRetrieveInstances', 1, 1_000_000, problem),
+    },
     sessions: { lifetimeMinutes: wholeNumber(section('sessions').lifetimeMinutes, 'sessions.lifetimeMinutes', 1, 12 * 60, problem) },
     audit: {
       origin: logOrigin(section('audit').origin, problem),
