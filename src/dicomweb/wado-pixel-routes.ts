@@ -68,9 +68,9 @@ async function fullInstance(deps: DicomwebRouteDeps, request: FastifyRequest): P
   return { result: result as FullInstance, dataset: readDicomFile((result as FullInstance).bytes).dataset };
 }
 
-/** PS3.18 8.3.6.1? frame-list = 1*(uint ","); numbers from 1, no leading zeros. */
+/** PS3.18 10.4.1.1.4: a frame list is numbers from 1, separated by commas (no leading zeros here). */
 function frameNumbers(text: unknown): number[] | Refusal {
-  const bad: Refusal = { status: 400, error: 'invalid-frame-list', message: 'frames are numbers from 1, separated by commas, e.g. 1,2,3' };
+  const bad: Refusal = { status: 400, error: 'invalid-frame-list', message: 'frames are numbers from 1, separated by commas, e.g. 1,2,3', deny: true };
   if (typeof text !== 'string' || !/^[1-9][0-9]{0,8}(,[1-9][0-9]{0,8})*$/.test(text)) return bad;
   const numbers = text.split(',').map(Number);
   return numbers.length > MAX_FRAME_LIST ? bad : numbers;
