@@ -37,7 +37,7 @@ export function registerWadoPixelRoutes(app: FastifyInstance, deps: DicomwebRout
   const withFrames = { ...uidParamsSchema(NAMES), properties: { ...uidParamsSchema(NAMES).properties, frames: { type: 'string', description: 'frame numbers from 1, comma-separated' } }, required: [...NAMES, 'frames'] };
   app.get(`${DICOMWEB_PREFIX}${INSTANCE}/frames/:frames`, {
     config,
-    schema: { summary: 'Retrieve frames of an instance (WADO-RS)', description: 'PS3.18 10.4.1.1.4. Uncompressed frames as application/octet-stream, compressed ones in their own media type.', tags: ['dicomweb'], params: withFrames },
+    schema: { summary: 'Retrieve frames of an instance (WADO-RS)', description: 'PS3.18 10.4.1.1.6. Uncompressed frames as application/octet-stream, compressed ones in their own media type.', tags: ['dicomweb'], params: withFrames },
   }, (request, reply) => retrieveFrames(deps, request, reply));
   app.get(`${DICOMWEB_PREFIX}${INSTANCE}/bulkdata/:element`, {
     config,
@@ -68,7 +68,7 @@ async function fullInstance(deps: DicomwebRouteDeps, request: FastifyRequest): P
   return { result: result as FullInstance, dataset: readDicomFile((result as FullInstance).bytes).dataset };
 }
 
-/** PS3.18 10.4.1.1.4: a frame list is numbers from 1, separated by commas (no leading zeros here). */
+/** PS3.18 10.4.1.1.6: a frame list is numbers from 1, separated by commas (no leading zeros here). */
 function frameNumbers(text: unknown): number[] | Refusal {
   const bad: Refusal = { status: 400, error: 'invalid-frame-list', message: 'frames are numbers from 1, separated by commas, e.g. 1,2,3', deny: true };
   if (typeof text !== 'string' || !/^[1-9][0-9]{0,8}(,[1-9][0-9]{0,8})*$/.test(text)) return bad;
@@ -147,7 +147,7 @@ interface RenderParameters {
   readonly viewport?: { readonly width: number; readonly height: number };
 }
 
-/** PS3.18 8.3.5.1: `window=center,width[,linear]` and `viewport=width,height`; `quality` has no meaning for PNG and is ignored. */
+/** PS3.18 8.3.5.1.4 and 8.3.5.1.3: `window=center,width[,linear]` and `viewport=width,height`; `quality` has no meaning for PNG and is ignored. */
 function renderParameters(query: string): RenderParameters | Refusal {
   let pairs: Array<[string, string]>;
   try {
