@@ -27,6 +27,16 @@ export function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Re
   return reply.code(refusal.status).type('application/json; charset=utf-8').send({ error: refusal.error, message: refusal.message });
 }
 
+/**
+ * A refusal after the use case recorded the instance as viewed (a frame past the last, a
+ * representation that cannot be served): the request's own event records the refusal too, so
+ * the trail does not end at a `view` of something that was not sent.
+ */
+export function refuseAfterRetrieve(request: FastifyRequest, reply: FastifyReply, refusal: Refusal): FastifyReply {
+  request.medveil.audited = false;
+  return refuse(request, reply, refusal);
+}
+
 /** The one answer for anything the actor may not know exists: the same as for what does not exist. */
 export const NOT_FOUND: Refusal = { status: 404, error: 'not-found', message: 'no such resource', deny: true };
 

@@ -166,7 +166,10 @@ describe('WADO-RS', () => {
     const [part] = multipartParts(String(response.headers['content-type']), response.rawPayload);
     assert.equal(part!.headers.get('content-type'), 'application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
     assert.deepEqual(part!.body, Buffer.from(readDicomFile(image(0).bytes).dataset.get(Tag.PixelData)!.value!));
+    t.events.length = 0;
     assert.equal((await get('rad', `${instanceUrl(0)}/frames/2`)).statusCode, 404);
+    // The instance was recorded as viewed before the frame was found missing: the request's own event says so.
+    assert.deepEqual(t.events.map((e) => [e.type, e.detail?.status ?? null]), [['view', null], ['view', '404']]);
     assert.equal((await get('rad', `${instanceUrl(0)}/frames/0`)).statusCode, 400);
   });
 

@@ -17,7 +17,7 @@ import { encodeGreyPng } from '../pixels/png-encoder.js';
 import { elementAt, parseElementPath } from './bulk-data-path.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { DICOMWEB_PREFIX, type ResourcePath, uidParamsSchema } from './dicomweb-paths.js';
-import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, rawQuery, type Refusal, refuse } from './dicomweb-reply.js';
+import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
 import type { MediaRange } from './media-type.js';
 import { type ResponsePart, multipartBody, multipartContentType, newBoundary } from './multipart-related-writer.js';
 import { type PixelFrames, pixelFrames } from './pixel-frames.js';
@@ -102,11 +102,11 @@ async function retrieveFrames(deps: DicomwebRouteDeps, request: FastifyRequest, 
   const found = await fullInstance(deps, request);
   if (isRefusal(found)) return refuse(request, reply, found);
   const frames = pixelFrames(found.dataset);
-  if (!frames.ok) return refuse(request, reply, { status: 404, error: 'no-frames', message: frames.message });
+  if (!frames.ok) return refuseAfterRetrieve(request, reply, { status: 404, error: 'no-frames', message: frames.message });
   const outside = framesWithin(numbers, frames.frames);
-  if (outside !== undefined) return refuse(request, reply, outside);
+  if (outside !== undefined) return refuseAfterRetrieve(request, reply, outside);
   const choice = chooseFrameMediaType(ranges, found.result.instance.transferSyntaxUid);
-  if (!choice.ok) return refuse(request, reply, notAcceptable(choice.message));
+  if (!choice.ok) return refuseAfterRetrieve(request, reply, notAcceptable(choice.message));
   return sendParts(reply, choice.value.mediaType, frameParts(frames.frames, numbers, choice.value.mediaType, choice.value.transferSyntaxUid));
 }
 
@@ -118,16 +118,16 @@ async function retrieveBulkData(deps: DicomwebRouteDeps, request: FastifyRequest
   const found = await fullInstance(deps, request);
   if (isRefusal(found)) return refuse(request, reply, found);
   const located = elementAt(found.dataset, path);
-  if (located === undefined || located.element.items !== undefined) return refuse(request, reply, { status: 404, error: 'no-such-element', message: 'the instance has no bulk data value there' });
+  if (located === undefined || located.element.items !== undefined) return refuseAfterRetrieve(request, reply, { status: 404, error: 'no-such-element', message: 'the instance has no bulk data value there' });
   if (located.element.fragments !== undefined) {
     const frames = pixelFrames(found.dataset);
-    if (!frames.ok) return refuse(request, reply, { status: 404, error: 'no-frames', message: frames.message });
+    if (!frames.ok) return refuseAfterRetrieve(request, reply, { status: 404, error: 'no-frames', message: frames.message });
     const choice = chooseFrameMediaType(ranges, found.result.instance.transferSyntaxUid);
-    if (!choice.ok) return refuse(request, reply, notAcceptable(choice.message));
+    if (!choice.ok) return refuseAfterRetrieve(request, reply, notAcceptable(choice.message));
     const all = Array.from({ length: frames.frames.facts.numberOfFrames }, (_, i) => i + 1);
     return sendParts(reply, choice.value.mediaType, frameParts(frames.frames, all, choice.value.mediaType, choice.value.transferSyntaxUid));
   }
-  if (!acceptsParts(ranges, 'application/octet-stream')) return refuse(request, reply, notAcceptable('bulk data is served as multipart/related; type="application/octet-stream"'));
+  if (!acceptsParts(ranges, 'application/octet-stream')) return refuseAfterRetrieve(request, reply, notAcceptable('bulk data is served as multipart/related; type="application/octet-stream"'));
   const value = located.element.value ?? new Uint8Array(0);
   const bytes = located.holder.encoding.littleEndian ? value : littleEndian(value, located.element.vr);
   return sendParts(reply, 'application/octet-stream', [{ contentType: 'application/octet-stream', content: [bytes] }]);
@@ -204,7 +204,7 @@ async function retrieveRendered(kind: 'rendered' | 'thumbnail', deps: DicomwebRo
   const found = await fullInstance(deps, request);
   if (isRefusal(found)) return refuse(request, reply, found);
   const png = renderFrame(found.dataset, frameNumber, parameters, kind === 'thumbnail' ? { width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE } : undefined);
-  if (isRefusal(png)) return refuse(request, reply, png);
+  if (isRefusal(png)) return refuseAfterRetrieve(request, reply, png);
   return reply.code(200).type('image/png').send(png);
 }
 

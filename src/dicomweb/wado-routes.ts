@@ -24,7 +24,7 @@ import type { ActingUser } from '../gateway/actor-for-user.js';
 import { formatElementPath } from './bulk-data-path.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { baseUrlOf, DICOMWEB_PREFIX, type ResourcePath, resourcePath, uidParamsSchema } from './dicomweb-paths.js';
-import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, type Refusal, refuse } from './dicomweb-reply.js';
+import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
 import { type ResponsePart, closingDelimiter, multipartBody, multipartContentType, newBoundary, PART_TAIL, partHead } from './multipart-related-writer.js';
 import { acceptsParts, chooseInstanceSyntax } from './representation-choice.js';
 import { type FullInstance, instanceBytes, MASKED_PIXELS, type MaskedInstance, pathOf, planResource, retrieveOne } from './wado-retrieval.js';
@@ -85,7 +85,7 @@ async function retrieveInstances(level: Level, names: readonly ('study' | 'serie
     const result = await retrieveOne(deps, request, who, path as Required<ResourcePath>, { part: 'instance' });
     if (isRefusal(result)) return refuse(request, reply, result);
     const part = instancePart(result as FullInstance, ranges);
-    if (isRefusal(part)) return refuse(request, reply, part);
+    if (isRefusal(part)) return refuseAfterRetrieve(request, reply, part);
     return reply.code(200).type(multipartContentType('application/dicom', boundary)).send(Buffer.concat(multipartBody(boundary, [part])));
   }
 
@@ -102,7 +102,7 @@ async function retrieveInstances(level: Level, names: readonly ('study' | 'serie
   const first = await retrieveOne(deps, request, who, pathOf(planned[0]!), { part: 'instance' });
   if (isRefusal(first)) return refuse(request, reply, first);
   const firstPart = instancePart(first as FullInstance, ranges);
-  if (isRefusal(firstPart)) return refuse(request, reply, firstPart);
+  if (isRefusal(firstPart)) return refuseAfterRetrieve(request, reply, firstPart);
   const rest = planned.slice(1);
   const acting = who;
   const head = firstPart;

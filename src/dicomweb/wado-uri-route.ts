@@ -13,7 +13,7 @@ import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { MedVeilError } from '../errors.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { isUid } from './dicomweb-paths.js';
-import { actingUser, isRefusal, notAcceptable, rawQuery, type Refusal, refuse } from './dicomweb-reply.js';
+import { actingUser, isRefusal, notAcceptable, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
 import { chooseInstanceSyntax } from './representation-choice.js';
 import { renderFrame } from './wado-pixel-routes.js';
 import { type FullInstance, instanceBytes, retrieveOne } from './wado-retrieval.js';
@@ -62,12 +62,12 @@ async function wadoUri(deps: DicomwebRouteDeps, request: FastifyRequest, reply: 
 
   if (render !== undefined) {
     const png = renderFrame(readDicomFile(full.bytes).dataset, render.frameNumber, render.window === undefined ? {} : { window: render.window }, render.fit);
-    if (isRefusal(png)) return refuse(request, reply, png);
+    if (isRefusal(png)) return refuseAfterRetrieve(request, reply, png);
     return reply.code(200).type('image/png').send(png);
   }
   const asked = params.get('transferSyntax');
   const choice = chooseInstanceSyntax([{ type: 'multipart', subtype: 'related', quality: 1, parameters: new Map(asked === undefined ? [] : [['transfer-syntax', asked]]) }], full.instance.transferSyntaxUid);
-  if (!choice.ok) return refuse(request, reply, notAcceptable(choice.message));
+  if (!choice.ok) return refuseAfterRetrieve(request, reply, notAcceptable(choice.message));
   return reply.code(200).type('application/dicom').send(Buffer.concat(instanceBytes(full, choice.value)));
 }
 
