@@ -32,7 +32,6 @@ export function registerStowRoutes(app: FastifyInstance, deps: DicomwebRouteDeps
     app.post(
       DICOMWEB_PREFIX + url,
       {
-        bodyLimit: deps.limits.maxStowBytes,
         config: { access: { scope: 'dicomweb:store' }, auditType: 'ingest' },
         schema: {
           summary: named ? 'Store instances into one study (STOW-RS)' : 'Store instances (STOW-RS)',
