@@ -4,6 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'otplib';
+import { runDcmtk } from './support/dcmtk.js';
 import { MEDVEIL_BIN, MEDVEIL_NODE_ARGS, medveil, temporaryFolder } from './support/medveil-cli.js';
 
 /** A running `medveil serve` child with everything it has printed so far. */
@@ -74,11 +75,16 @@ async function call(url: string, method: string, body?: object, token?: string):
 
 test('medveil serve on a fresh folder: bootstrap code, first admin with TOTP, a clinician, a clean stop, a verifiable audit log', async (t) => {
   const folder = temporaryFolder('serve');
-  writeFileSync(join(folder, 'gateway.yaml'), 'http:\n  port: 0\nlog:\n  level: info\n');
+  writeFileSync(join(folder, 'gateway.yaml'), 'http:\n  port: 0\ndimse:\n  port: 0\nlog:\n  level: info\n');
   const server = startServe(folder, { MEDVEIL_CONFIG: 'gateway.yaml' });
   t.after(() => server.stop());
 
   const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const [, dimsePort] = await server.waitFor(/DIMSE listening on 127\.0\.0\.1:(\d+) as MEDVEIL/);
+  // No peer is configured: the DIMSE side is up, and refuses every calling AE title.
+  const echo = await runDcmtk('echoscu', ['-aet', 'ECHOSCU', '-aec', 'MEDVEIL', '127.0.0.1', dimsePort!]);
+  assert.notEqual(echo.status, 0);
+  assert.match(echo.output, /Association Rejected|rejected/i);
   const [, bootstrapCode] = await server.waitFor(/^ {4}([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})$/m);
   assert.match(server.output(), new RegExp(`curl -sS ${url}/api/bootstrap`));
 

@@ -13,7 +13,7 @@ test('with no file, the embedded defaults give a loopback server on ./medveil-da
   assert.equal(config.source, undefined);
   assert.equal(config.dataDir, '/srv/here/medveil-data');
   assert.deepEqual(config.http, { host: '127.0.0.1', port: 8080, corsOrigins: [] });
-  assert.deepEqual(config.dimse, { host: '127.0.0.1', port: 11112, aeTitle: 'MEDVEIL', moveDestinations: [] });
+  assert.deepEqual(config.dimse, { host: '127.0.0.1', port: 11112, aeTitle: 'MEDVEIL', peers: [], moveDestinations: [] });
   assert.equal(config.crypto.suite, 'intl');
   assert.equal(config.sessions.lifetimeMinutes, 15);
   assert.equal(config.log.level, 'info');
@@ -33,6 +33,8 @@ test('a file overrides only the keys it names; relative paths start at the file'
 test('JSON is read as well as YAML, and C-MOVE destinations are listed with AE title, host and port', () => {
   const config = parseServerConfig(JSON.stringify({ dimse: { moveDestinations: [{ aeTitle: 'VIEWER', host: '10.0.0.5', port: 104 }] } }), base);
   assert.deepEqual(config.dimse.moveDestinations, [{ aeTitle: 'VIEWER', host: '10.0.0.5', port: 104 }]);
+  const peers = parseServerConfig('dimse: { peers: [{ aeTitle: CR1, user: cr-room-1, host: 10.1.2.3 }, { aeTitle: WS2, user: dr-li }] }\n', base);
+  assert.deepEqual(peers.dimse.peers, [{ aeTitle: 'CR1', user: 'cr-room-1', host: '10.1.2.3' }, { aeTitle: 'WS2', user: 'dr-li' }]);
 });
 
 test('the config file is found through MEDVEIL_CONFIG when --config is not given, and --config wins over it', () => {
@@ -58,6 +60,9 @@ test('every unknown key and bad value is an error naming the file and the key', 
     ['dimse: { aeTitle: "A\\\\B" }\n', 'dimse.aeTitle must be a DICOM AE title'],
     ['dimse: { aeTitle: "SEVENTEEN_CHARS_X" }\n', 'dimse.aeTitle must be a DICOM AE title'],
     ['dimse: { moveDestinations: [{ aeTitle: V, host: h, port: 104, tls: true }] }\n', 'unknown key "dimse.moveDestinations[0].tls"'],
+    ['dimse: { peers: [{ aeTitle: CR1, user: u, host: cr1.example.org }] }\n', 'dimse.peers[0].host must be an IP address'],
+    ['dimse: { peers: [{ aeTitle: CR1, user: u, password: x }] }\n', 'unknown key "dimse.peers[0].password"'],
+    ['dimse: { peers: [{ aeTitle: CR1, user: u }, { aeTitle: CR1, user: v }] }\n', 'dimse.peers[1].aeTitle CR1 is listed twice'],
     ['dimse: { moveDestinations: [{ aeTitle: V, host: h, port: 0 }] }\n', 'dimse.moveDestinations[0].port must be a whole number from 1'],
     ['dimse: { moveDestinations: [{ aeTitle: V, host: h, port: 104 }, { aeTitle: V, host: g, port: 105 }] }\n', 'dimse.moveDestinations[1].aeTitle V is listed twice'],
     ['crypto: { suite: sm }\n', 'crypto.suite must be one of intl, gm'],

@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { LineCounter, parseDocument } from 'yaml';
 import { MedVeilError } from '../errors.js';
 import type { CryptoSuite } from '../crypto/suite.js';
+import type { DimsePeer } from './dimse-services.js';
 
 /** The environment variable naming the config file when `--config` is not given. */
 export const CONFIG_ENV_VAR = 'MEDVEIL_CONFIG';
@@ -43,6 +44,8 @@ export interface ServerConfig {
     readonly host: string;
     readonly port: number;
     readonly aeTitle: string;
+    /** The calling AE titles that may associate, each acting as one account (docs/dimse.md). */
+    readonly peers: readonly DimsePeer[];
     readonly moveDestinations: readonly MoveDestination[];
   };
   readonly crypto: { readonly suite: CryptoSuite };
@@ -75,6 +78,7 @@ dimse:
   host: 127.0.0.1
   port: 11112
   aeTitle: MEDVEIL
+  peers: []
   moveDestinations: []
 crypto:
   suite: intl
@@ -202,6 +206,7 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
       host: host(dimse.host, 'dimse.host', problem),
       port: port(dimse.port, 'dimse.port', problem, { allowZero: true }),
       aeTitle: aeTitle(dimse.aeTitle, 'dimse.aeTitle', problem),
+      peers: dimsePeers(dimse.peers, problem),
       moveDestinations: moveDestinations(dimse.moveDestinations, problem),
     },
     crypto: { suite: oneOf(section('crypto').suite, 'crypto.suite', ['intl', 'gm'] as const, problem) },
@@ -298,6 +303,28 @@ function moveDestinations(value: unknown, problem: Problem): MoveDestination[] {
     if (seen.has(destination.aeTitle)) throw problem(`${key}.aeTitle ${destination.aeTitle} is listed twice`);
     seen.add(destination.aeTitle);
     return destination;
+  });
+}
+
+/**
+ * `dimse.peers`: who may associate. A peer's host, when given, must be an IP address: it is
+ * compared with the socket's address, never resolved.
+ */
+function dimsePeers(value: unknown, problem: Problem): DimsePeer[] {
+  const seen = new Set<string>();
+  return list(value, 'dimse.peers', problem).map((item, i) => {
+    const key = `dimse.peers[${i}]`;
+    if (!isPlainObject(item)) throw problem(`${key} must be a mapping with aeTitle, user and optionally host`);
+    const unknown = Object.keys(item).filter((name) => !['aeTitle', 'user', 'host'].includes(name));
+    if (unknown.length > 0) throw problem(`unknown key "${key}.${unknown[0]}" (known here: aeTitle, user, host)`);
+    const user = text(item.user, `${key}.user`, problem);
+    if (item.host !== undefined && (typeof item.host !== 'string' || isIP(item.host) === 0)) {
+      throw problem(`${key}.host must be an IP address (it is compared with the peer's address, never resolved); got ${shown(item.host)}`);
+    }
+    const peer: DimsePeer = { aeTitle: aeTitle(item.aeTitle, `${key}.aeTitle`, problem), user, ...(item.host === undefined ? {} : { host: item.host as string }) };
+    if (seen.has(peer.aeTitle)) throw problem(`${key}.aeTitle ${peer.aeTitle} is listed twice`);
+    seen.add(peer.aeTitle);
+    return peer;
   });
 }
 

@@ -11,7 +11,13 @@ import { AuditLog } from '../audit/log/audit-log.js';
 import { signNote } from '../audit/note/sign-note.js';
 import { SqliteAccountStore } from '../storage/adapters/sqlite-account-store.js';
 import { SqliteAuditStore } from '../storage/adapters/sqlite-audit-store.js';
+import { DEFAULT_SENSITIVITY_RULES } from '../access/default-sensitivity-rules.js';
+import { dicomwebLimits } from '../dicomweb/dicomweb-deps.js';
+import type { DimseServer } from '../dimse/dimse-server.js';
+import { NO_GRANTS } from '../gateway/actor-for-user.js';
 import { bootstrapNotice } from './bootstrap-notice.js';
+import { gatewayIndexExists, openGatewayStores, type GatewayStores } from './gateway-stores.js';
+import { startDimse } from './start-dimse.js';
 import type { ServerConfig } from './config.js';
 import { buildHttpApp } from './http-app.js';
 import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
@@ -40,7 +46,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
   const out = options.out ?? ((text: string) => void process.stdout.write(text));
   makePrivateFolder(config.dataDir);
   const files = serverDataFiles(config.dataDir);
-  const dependents = { accounts: existsSync(files.accounts), auditLog: existsSync(files.audit) };
+  const dependents = { accounts: existsSync(files.accounts), auditLog: existsSync(files.audit), index: gatewayIndexExists(config.dataDir) };
   const keys = await ensureServerKeys(config.dataDir, { suite: config.crypto.suite, origin: config.audit.origin, dependents });
   for (const warning of keys.warnings) out(`warning: ${warning}\n`);
 
@@ -50,6 +56,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
   const accounts = new SqliteAccountStore(files.accounts);
   const auditStore = new SqliteAuditStore(files.audit);
   let log: AuditLog;
+  let gateway: GatewayStores;
   try {
     log = await AuditLog.open({ store: auditStore, origin: config.audit.origin, clock, signer: (body) => signNote(body, [...keys.auditSigners]) });
   } catch (error) {
@@ -57,6 +64,24 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await accounts.close();
     throw error;
   }
+  try {
+    gateway = openGatewayStores(config.dataDir, { master: keys.master, suite: config.crypto.suite, maskedViewKey: keys.maskedView, clock });
+  } catch (error) {
+    await log.close();
+    await accounts.close();
+    throw error;
+  }
+  // What STOW-RS and C-STORE, QIDO-RS and C-FIND, WADO and C-GET share: one index, one object store, one patient key.
+  const gatewayDeps = {
+    index: gateway.index,
+    objects: gateway.objects,
+    suite: config.crypto.suite,
+    sensitivityRules: DEFAULT_SENSITIVITY_RULES,
+    patientKey: keys.patientReference,
+    maskedView: gateway.maskedView,
+    grants: NO_GRANTS,
+  };
+  const limits = dicomwebLimits(config.dicomweb);
   const app = buildHttpApp({
     accounts,
     audit: log,
@@ -70,13 +95,17 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     secrets: { master: keys.master, suite: config.crypto.suite },
     corsOrigins: config.http.corsOrigins,
     log: { level: config.log.level, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
+    dicomweb: { ...gatewayDeps, limits },
   });
+  let dimse: DimseServer | undefined;
 
   const close = async (): Promise<void> => {
     log.stopCheckpointing();
+    await dimse?.close();
     await app.close();
     await log.checkpoint().catch((error: unknown) => app.log.error({ err: error }, 'the closing checkpoint could not be signed'));
     await log.close();
+    await gateway.close();
     await accounts.close();
   };
 
@@ -87,6 +116,11 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await Promise.all(startEvents);
     log.startCheckpointing(config.audit.checkpointMinutes * 60_000, (error) => app.log.error({ err: error }, 'checkpoint failed'));
     await app.listen({ host: config.http.host, port: config.http.port });
+    dimse = await startDimse(
+      config.dimse,
+      { ...gatewayDeps, accounts, audit: log, clock, maxObjectBytes: limits.maxObjectBytes, maxRetrieveInstances: limits.maxRetrieveInstances, maxFindResults: limits.maxQidoResults },
+      (message) => app.log.warn({ dimse: message }),
+    );
   } catch (error) {
     await close().catch(() => undefined);
     throw error;
@@ -96,6 +130,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host}:${port}`;
   out(`MedVeil listening on ${url} (data in ${config.dataDir}; config: ${config.source ?? 'embedded defaults'})\n`);
+  out(`DIMSE listening on ${config.dimse.host}:${dimse!.port} as ${config.dimse.aeTitle} (${config.dimse.peers.length} peer AE titles configured)\n`);
 
   if ((await accounts.userCount()) === 0) {
     const now = clock.now();

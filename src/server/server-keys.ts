@@ -9,6 +9,10 @@
  * - `audit-log.key` and `audit-log.pub`: the checkpoint signing keys of the audit log, in the
  *   note key format of `medveil audit keygen` (audit/note/log-keys.ts); the .pub file is what
  *   auditors and witnesses are given.
+ * - `patient-reference.key`: the key of pseudonymous patient references (access/patient-reference.ts),
+ *   the same for STOW-RS and C-STORE; the index, care relationships and grants hold its references.
+ * - `masked-view.key`: the pseudonym key of headers shown to masked viewers. Replacing it only
+ *   changes the pseudonyms masked viewers see.
  *
  * A key is created only while nothing depends on it yet: a missing master key beside an
  * existing account database, or a missing log key beside an existing audit log, is an error
@@ -40,12 +44,37 @@ export const SESSION_KEY_FILE: KeyFileKind = {
   },
 };
 
+function gatewayKeyKind(kind: string, noun: string, consequence: string): KeyFileKind {
+  return {
+    kind,
+    noun,
+    title: noun,
+    hints: {
+      missing: () => 'start `medveil serve` to create it',
+      locate: 'check the dataDir of the config',
+      exposed: (path) => `run \`chmod 600 ${path}\``,
+      overwrite: `move the old file away first; ${consequence}`,
+      damaged: `restore it from your backup; ${consequence}`,
+    },
+  };
+}
+
+export const PATIENT_REFERENCE_KEY_FILE = gatewayKeyKind(
+  'medveil-patient-reference-key',
+  'patient reference key file',
+  'a new key gives every patient a new reference, and the index, care relationships and grants hold the old ones',
+);
+
+export const MASKED_VIEW_KEY_FILE = gatewayKeyKind('medveil-masked-view-key', 'masked view key file', 'a new key only changes the pseudonyms masked viewers see');
+
 export interface ServerKeyFiles {
   readonly folder: string;
   readonly master: string;
   readonly session: string;
   readonly auditSecret: string;
   readonly auditPublic: string;
+  readonly patientReference: string;
+  readonly maskedView: string;
 }
 
 export function serverKeyFiles(dataDir: string): ServerKeyFiles {
@@ -56,6 +85,8 @@ export function serverKeyFiles(dataDir: string): ServerKeyFiles {
     session: join(folder, 'session-signing.key'),
     auditSecret: join(folder, 'audit-log.key'),
     auditPublic: join(folder, 'audit-log.pub'),
+    patientReference: join(folder, 'patient-reference.key'),
+    maskedView: join(folder, 'masked-view.key'),
   };
 }
 
@@ -65,8 +96,12 @@ export interface ServerKeys {
   readonly auditSigners: readonly (NoteSigner & { kind: NoteKeyKind })[];
   /** The vkeys that verify the log's checkpoints (the .pub file's lines). */
   readonly auditVerifierKeys: readonly string[];
+  /** The key of pseudonymous patient references. */
+  readonly patientReference: Uint8Array;
+  /** The pseudonym key of masked views. */
+  readonly maskedView: Uint8Array;
   /** Which keys this start created, for the start-up message and the audit trail. */
-  readonly created: readonly ('master' | 'session' | 'audit-log')[];
+  readonly created: readonly ('master' | 'session' | 'audit-log' | 'patient-reference' | 'masked-view')[];
   readonly warnings: readonly string[];
 }
 
@@ -76,7 +111,7 @@ export interface ServerKeys {
  */
 export async function ensureServerKeys(
   dataDir: string,
-  options: { suite: CryptoSuite; origin: string; dependents: { accounts: boolean; auditLog: boolean } },
+  options: { suite: CryptoSuite; origin: string; dependents: { accounts: boolean; auditLog: boolean; index?: boolean } },
 ): Promise<ServerKeys> {
   const files = serverKeyFiles(dataDir);
   makePrivateFolder(files.folder);
@@ -125,6 +160,24 @@ export async function ensureServerKeys(
   if (options.suite === 'gm' && !auditSigners.some((signer) => signer.kind === 'sm2')) {
     warnings.push(`crypto.suite is gm but ${files.auditSecret} holds no SM2 key: checkpoints are signed with Ed25519 only`);
   }
+  if (!existsSync(files.patientReference)) {
+    if (options.dependents.index === true) {
+      throw new MedVeilError('key', `the patient reference key ${files.patientReference} is missing, but the index holds references made with it`, {
+        hint: 'restore keys/patient-reference.key from your backup; a new key would give every patient a new reference',
+      });
+    }
+    writeKeyFile(files.patientReference, {}, PATIENT_REFERENCE_KEY_FILE);
+    created.push('patient-reference');
+  }
+  const patientReference = readKeyFile(files.patientReference, PATIENT_REFERENCE_KEY_FILE);
+  warnings.push(...patientReference.warnings);
+  if (!existsSync(files.maskedView)) {
+    writeKeyFile(files.maskedView, {}, MASKED_VIEW_KEY_FILE);
+    created.push('masked-view');
+  }
+  const maskedView = readKeyFile(files.maskedView, MASKED_VIEW_KEY_FILE);
+  warnings.push(...maskedView.warnings);
+
   const auditVerifierKeys = existsSync(files.auditPublic)
     ? readFileSync(files.auditPublic, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
     : [];
@@ -134,6 +187,8 @@ export async function ensureServerKeys(
     session: { kid: await sessionKeyId(publicKey), privateKey, publicKey },
     auditSigners,
     auditVerifierKeys,
+    patientReference: patientReference.key,
+    maskedView: maskedView.key,
     created,
     warnings,
   };

@@ -6,19 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../package-root.js';
 
 export type CopyRange = (fdIn: number, offsetIn: number, fdOut: number, offsetOut: number, length: number) => number;
 
 function loadCopyRange(): CopyRange | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  const addon = join(dir, 'build', 'Release', 'medveil_native.node');
+  const addon = join(packageRoot(), 'build', 'Release', 'medveil_native.node');
   if (!existsSync(addon)) return undefined;
   const loaded = createRequire(import.meta.url)(addon) as { copyRange?: CopyRange };
   return typeof loaded.copyRange === 'function' ? loaded.copyRange : undefined;
