@@ -80,7 +80,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     }
   }
   report(results, corpus, loadAtStart, flags);
-  if (!flags.keepOutputs) rmSync(join(work, 'runs'), { recursive: true, force: true });
+  if (!flags.keepOutputs) rmSync(flags.profile ? join(work, 'runs') : work, { recursive: true, force: true });
 }
 
 interface MeasureContext {

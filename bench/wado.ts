@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- wado [--concurrency 16] [--requests 2000] [--rounds 1] [--only orthanc,medveil]
- * [--scenarios instance-512,frame-512,instance-2048] [--profile]`: authorized WADO-RS retrieval under concurrent load, `medveil serve` against
+ * [--scenarios instance-512,frame-512,instance-2048] [--profile] [--keep-outputs]`: authorized WADO-RS retrieval under concurrent load, `medveil serve` against
  * Orthanc from Debian with its DICOMweb plugin, both holding the same CR images (the ingest
  * benchmark's corpus). A closed-loop load generator in this process runs `--concurrency`
  * clients for a fixed count of requests per scenario: whole instances and first frames of the
@@ -51,6 +51,8 @@ interface Flags {
   readonly only: ReadonlySet<ServerKind>;
   readonly scenarios: readonly Scenario[];
   readonly profile: boolean;
+  /** Keep both servers' data folders and logs (about 1 GB each) after the run. */
+  readonly keepOutputs: boolean;
 }
 
 interface Target {
@@ -122,6 +124,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     report(results, loadAtStart, flags, medveilMissing);
   } finally {
     for (const stop of stops) await stop();
+    if (!flags.keepOutputs) {
+      for (const server of SERVERS) rmSync(join(work, server), { recursive: true, force: true });
+      if (!flags.profile) rmSync(work, { recursive: true, force: true });
+    }
   }
 }
 
@@ -154,11 +160,11 @@ async function measure(target: Target, scenario: Scenario, objects: readonly Wad
 }
 
 function parseFlags(argv: readonly string[]): Flags {
-  const usage = 'npm run bench -- wado [--concurrency 16] [--requests 2000] [--rounds 1] [--only orthanc,medveil] [--scenarios instance-512,frame-512,instance-2048] [--profile]';
-  const known = new Set(['--concurrency', '--requests', '--rounds', '--only', '--scenarios', '--profile']);
+  const usage = 'npm run bench -- wado [--concurrency 16] [--requests 2000] [--rounds 1] [--only orthanc,medveil] [--scenarios instance-512,frame-512,instance-2048] [--profile] [--keep-outputs]';
+  const known = new Set(['--concurrency', '--requests', '--rounds', '--only', '--scenarios', '--profile', '--keep-outputs']);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i]!)) throw new MedVeilError('usage', `unknown option ${argv[i]}`, { hint: usage });
-    if (argv[i] !== '--profile') i++;
+    if (argv[i] !== '--profile' && argv[i] !== '--keep-outputs') i++;
   }
   const value = (name: string): string | undefined => {
     const at = argv.indexOf(name);
@@ -187,6 +193,7 @@ function parseFlags(argv: readonly string[]): Flags {
     only: new Set(only as ServerKind[]),
     scenarios,
     profile: argv.includes('--profile'),
+    keepOutputs: argv.includes('--keep-outputs'),
   };
 }
 
