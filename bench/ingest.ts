@@ -151,6 +151,8 @@ async function measure(context: MeasureContext): Promise<IngestResult> {
     return result;
   } finally {
     if (!stopped) await receiver.stop();
+    // A receiver's folder holds up to a copy of the workload: gone before the next run starts.
+    if (!context.flags.keepOutputs) rmSync(folder, { recursive: true, force: true });
   }
 }
 
