@@ -19,28 +19,12 @@ import { encodeDicomFile } from '../src/dicom/write-dicom-file.js';
 import { type DimseServer, startDimseServer } from '../src/dimse/dimse-server.js';
 import type { AssociationInfo, DimseHandlers, QueryRequest, RetrievePlan } from '../src/dimse/dimse-handlers.js';
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
-import { type RunningStorescp, dcmdumpFile, runDcmtk, startStorescp } from './support/dcmtk.js';
+import { type RunningStorescp, dcmdumpFile, runDcmtk, startStorescp, STORESCU_PROPOSAL } from './support/dcmtk.js';
 import { temporaryFolder } from './support/medveil-cli.js';
 import { pydicomData } from './support/pydicom-files.js';
 
 const AE_TITLE = 'MEDVEIL';
 const REFUSED_CALLER = 'INTRUDER';
-
-/** storescu's option that proposes a transfer syntax (with the uncompressed ones after it). */
-const STORESCU_PROPOSAL: Readonly<Record<string, string>> = {
-  '1.2.840.10008.1.2': '-xi',
-  '1.2.840.10008.1.2.1': '-xe',
-  '1.2.840.10008.1.2.2': '-xb',
-  '1.2.840.10008.1.2.1.99': '-xd',
-  '1.2.840.10008.1.2.4.50': '-xy',
-  '1.2.840.10008.1.2.4.51': '-xx',
-  '1.2.840.10008.1.2.4.70': '-xs',
-  '1.2.840.10008.1.2.4.80': '-xt',
-  '1.2.840.10008.1.2.4.81': '-xu',
-  '1.2.840.10008.1.2.4.90': '-xv',
-  '1.2.840.10008.1.2.4.91': '-xw',
-  '1.2.840.10008.1.2.5': '-xr',
-};
 
 interface HeldInstance {
   readonly sopClassUid: string;

@@ -23,7 +23,7 @@ import { openTestGateway, TEST_NOW, type TestGateway, withOneIssuerPerStudy } fr
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
 import { dimseServices } from '../src/server/dimse-services.js';
 import { SqliteAuditStore } from '../src/storage/adapters/sqlite-audit-store.js';
-import { type RunningStorescp, dcmdump, dcmdumpFile, runDcmtk, startStorescp } from './support/dcmtk.js';
+import { type RunningStorescp, dcmdump, dcmdumpFile, runDcmtk, startStorescp, STORESCU_PROPOSAL } from './support/dcmtk.js';
 import { listFiles, temporaryFolder } from './support/medveil-cli.js';
 import { pydicomData } from './support/pydicom-files.js';
 
@@ -36,22 +36,6 @@ const PEERS = [
   { aeTitle: 'CARDWS', user: 'dr-zhao' },
   { aeTitle: 'RESEARCH', user: 'res-chen' },
 ];
-
-/** storescu's option that proposes a transfer syntax (with the uncompressed ones after it). */
-const STORESCU_PROPOSAL: Readonly<Record<string, string>> = {
-  '1.2.840.10008.1.2': '-xi',
-  '1.2.840.10008.1.2.1': '-xe',
-  '1.2.840.10008.1.2.2': '-xb',
-  '1.2.840.10008.1.2.1.99': '-xd',
-  '1.2.840.10008.1.2.4.50': '-xy',
-  '1.2.840.10008.1.2.4.51': '-xx',
-  '1.2.840.10008.1.2.4.70': '-xs',
-  '1.2.840.10008.1.2.4.80': '-xt',
-  '1.2.840.10008.1.2.4.81': '-xu',
-  '1.2.840.10008.1.2.4.90': '-xv',
-  '1.2.840.10008.1.2.4.91': '-xw',
-  '1.2.840.10008.1.2.5': '-xr',
-};
 
 interface SourceFile {
   readonly path: string;

@@ -104,3 +104,19 @@ export async function startStorescp(options: { aeTitle: string; outputDir: strin
   await stop();
   throw new Error(`storescp did not start: ${Buffer.concat(parts).toString('utf8')}`);
 }
+
+/** storescu's option that proposes a transfer syntax (with the uncompressed ones after it). */
+export const STORESCU_PROPOSAL: Readonly<Record<string, string>> = {
+  '1.2.840.10008.1.2': '-xi',
+  '1.2.840.10008.1.2.1': '-xe',
+  '1.2.840.10008.1.2.2': '-xb',
+  '1.2.840.10008.1.2.1.99': '-xd',
+  '1.2.840.10008.1.2.4.50': '-xy',
+  '1.2.840.10008.1.2.4.51': '-xx',
+  '1.2.840.10008.1.2.4.70': '-xs',
+  '1.2.840.10008.1.2.4.80': '-xt',
+  '1.2.840.10008.1.2.4.81': '-xu',
+  '1.2.840.10008.1.2.4.90': '-xv',
+  '1.2.840.10008.1.2.4.91': '-xw',
+  '1.2.840.10008.1.2.5': '-xr',
+};
