@@ -28,7 +28,7 @@ import { Tag } from '../src/dicom/tag.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../src/dicom/transfer-syntax.js';
 import { encodeDicomFile } from '../src/dicom/write-dicom-file.js';
 import { pixelFrames } from '../src/dicomweb/pixel-frames.js';
-import { withOneIssuerPerStudy } from '../src/gateway/retrieve-instance-test-gateway.js';
+import { withOneIssuerPerStudy } from './support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
 import { parseServerConfig } from '../src/server/config.js';
 import { type RunningServer, startServer } from '../src/server/serve.js';

@@ -19,7 +19,7 @@ import { readDicomFile } from '../src/dicom/read-dicom-file.js';
 import { Tag } from '../src/dicom/tag.js';
 import { encodeDicomFile } from '../src/dicom/write-dicom-file.js';
 import { type DimseServer, startDimseServer } from '../src/dimse/dimse-server.js';
-import { openTestGateway, TEST_NOW, type TestGateway, withOneIssuerPerStudy } from '../src/gateway/retrieve-instance-test-gateway.js';
+import { openTestGateway, TEST_NOW, type TestGateway, withOneIssuerPerStudy } from './support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
 import { dimseServices } from '../src/server/dimse-services.js';
 import { SqliteAuditStore } from '../src/storage/adapters/sqlite-audit-store.js';

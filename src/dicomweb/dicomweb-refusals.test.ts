@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ingestCorpus, type IngestedStudy } from '../gateway/retrieve-instance-test-gateway.js';
+import { ingestCorpus, type IngestedStudy } from '../../test/support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
-import { testDicomwebApp, type TestDicomwebApp } from './testing-dicomweb-app.js';
+import { testDicomwebApp, type TestDicomwebApp } from '../../test/support/testing-dicomweb-app.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-dicomweb-refusals-'));
 const corpus = syntheticCorpus({ patients: 3, imagesPerPatient: 2, imageSize: 16, seed: 'dicomweb-refusals' });

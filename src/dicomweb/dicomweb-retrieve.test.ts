@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
-import { ingestCorpus, type IngestedStudy } from '../gateway/retrieve-instance-test-gateway.js';
+import { ingestCorpus, type IngestedStudy } from '../../test/support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
-import { testDicomwebApp, type TestDicomwebApp } from './testing-dicomweb-app.js';
+import { testDicomwebApp, type TestDicomwebApp } from '../../test/support/testing-dicomweb-app.js';
 import { multipartParts } from './testing-multipart.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-dicomweb-'));

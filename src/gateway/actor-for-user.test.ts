@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Grant } from '../access/grant.js';
 import type { AccountStore, UserRecord } from '../storage/account-store.js';
 import { actorForUser } from './actor-for-user.js';
-import { openTestGateway, TEST_NOW, type TestGateway } from './retrieve-instance-test-gateway.js';
+import { openTestGateway, TEST_NOW, type TestGateway } from '../../test/support/retrieve-instance-test-gateway.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-actor-'));
 let gateway: TestGateway;

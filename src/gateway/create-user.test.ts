@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createDepartment } from './create-department.js';
 import { createUser, type CreateUserInput } from './create-user.js';
 import { deleteUser, updateUser } from './update-user.js';
-import { testAccounts } from './testing-account-deps.js';
+import { testAccounts } from '../../test/support/testing-account-deps.js';
 
 const password = 'quietly drawn ferns on the stair';
 

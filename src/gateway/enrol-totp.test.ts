@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { beginTotpEnrolment, confirmTotpEnrolment, resetTotp, totpEnrolmentWindowMs } from './enrol-totp.js';
 import { login } from './login.js';
 import { openTotpSecret } from './sealed-totp-secret.js';
-import { T0, testAccounts } from './testing-account-deps.js';
+import { T0, testAccounts } from '../../test/support/testing-account-deps.js';
 
 const password = 'quietly drawn ferns on the stair';
 

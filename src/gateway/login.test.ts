@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifySessionToken } from '../access/identity/session-token.js';
 import { login } from './login.js';
-import { T0, testAccounts } from './testing-account-deps.js';
+import { T0, testAccounts } from '../../test/support/testing-account-deps.js';
 
 const password = 'quietly drawn ferns on the stair';
 

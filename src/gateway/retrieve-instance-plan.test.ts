@@ -7,7 +7,7 @@ import { buildMatchKeys, type FindQuery } from '../dicom/query/index.js';
 import { Tag } from '../dicom/tag.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
 import { planInstanceRetrieval, type RetrievePlanRequest } from './retrieve-instance-plan.js';
-import { ingestCorpus, type IngestedStudy, openTestGateway, type TestGateway } from './retrieve-instance-test-gateway.js';
+import { ingestCorpus, type IngestedStudy, openTestGateway, type TestGateway } from '../../test/support/retrieve-instance-test-gateway.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-plan-'));
 const corpus = syntheticCorpus({ patients: 3, imagesPerPatient: 2, imageSize: 16, seed: 'retrieve-plan' });

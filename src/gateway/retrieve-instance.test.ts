@@ -12,7 +12,7 @@ import { syntheticCorpus } from '../samples/synthetic-corpus.js';
 import { FsBlobStore } from '../storage/adapters/fs-blob-store.js';
 import { part10DataSetOffset } from './retrieve-instance-data-set.js';
 import { retrieveInstance, type RetrieveRequest, type RetrieveResult } from './retrieve-instance.js';
-import { ingestCorpus, type IngestedStudy, openTestGateway, TEST_NOW, type TestGateway } from './retrieve-instance-test-gateway.js';
+import { ingestCorpus, type IngestedStudy, openTestGateway, TEST_NOW, type TestGateway } from '../../test/support/retrieve-instance-test-gateway.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-retrieve-'));
 const corpus = syntheticCorpus({ patients: 3, imagesPerPatient: 2, imageSize: 16, seed: 'retrieve-instance' });

@@ -8,7 +8,7 @@ import { lookupAttribute } from '../dicom/dictionary.js';
 import { buildMatchKeys, type FindQuery, QUERY_ATTRIBUTES, type QueryLevel, entityAtOrAbove } from '../dicom/query/index.js';
 import { formatTag, Tag } from '../dicom/tag.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
-import { ingestCorpus, type IngestedStudy, openTestGateway, type TestGateway } from './retrieve-instance-test-gateway.js';
+import { ingestCorpus, type IngestedStudy, openTestGateway, type TestGateway } from '../../test/support/retrieve-instance-test-gateway.js';
 import { MASKED_RETURN_KEYS, recordRefusedSearch, searchIndex, type SearchResult } from './search-index.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-search-'));

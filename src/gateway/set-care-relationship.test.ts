@@ -4,7 +4,7 @@ import { createApiToken } from './create-api-token.js';
 import { logout } from './logout.js';
 import { revokeApiToken } from './revoke-api-token.js';
 import { setCareRelationship } from './set-care-relationship.js';
-import { T0, testAccounts } from './testing-account-deps.js';
+import { T0, testAccounts } from '../../test/support/testing-account-deps.js';
 
 test('care relationships: an administrator adds and removes them for a clinician, audited with the patient reference', async () => {
   const { deps, accounts, addUser, events } = await testAccounts();

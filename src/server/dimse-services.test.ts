@@ -7,7 +7,7 @@ import { Tag } from '../dicom/tag.js';
 import { encodeDicomFile } from '../dicom/write-dicom-file.js';
 import type { AssociationInfo, StoreRequest } from '../dimse/dimse-handlers.js';
 import type { UserIdentityRequest } from '../dimse/pdu.js';
-import { openTestGateway, type TestGateway, withOneIssuerPerStudy } from '../gateway/retrieve-instance-test-gateway.js';
+import { openTestGateway, type TestGateway, withOneIssuerPerStudy } from '../../test/support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
 import { type DimseServices, dimseServices } from './dimse-services.js';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBootstrapCode } from '../access/identity/bootstrap-code.js';
-import { T0 } from '../gateway/testing-account-deps.js';
-import { PASSWORD, VIEWER_ORIGIN, testHttpApp } from './testing-http-app.js';
+import { T0 } from '../../test/support/testing-account-deps.js';
+import { PASSWORD, VIEWER_ORIGIN, testHttpApp } from '../../test/support/testing-http-app.js';
 
 test('a route that does not say who may call it cannot be registered', async () => {
   const { app } = await testHttpApp();

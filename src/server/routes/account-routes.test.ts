@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T0 } from '../../gateway/testing-account-deps.js';
-import { PASSWORD, testHttpApp } from '../testing-http-app.js';
+import { T0 } from '../../../test/support/testing-account-deps.js';
+import { PASSWORD, testHttpApp } from '../../../test/support/testing-http-app.js';
 
 async function withAdmin() {
   const fixture = await testHttpApp();

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import { createBootstrapCode } from '../../access/identity/bootstrap-code.js';
-import { T0 } from '../../gateway/testing-account-deps.js';
-import { PASSWORD, testHttpApp } from '../testing-http-app.js';
+import { T0 } from '../../../test/support/testing-account-deps.js';
+import { PASSWORD, testHttpApp } from '../../../test/support/testing-http-app.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T0 } from '../../gateway/testing-account-deps.js';
+import { T0 } from '../../../test/support/testing-account-deps.js';
 import { decideRouteAccess } from '../route-access.js';
-import { testHttpApp } from '../testing-http-app.js';
+import { testHttpApp } from '../../../test/support/testing-http-app.js';
 
 const day = 86_400_000;
 

@@ -1,11 +1,11 @@
 /**
- * The HTTP app over the account test fixture (gateway/testing-account-deps.ts), with its log
+ * The HTTP app over the account test fixture (testing-account-deps.ts), with its log
  * lines captured: for the tests of src/server only.
  */
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from '../gateway/testing-account-deps.js';
-import { buildHttpApp } from './http-app.js';
+import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from './testing-account-deps.js';
+import { buildHttpApp } from '../../src/server/http-app.js';
 
 export const VIEWER_ORIGIN = 'https://viewer.example.org';
 export const PASSWORD = 'quietly drawn ferns on the stair';

@@ -5,14 +5,14 @@
  * and an audit appender that checks every event as the real log would and keeps it.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Role } from '../access/role.js';
-import type { AuditEventInput } from '../audit/event/audit-event.js';
-import { validateAuditEvent } from '../audit/event/validate-audit-event.js';
-import { MedVeilError } from '../errors.js';
-import { openTestGateway, type TestGateway } from '../gateway/retrieve-instance-test-gateway.js';
-import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from '../gateway/testing-account-deps.js';
-import { buildHttpApp } from '../server/http-app.js';
-import { DEFAULT_DICOMWEB_LIMITS, type DicomwebLimits } from './dicomweb-deps.js';
+import type { Role } from '../../src/access/role.js';
+import type { AuditEventInput } from '../../src/audit/event/audit-event.js';
+import { validateAuditEvent } from '../../src/audit/event/validate-audit-event.js';
+import { MedVeilError } from '../../src/errors.js';
+import { openTestGateway, type TestGateway } from './retrieve-instance-test-gateway.js';
+import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from './testing-account-deps.js';
+import { buildHttpApp } from '../../src/server/http-app.js';
+import { DEFAULT_DICOMWEB_LIMITS, type DicomwebLimits } from '../../src/dicomweb/dicomweb-deps.js';
 
 export const TEST_PASSWORD = 'quietly drawn ferns on the stair';
 

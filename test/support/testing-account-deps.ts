@@ -3,18 +3,18 @@
  * test sets: for the tests of src/gateway and src/server only, never imported by the gateway.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { freshLockoutState } from '../access/identity/lockout.js';
-import { hashPassword, type PasswordHashParameters } from '../access/identity/password-hash.js';
-import { sessionKeyId } from '../access/identity/session-token.js';
-import { generateTotpSecret, totpCode } from '../access/identity/totp.js';
-import type { Role } from '../access/role.js';
-import type { AuditEventInput } from '../audit/event/audit-event.js';
-import { masterKeyFromBytes } from '../crypto/master-key-file.js';
-import { MedVeilError } from '../errors.js';
-import { SqliteAccountStore } from '../storage/adapters/sqlite-account-store.js';
-import type { UserRecord } from '../storage/account-store.js';
-import type { EnrolTotpDeps } from './enrol-totp.js';
-import { sealTotpSecret } from './sealed-totp-secret.js';
+import { freshLockoutState } from '../../src/access/identity/lockout.js';
+import { hashPassword, type PasswordHashParameters } from '../../src/access/identity/password-hash.js';
+import { sessionKeyId } from '../../src/access/identity/session-token.js';
+import { generateTotpSecret, totpCode } from '../../src/access/identity/totp.js';
+import type { Role } from '../../src/access/role.js';
+import type { AuditEventInput } from '../../src/audit/event/audit-event.js';
+import { masterKeyFromBytes } from '../../src/crypto/master-key-file.js';
+import { MedVeilError } from '../../src/errors.js';
+import { SqliteAccountStore } from '../../src/storage/adapters/sqlite-account-store.js';
+import type { UserRecord } from '../../src/storage/account-store.js';
+import type { EnrolTotpDeps } from '../../src/gateway/enrol-totp.js';
+import { sealTotpSecret } from '../../src/gateway/sealed-totp-secret.js';
 
 /** Cheap argon2id for tests: the cost does not change what is checked. */
 export const TEST_PASSWORD_HASHING: PasswordHashParameters = { memoryKiB: 1024, passes: 1, lanes: 1 };
