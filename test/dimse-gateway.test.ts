@@ -19,7 +19,7 @@ import { readDicomFile } from '../src/dicom/read-dicom-file.js';
 import { Tag } from '../src/dicom/tag.js';
 import { encodeDicomFile } from '../src/dicom/write-dicom-file.js';
 import { type DimseServer, startDimseServer } from '../src/dimse/dimse-server.js';
-import { openTestGateway, TEST_NOW, type TestGateway, withOneIssuerPerStudy } from './support/retrieve-instance-test-gateway.js';
+import { openTestGateway, TEST_NOW, type TestGateway } from './support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
 import { dimseServices } from '../src/server/dimse-services.js';
 import { SqliteAuditStore } from '../src/storage/adapters/sqlite-audit-store.js';
@@ -44,7 +44,7 @@ interface SourceFile {
   readonly sopInstanceUid: string;
 }
 
-const synthetic = withOneIssuerPerStudy(syntheticCorpus({ patients: 2, imagesPerPatient: 2, imageSize: 32, seed: 'dimse-gateway' }));
+const synthetic = syntheticCorpus({ patients: 2, imagesPerPatient: 2, imageSize: 32, seed: 'dimse-gateway' });
 const syntheticImages = synthetic.files.filter((f) => f.file.dataset.has(Tag.PixelData));
 /** Planted identifying tokens of the synthetic images, but their UIDs (kept by the masked view). */
 const plantedTokens = synthetic.tokens.filter((t) => !t.text.startsWith('2.25.'));

@@ -100,14 +100,12 @@ function writeSynthetic(root: string, plan: SyntheticPlan): Workload {
   const instances: string[] = [];
   let bytes = 0;
   for (let first = 0, group = 0; first < plan.patients; first += PATIENTS_PER_SEED, group++) {
-    const corpus = oneIssuerPerStudy(
-      syntheticCorpus({
-        patients: Math.min(PATIENTS_PER_SEED, plan.patients - first),
-        imagesPerPatient: plan.imagesPerPatient,
-        imageSize: plan.imageSize,
-        seed: `medveil-bench-ingest-${plan.name}-${group}`,
-      }),
-    );
+    const corpus = syntheticCorpus({
+      patients: Math.min(PATIENTS_PER_SEED, plan.patients - first),
+      imagesPerPatient: plan.imagesPerPatient,
+      imageSize: plan.imageSize,
+      seed: `medveil-bench-ingest-${plan.name}-${group}`,
+    });
     for (const { file, relativePath } of corpus.files) {
       const path = `group-${group}/${relativePath}`;
       const target = join(root, plan.name, path);
@@ -132,18 +130,3 @@ function writeSynthetic(root: string, plan: SyntheticPlan): Workload {
   };
 }
 
-/**
- * The synthetic generator plants a different Issuer of Patient ID in each file of a study (a
- * trap for de-identifiers). An archive rightly refuses a study that names two patients, so for
- * ingest every file of a study carries the issuer of its first file.
- */
-function oneIssuerPerStudy(corpus: SyntheticCorpus): SyntheticCorpus {
-  const issuers = new Map<string, string>();
-  for (const { file } of corpus.files) {
-    const study = file.dataset.getString(Tag.StudyInstanceUID)!;
-    const issuer = issuers.get(study) ?? file.dataset.getString(Tag.IssuerOfPatientID) ?? 'BENCH';
-    issuers.set(study, issuer);
-    file.dataset.setString(Tag.IssuerOfPatientID, issuer);
-  }
-  return corpus;
-}

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Tag } from '../dicom/tag.js';
 import { encodeDicomFile } from '../dicom/write-dicom-file.js';
-import { withOneIssuerPerStudy } from '../../test/support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
 import { multipartBody } from './multipart-related-writer.js';
 import { testDicomwebApp, type TestDicomwebApp } from '../../test/support/testing-dicomweb-app.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-stow-'));
-const corpus = withOneIssuerPerStudy(syntheticCorpus({ patients: 2, imagesPerPatient: 2, imageSize: 16, seed: 'stow-routes' }));
+const corpus = syntheticCorpus({ patients: 2, imagesPerPatient: 2, imageSize: 16, seed: 'stow-routes' });
 const files = corpus.files.map(({ file }) => ({
   bytes: encodeDicomFile(file),
   studyUid: file.dataset.getString(Tag.StudyInstanceUID)!,

@@ -136,6 +136,8 @@ class CorpusBuilder {
     const facts = {
       patientName,
       patientId: this.token(`${p}/PatientID`, 'PID'),
+      // One issuer per patient, as in an archive: the pseudonymous patient reference is keyed on issuer and ID.
+      issuerOfPatientId: this.token(`${p}/IssuerOfPatientID`, 'ISS'),
       birthDate: this.date(`${p}/PatientBirthDate`),
       studyUid: this.uid(`${p}/StudyInstanceUID`),
       studyDate: this.date(`${p}/StudyDate`),
@@ -207,7 +209,7 @@ class CorpusBuilder {
     ds.setString(Tag.SeriesDescription, this.token(`${place}/SeriesDescription`, 'SED'));
     ds.setString(Tag.PatientName, facts.patientName!);
     ds.setString(Tag.PatientID, facts.patientId!);
-    ds.setString(Tag.IssuerOfPatientID, this.token(`${place}/IssuerOfPatientID`, 'ISS'));
+    ds.setString(Tag.IssuerOfPatientID, facts.issuerOfPatientId!);
     ds.setString(Tag.PatientBirthDate, facts.birthDate!);
     ds.setString(Tag.PatientBirthTime, this.time(`${place}/PatientBirthTime`));
     ds.setString(Tag.PatientSex, 'O');

@@ -7,7 +7,7 @@ import { Tag } from '../dicom/tag.js';
 import { encodeDicomFile } from '../dicom/write-dicom-file.js';
 import type { AssociationInfo, StoreRequest } from '../dimse/dimse-handlers.js';
 import type { UserIdentityRequest } from '../dimse/pdu.js';
-import { openTestGateway, type TestGateway, withOneIssuerPerStudy } from '../../test/support/retrieve-instance-test-gateway.js';
+import { openTestGateway, type TestGateway } from '../../test/support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
 import { type DimseServices, dimseServices } from './dimse-services.js';
 
@@ -84,7 +84,7 @@ describe('dimseServices() association acceptance', () => {
 });
 
 describe('dimseServices() C-STORE', () => {
-  const corpus = withOneIssuerPerStudy(syntheticCorpus({ patients: 1, imagesPerPatient: 2, imageSize: 16, seed: 'dimse-services' }));
+  const corpus = syntheticCorpus({ patients: 1, imagesPerPatient: 2, imageSize: 16, seed: 'dimse-services' });
   const image = corpus.files.find((f) => f.file.dataset.has(Tag.PixelData))!.file;
   const part10 = encodeDicomFile(image);
   const dataSet = part10.subarray(144 + part10.readUInt32LE(140));

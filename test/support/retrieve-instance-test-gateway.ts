@@ -149,28 +149,12 @@ export interface IngestedStudy {
 }
 
 /**
- * The corpus with one Issuer of Patient ID per study. The synthetic corpus plants a distinct
- * token in every file's issuer, which makes each file another patient to ingest (the pseudonymous
- * reference is keyed on issuer and ID) and refuses a study's second file as `patient-differs`.
- */
-export function withOneIssuerPerStudy(corpus: SyntheticCorpus): SyntheticCorpus {
-  const issuers = new Map<string, string>();
-  for (const { file } of corpus.files) {
-    const studyUid = file.dataset.getString(Tag.StudyInstanceUID)!;
-    const issuer = issuers.get(studyUid) ?? file.dataset.getString(Tag.IssuerOfPatientID) ?? 'TEST';
-    issuers.set(studyUid, issuer);
-    file.dataset.setString(Tag.IssuerOfPatientID, issuer);
-  }
-  return corpus;
-}
-
-/**
  * Ingests every file of the corpus through `ingestInstance`, the study of the n-th patient owned
  * by `departments[n]`, and forgets the ingest events, so that a test sees only its own.
  */
 export async function ingestCorpus(gateway: TestGateway, corpus: SyntheticCorpus, departments: readonly string[]): Promise<IngestedStudy[]> {
   const byStudy = new Map<string, { department: string; instances: IngestedStudy['instances'][number][] }>();
-  for (const { file } of withOneIssuerPerStudy(corpus).files) {
+  for (const { file } of corpus.files) {
     const studyUid = file.dataset.getString(Tag.StudyInstanceUID)!;
     const entry = byStudy.get(studyUid) ?? { department: departments[byStudy.size] ?? 'radiology', instances: [] };
     byStudy.set(studyUid, entry);
