@@ -6,12 +6,13 @@
  * so a later run reuses it.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { encodeDicomFile } from '../../src/dicom/write-dicom-file.js';
 import { MedVeilError } from '../../src/errors.js';
 import { syntheticCorpus } from '../../src/samples/synthetic-corpus.js';
 import { listFiles } from './list-files.js';
+import { pydicomSampleFiles } from '../pydicom-sample-files.js';
 
 export interface CorpusPlan {
   readonly name: 'small' | 'full';
@@ -168,15 +169,3 @@ function writePydicom(folder: string, plan: CorpusPlan, syntheticFiles: number):
   };
 }
 
-/** Every `.dcm` of pydicom's `test_files` and `charset_files` folders (Debian python3-pydicom). */
-function pydicomSampleFiles(): string[] {
-  const listing = spawnSync('dpkg', ['-L', 'python3-pydicom'], { encoding: 'utf8' });
-  const folders = (listing.stdout ?? '').split('\n').filter((line) => /data\/(test_files|charset_files)$/.test(line));
-  if (listing.status !== 0 || folders.length === 0) {
-    throw new MedVeilError('io', 'pydicom sample files not found', { hint: 'install them with `apt-get install python3-pydicom`' });
-  }
-  return folders
-    .flatMap((folder) => readdirSync(folder).filter((name) => name.endsWith('.dcm')).map((name) => join(folder, name)))
-    .filter((path) => statSync(path).isFile())
-    .sort();
-}

@@ -5,13 +5,12 @@
  * of one object under one UID; an archive refuses the second as a conflict (and storescp
  * overwrites the first), so the benchmark keeps the first and counts what it left out and why.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readDicomFile } from '../../src/dicom/read-dicom-file.js';
 import { Tag } from '../../src/dicom/tag.js';
 import { isStorageSopClass } from '../../src/dimse/sop-classes.js';
-import { MedVeilError } from '../../src/errors.js';
+import { pydicomSampleFiles } from '../pydicom-sample-files.js';
 
 export interface SelectedFile {
   /** Path inside the output folder. */
@@ -103,15 +102,3 @@ function fileFacts(bytes: Uint8Array) {
   };
 }
 
-/** Every `.dcm` of pydicom's `test_files` and `charset_files` folders, sorted. */
-function pydicomSampleFiles(): string[] {
-  const listing = spawnSync('dpkg', ['-L', 'python3-pydicom'], { encoding: 'utf8' });
-  const folders = (listing.stdout ?? '').split('\n').filter((line) => /data\/(test_files|charset_files)$/.test(line));
-  if (listing.status !== 0 || folders.length === 0) {
-    throw new MedVeilError('io', 'pydicom sample files not found', { hint: 'install them with `apt-get install python3-pydicom`' });
-  }
-  return folders
-    .flatMap((folder) => readdirSync(folder).filter((name) => name.endsWith('.dcm')).map((name) => join(folder, name)))
-    .filter((path) => statSync(path).isFile())
-    .sort();
-}
