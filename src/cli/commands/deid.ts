@@ -5,7 +5,7 @@
  * reason, and the command exits 1 with their count.
  */
 import { availableParallelism } from 'node:os';
-import { mkdirSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_KEY_FILE, readKeyFile } from '../../crypto/key-file.js';
@@ -13,6 +13,7 @@ import { MedVeilError } from '../../errors.js';
 import type { DeidOutcome, DeidTask, DeidWorkerSetup } from '../deid/deid-task.js';
 import { walkInputs, type InputFile } from '../deid/walk-inputs.js';
 import { WorkerPool } from '../deid/worker-pool.js';
+import { LineFile } from '../deid/line-file.js';
 import { ProgressLine } from '../deid/progress-line.js';
 import { DeidSummary, QUARANTINE_REASONS } from '../deid/deid-summary.js';
 
@@ -84,21 +85,17 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
   }
   const mapping = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
+  const reasons = new LineFile(join(quarantineRoot, QUARANTINE_REASONS));
+  const reports = flags.report ? new LineFile(flags.report) : undefined;
 
   const record = (task: DeidTask, outcome: DeidOutcome): void => {
     summary.add(outcome);
     if (outcome.kind === 'quarantined') {
-      appendFileSync(
-        join(quarantineRoot, QUARANTINE_REASONS),
-        `${JSON.stringify({ file: basename(outcome.quarantinePath), input: task.relativePath, reason: outcome.reason })}\n`,
-        { mode: 0o600 },
-      );
+      reasons.write(JSON.stringify({ file: basename(outcome.quarantinePath), input: task.relativePath, reason: outcome.reason }));
     }
     if (outcome.kind === 'written') {
       for (const [kind, original, pseudonym] of outcome.mappings) mapping.set(`${kind}\t${original}`, pseudonym);
-      if (flags.report) {
-        appendFileSync(flags.report, `${JSON.stringify({ output: relative(outputRoot, outcome.outputPath), report: outcome.report })}\n`);
-      }
+      reports?.write(JSON.stringify({ output: relative(outputRoot, outcome.outputPath), report: outcome.report }));
     }
     progress.update(summary);
   };
@@ -134,6 +131,8 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
     await Promise.all(inFlight);
   } finally {
     await pool.close();
+    reasons.close();
+    reports?.close();
     progress.finish(summary);
   }
 
