@@ -72,7 +72,16 @@ describe('medveil deid under the Basic Profile', () => {
   let run: { status: number; stdout: string; stderr: string };
   before(() => {
     out = join(work, 'basic');
-    run = deid(out, ['--mapping', join(work, 'basic.map')]);
+    run = deid(out, ['--mapping', join(work, 'basic.map'), '--report', join(work, 'basic-report.jsonl')]);
+  });
+
+  test('--report writes one line per output file, naming actions and never a value', () => {
+    const text = readFileSync(join(work, 'basic-report.jsonl'), 'utf8');
+    const lines = text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { output: string; report: { entries: { action: string }[] } });
+    assert.deepEqual(lines.map((line) => line.output).sort(), listFiles(out).sort());
+    for (const line of lines) assert.ok(line.report.entries.some((entry) => entry.action === 'removed'), line.output);
+    const leaked = corpus.tokens.filter((token) => text.includes(token.text)).map((token) => token.place);
+    assert.deepEqual(leaked, []);
   });
 
   test('writes every input file and quarantines none', () => {
