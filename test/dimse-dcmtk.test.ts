@@ -14,14 +14,13 @@ import { Dataset, type DatasetEncoding } from '../src/dicom/dataset.js';
 import { readDataset } from '../src/dicom/read-dataset.js';
 import { readDicomFile } from '../src/dicom/read-dicom-file.js';
 import { Tag } from '../src/dicom/tag.js';
-import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, encodingOf, lookupTransferSyntax } from '../src/dicom/transfer-syntax.js';
+import { encodingOf, lookupTransferSyntax } from '../src/dicom/transfer-syntax.js';
 import { encodeDicomFile } from '../src/dicom/write-dicom-file.js';
 import { type DimseServer, startDimseServer } from '../src/dimse/dimse-server.js';
 import type { AssociationInfo, DimseHandlers, QueryRequest, RetrievePlan } from '../src/dimse/dimse-handlers.js';
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
-import { type RunningStorescp, dcmdumpFile, runDcmtk, startStorescp, STORESCU_PROPOSAL } from './support/dcmtk.js';
+import { type RunningStorescp, runDcmtk, startStorescp, STORESCU_PROPOSAL, storescuSamples } from './support/dcmtk.js';
 import { temporaryFolder } from './support/medveil-cli.js';
-import { pydicomData } from './support/pydicom-files.js';
 
 const AE_TITLE = 'MEDVEIL';
 const REFUSED_CALLER = 'INTRUDER';
@@ -157,23 +156,7 @@ before(async () => {
     acceptedSopClasses: () => true,
     moveDestinations: new Map([['STORESCP', { host: '127.0.0.1', port: storescp.port }]]),
   });
-  const data = pydicomData();
-  for (const relative of data.files) {
-    const path = join(data.root, relative);
-    const bytes = readFileSync(path);
-    if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') continue;
-    let file;
-    try {
-      file = readDicomFile(bytes);
-    } catch {
-      continue;
-    }
-    // storescu ignores a file whose data set lacks SOP Class or Instance UID (rtdose_rle.dcm).
-    const sopInstanceUid = file.dataset.getString(Tag.SOPInstanceUID);
-    if (sopInstanceUid === undefined || file.dataset.getString(Tag.SOPClassUID) === undefined) continue;
-    if (STORESCU_PROPOSAL[file.transferSyntaxUid] === undefined) continue;
-    // Files that dcmtk itself cannot read (SC_rgb_jpeg.dcm) are not storescu's to send.
-    if (dcmdumpFile(path).status !== 0) continue;
+  for (const { path, bytes, file, sopInstanceUid } of storescuSamples()) {
     if (sources.some((s) => s.sopInstanceUid === sopInstanceUid)) continue;
     sources.push({ path, transferSyntaxUid: file.transferSyntaxUid, sopInstanceUid, dataSet: dataSetOf(bytes) });
   }

@@ -23,9 +23,8 @@ import { openTestGateway, TEST_NOW, type TestGateway } from './support/retrieve-
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
 import { dimseServices } from '../src/server/dimse-services.js';
 import { SqliteAuditStore } from '../src/storage/adapters/sqlite-audit-store.js';
-import { type RunningStorescp, dcmdump, dcmdumpFile, runDcmtk, startStorescp, STORESCU_PROPOSAL } from './support/dcmtk.js';
+import { type RunningStorescp, dcmdump, runDcmtk, startStorescp, STORESCU_PROPOSAL, storescuSamples } from './support/dcmtk.js';
 import { listFiles, temporaryFolder } from './support/medveil-cli.js';
-import { pydicomData } from './support/pydicom-files.js';
 
 const AE_TITLE = 'MEDVEIL';
 
@@ -135,22 +134,9 @@ before(async () => {
     acceptedSopClasses: () => true,
   });
 
-  const data = pydicomData();
-  for (const relative of data.files) {
-    const path = join(data.root, relative);
-    const bytes = readFileSync(path);
-    if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') continue;
-    let file;
-    try {
-      file = readDicomFile(bytes);
-    } catch {
-      continue;
-    }
-    const sopInstanceUid = file.dataset.getString(Tag.SOPInstanceUID);
+  for (const { path, file, sopInstanceUid } of storescuSamples()) {
     const studyUid = file.dataset.getString(Tag.StudyInstanceUID);
-    // storescu skips a file without SOP Class or Instance UID; dcmtk cannot read some (SC_rgb_jpeg.dcm).
-    if (sopInstanceUid === undefined || studyUid === undefined || file.dataset.getString(Tag.SOPClassUID) === undefined) continue;
-    if (STORESCU_PROPOSAL[file.transferSyntaxUid] === undefined || dcmdumpFile(path).status !== 0) continue;
+    if (studyUid === undefined) continue;
     // pydicom ships variants of one image under one SOP Instance UID (MR_small in eight syntaxes):
     // the first is stored, the others are what the conflict test sends.
     if (samples.some((s) => s.sopInstanceUid === sopInstanceUid)) {

@@ -1,9 +1,13 @@
 /** Runs dcmtk's `dcmdump` on bytes, as an independent reader of what we write. */
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DicomFile } from '../../src/dicom/dicom-file.js';
+import { readDicomFile } from '../../src/dicom/read-dicom-file.js';
+import { Tag } from '../../src/dicom/tag.js';
+import { pydicomData } from './pydicom-files.js';
 
 export interface DcmdumpResult {
   readonly status: number | null;
@@ -120,3 +124,37 @@ export const STORESCU_PROPOSAL: Readonly<Record<string, string>> = {
   '1.2.840.10008.1.2.4.91': '-xw',
   '1.2.840.10008.1.2.5': '-xr',
 };
+
+export interface StorescuSample {
+  readonly path: string;
+  readonly bytes: Buffer;
+  readonly file: DicomFile;
+  readonly sopInstanceUid: string;
+}
+
+/**
+ * pydicom's sample files that storescu sends as they are: Part 10 files we read, with SOP Class
+ * and Instance UIDs (storescu skips a file without them, such as rtdose_rle.dcm), in a transfer
+ * syntax storescu proposes, and readable by dcmtk itself (SC_rgb_jpeg.dcm is not). In the
+ * samples' order; several may share a SOP Instance UID (MR_small in eight syntaxes).
+ */
+export function storescuSamples(): StorescuSample[] {
+  const data = pydicomData();
+  const samples: StorescuSample[] = [];
+  for (const relative of data.files) {
+    const path = join(data.root, relative);
+    const bytes = readFileSync(path);
+    if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') continue;
+    let file: DicomFile;
+    try {
+      file = readDicomFile(bytes);
+    } catch {
+      continue;
+    }
+    const sopInstanceUid = file.dataset.getString(Tag.SOPInstanceUID);
+    if (sopInstanceUid === undefined || file.dataset.getString(Tag.SOPClassUID) === undefined) continue;
+    if (STORESCU_PROPOSAL[file.transferSyntaxUid] === undefined || dcmdumpFile(path).status !== 0) continue;
+    samples.push({ path, bytes, file, sopInstanceUid });
+  }
+  return samples;
+}
