@@ -18,6 +18,8 @@ for (const transferSyntaxUid of [IMPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDI
     const sopClassUid = original.dataset.getString(Tag.SOPClassUID)!;
     const sopInstanceUid = original.dataset.getString(Tag.SOPInstanceUID)!;
     const wrapped = Buffer.concat(part10FromDataset(datasetBytes, { sopClassUid, sopInstanceUid, transferSyntaxUid }));
+    const fromFragments = Buffer.concat(part10FromDataset([datasetBytes.subarray(0, 100), datasetBytes.subarray(100)], { sopClassUid, sopInstanceUid, transferSyntaxUid }));
+    assert.deepEqual(fromFragments, wrapped, 'the data set in fragments gives the same file');
     assert.ok(wrapped.subarray(wrapped.length - datasetBytes.length).equals(datasetBytes), 'the data set bytes are kept exactly');
     const read = readDicomFile(wrapped);
     assert.equal(read.transferSyntaxUid, transferSyntaxUid);

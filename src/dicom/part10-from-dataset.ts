@@ -18,7 +18,8 @@ export interface ReceivedDataset {
 
 const PREAMBLE_AND_MAGIC = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1')]);
 
-export function part10FromDataset(dataset: Uint8Array, received: ReceivedDataset): Uint8Array[] {
+/** `dataset` as received: one buffer, or the P-DATA fragments it arrived in, which are not joined here. */
+export function part10FromDataset(dataset: Uint8Array | readonly Uint8Array[], received: ReceivedDataset): Uint8Array[] {
   const meta = new Dataset(EXPLICIT_LITTLE);
   meta.setString(Tag.MediaStorageSOPClassUID, received.sopClassUid, 'UI');
   meta.setString(Tag.MediaStorageSOPInstanceUID, received.sopInstanceUid, 'UI');
@@ -26,6 +27,6 @@ export function part10FromDataset(dataset: Uint8Array, received: ReceivedDataset
   out.pushEncoded(PREAMBLE_AND_MAGIC);
   // The data set is not parsed here; the meta mirrors the command's UIDs, which ingest checks against the data set.
   writeFileMeta({ meta, dataset: new Dataset(EXPLICIT_LITTLE) }, out, { transferSyntaxUid: received.transferSyntaxUid, keepImplementation: false });
-  out.pushSource(dataset);
+  for (const part of dataset instanceof Uint8Array ? [dataset] : dataset) out.pushSource(part);
   return out.coalesced();
 }

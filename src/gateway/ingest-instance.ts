@@ -74,7 +74,7 @@ export async function ingestInstance(deps: IngestDeps, input: IngestInput, sourc
   if (size > deps.maxObjectBytes) {
     return refuse(deps, source, 'too-large', `the object has ${size} bytes, more than the ${deps.maxObjectBytes} this server accepts`);
   }
-  const bytes = input.kind === 'part10' ? input.bytes : Buffer.concat(part10FromDataset(Buffer.concat(input.chunks), input));
+  const bytes = input.kind === 'part10' ? input.bytes : Buffer.concat(part10FromDataset(input.chunks, input));
   let file: DicomFile;
   try {
     file = readDicomFile(bytes);
