@@ -79,10 +79,12 @@ function compareWithExisting(path: string, chunks: readonly Uint8Array[], input:
   try {
     const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     const existingSize = fstatSync(fd).size;
-    if (existingSize === size && sameBytes(readRange(fd, 0, size), chunks, input)) return 'identical';
     // A sparsely read input is a large image: its other encodings are not worth parsing here.
-    if (input.hole !== undefined || existingSize > COMPARE_CONTENT_UP_TO) return 'conflict';
-    return sameDicomContent(readRange(fd, 0, existingSize), Buffer.concat(chunks)) ? 'equivalent' : 'conflict';
+    const comparable = input.hole === undefined && existingSize <= COMPARE_CONTENT_UP_TO;
+    if (existingSize !== size && !comparable) return 'conflict';
+    const existing = readRange(fd, 0, existingSize);
+    if (existingSize === size && sameBytes(existing, chunks, input)) return 'identical';
+    return comparable && sameDicomContent(existing, Buffer.concat(chunks)) ? 'equivalent' : 'conflict';
   } finally {
     closeSync(fd);
   }
