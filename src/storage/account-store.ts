@@ -20,6 +20,15 @@ export interface SealedSecret {
   readonly sealed: Uint8Array;
 }
 
+/**
+ * Who a person is at an OpenID provider: the `iss` and `sub` claims of their ID tokens, which
+ * together are unique and never reassigned (OIDC Core 1.0 section 2, `sub`).
+ */
+export interface OidcIdentity {
+  readonly issuer: string;
+  readonly subject: string;
+}
+
 export interface UserRecord {
   /** The login name: lower case, immutable, never given to another user (deleted users stay as tombstones). */
   readonly name: string;
@@ -36,6 +45,8 @@ export interface UserRecord {
   readonly lockout: LockoutState;
   readonly disabled: boolean;
   readonly deletedAt: number | undefined;
+  /** The provider identity an administrator linked for OIDC sign-in (docs/accounts.md), if any. */
+  readonly oidc?: OidcIdentity | undefined;
   readonly createdAt: number;
   readonly createdBy: string;
   readonly updatedAt: number;
@@ -65,6 +76,31 @@ export interface StoredApiToken extends ApiTokenRecord {
   readonly createdBy: string;
 }
 
+/**
+ * An OIDC sign-in between the redirect to the provider and its answer (gateway/login-oidc.ts).
+ * It is found by the digest of its `state` and used once.
+ */
+export interface OidcLoginState {
+  /** SHA-256 of the `state` parameter, base64url. */
+  readonly stateDigest: string;
+  /** SHA-256 of the value of the cookie that ties the sign-in to the browser that began it. */
+  readonly browserDigest: string;
+  readonly nonce: string;
+  /** The PKCE code verifier (RFC 7636 4.1), sent with the code to the token endpoint. */
+  readonly codeVerifier: string;
+  readonly expiresAt: number;
+}
+
+/** A person the provider signed in who still owes MedVeil their TOTP code; used once. */
+export interface OidcMfaTicket {
+  /** SHA-256 of the ticket, base64url. */
+  readonly digest: string;
+  readonly userName: string;
+  /** What the provider said of the sign-in (amr and acr), for the audit event of the second step. */
+  readonly providerMethods: string;
+  readonly expiresAt: number;
+}
+
 export interface AccountStore {
   /** Users ever created, deleted ones included: the bootstrap code exists only while this is 0. */
   userCount(): Promise<number>;
@@ -87,6 +123,22 @@ export interface AccountStore {
    * false means the step was already used (a replay, or a parallel login with the same code).
    */
   acceptTotpStep(name: string, step: number): Promise<boolean>;
+
+  /** The account, not deleted, that `identity` is linked to. */
+  findUserByOidcIdentity(identity: OidcIdentity): Promise<UserRecord | undefined>;
+  /**
+   * Links `identity` to a user that exists and is not deleted, or unlinks it (undefined):
+   * `taken` when another account holds the identity, atomically.
+   */
+  setOidcIdentity(name: string, identity: OidcIdentity | undefined, now: number): Promise<'set' | 'taken' | 'unknown-user'>;
+  /** Keeps a started OIDC sign-in; entries expired at `now` are dropped. */
+  insertOidcLoginState(state: OidcLoginState, now: number): Promise<void>;
+  /** Removes and returns the sign-in with this state digest, undefined when absent or expired: one use only. */
+  takeOidcLoginState(stateDigest: string, now: number): Promise<OidcLoginState | undefined>;
+  /** Keeps an MFA ticket; entries expired at `now` are dropped. */
+  insertOidcMfaTicket(ticket: OidcMfaTicket, now: number): Promise<void>;
+  /** Removes and returns the ticket with this digest, undefined when absent or expired: one use only. */
+  takeOidcMfaTicket(digest: string, now: number): Promise<OidcMfaTicket | undefined>;
 
   listDepartments(): Promise<Department[]>;
   /** False when the id exists. */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshLockoutState, recordLoginAttempt } from '../../access/identity/lockout.js';
 import type { UserRecord } from '../account-store.js';
-import { SqliteAccountStore } from './sqlite-account-store.js';
+import Database from 'better-sqlite3';
+import { FIRST_ACCOUNT_SCHEMA, SqliteAccountStore } from './sqlite-account-store.js';
 
 const t0 = Date.UTC(2025, 0, 1, 8);
 
@@ -143,4 +144,70 @@ test('a new account database file is readable by its owner only', { skip: proces
   const store = new SqliteAccountStore(path);
   await store.close();
   assert.equal(statSync(path).mode & 0o777, 0o600);
+});
+
+test('an account database of the first release is migrated on open and keeps its users, which can then be linked to an OIDC identity', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'medveil-accounts-')), 'accounts.sqlite');
+  const old = new Database(path);
+  old.exec(FIRST_ACCOUNT_SCHEMA);
+  old
+    .prepare(
+      `INSERT INTO users (name, password_hash, roles, departments, director_of, created_at, created_by, updated_at)
+       VALUES ('jane', 'hash', '["clinician"]', '["radiology"]', '[]', ?, 'root', ?)`,
+    )
+    .run(t0, t0);
+  old.close();
+
+  const store = new SqliteAccountStore(path);
+  const jane = await store.findUser('jane');
+  assert.equal(jane?.passwordHash, 'hash');
+  assert.equal(jane?.oidc, undefined);
+  const identity = { issuer: 'https://idp.example.org/realms/hospital', subject: '6f1c2a' };
+  assert.equal(await store.setOidcIdentity('jane', identity, t0 + 1), 'set');
+  await store.close();
+
+  const reopened = new SqliteAccountStore(path);
+  assert.deepEqual((await reopened.findUserByOidcIdentity(identity))?.oidc, identity, 'the migration runs once; the link survives a reopen');
+  await reopened.close();
+  const raw = new Database(path);
+  assert.equal(raw.pragma('user_version', { simple: true }), 1);
+  raw.close();
+});
+
+test('an OIDC identity is linked to one live account at a time; deleting the account frees it', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  await store.insertUser(user('jane'));
+  await store.insertUser(user('li'));
+  const identity = { issuer: 'https://idp.example.org', subject: 'sub-1' };
+  assert.equal(await store.setOidcIdentity('jane', identity, t0), 'set');
+  assert.equal(await store.setOidcIdentity('jane', identity, t0), 'set', 'linking the same identity again is not a conflict');
+  assert.equal(await store.setOidcIdentity('li', identity, t0), 'taken');
+  assert.equal(await store.setOidcIdentity('nobody', { ...identity, subject: 'sub-2' }, t0), 'unknown-user');
+  assert.equal((await store.findUserByOidcIdentity({ ...identity, issuer: 'https://other.example.org' })), undefined, 'the issuer is part of the identity');
+  assert.equal((await store.findUserByOidcIdentity(identity))?.name, 'jane');
+
+  await store.updateUser('jane', { deletedAt: t0 + 5, disabled: true }, t0 + 5);
+  assert.equal(await store.findUserByOidcIdentity(identity), undefined);
+  assert.equal(await store.setOidcIdentity('li', identity, t0 + 6), 'set');
+  assert.equal((await store.findUserByOidcIdentity(identity))?.name, 'li');
+  assert.equal(await store.setOidcIdentity('li', undefined, t0 + 7), 'set');
+  assert.equal(await store.findUserByOidcIdentity(identity), undefined);
+});
+
+test('OIDC sign-in states and MFA tickets are taken once, and never after they expire', async () => {
+  const store = new SqliteAccountStore(':memory:');
+  await store.insertUser(user('jane'));
+  const state = { stateDigest: 'd1', browserDigest: 'b1', nonce: 'n1', codeVerifier: 'v1', expiresAt: t0 + 600_000 };
+  await store.insertOidcLoginState(state, t0);
+  assert.deepEqual(await store.takeOidcLoginState('d1', t0 + 1), state);
+  assert.equal(await store.takeOidcLoginState('d1', t0 + 2), undefined, 'a state is used once');
+  await store.insertOidcLoginState({ ...state, stateDigest: 'd2' }, t0);
+  assert.equal(await store.takeOidcLoginState('d2', state.expiresAt), undefined, 'an expired state is refused');
+
+  const ticket = { digest: 't1', userName: 'jane', providerMethods: 'amr=pwd', expiresAt: t0 + 300_000 };
+  await store.insertOidcMfaTicket(ticket, t0);
+  assert.deepEqual(await store.takeOidcMfaTicket('t1', t0 + 1), ticket);
+  assert.equal(await store.takeOidcMfaTicket('t1', t0 + 2), undefined);
+  await store.insertOidcMfaTicket({ ...ticket, digest: 't2' }, t0);
+  assert.equal(await store.takeOidcMfaTicket('t2', ticket.expiresAt + 1), undefined);
 });

@@ -4,6 +4,10 @@
  * departments, scopes) are JSON arrays in TEXT columns: they are read whole with their user,
  * never queried by element. The atomic methods of the interface are single statements or
  * immediate transactions, which SQLite serialises across connections and processes.
+ *
+ * FIRST_ACCOUNT_SCHEMA is the first released form and is never edited; later changes are MIGRATIONS, applied
+ * in order on open and counted in `PRAGMA user_version`, so a database made by an older release
+ * is brought forward and keeps its accounts.
  */
 import type Database from 'better-sqlite3';
 import { openSqliteStore } from './open-sqlite-store.js';
@@ -16,13 +20,16 @@ import type {
   AccountStore,
   CareRelationship,
   Department,
+  OidcIdentity,
+  OidcLoginState,
+  OidcMfaTicket,
   SealedSecret,
   StoredApiToken,
   UserChange,
   UserRecord,
 } from '../account-store.js';
 
-const SCHEMA = `
+export const FIRST_ACCOUNT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
   name TEXT PRIMARY KEY,
   display_name TEXT,
@@ -52,6 +59,34 @@ CREATE TABLE IF NOT EXISTS bootstrap_code (
   used_at INTEGER, failures INTEGER NOT NULL) STRICT;
 `;
 
+/** Migration n takes a database from user_version n to n + 1. */
+const MIGRATIONS: readonly string[] = [
+  // OIDC sign-in (docs/accounts.md): the linked provider identity, unique among live accounts
+  // so that a deleted account frees it; sign-ins waiting for the provider; MFA tickets.
+  `ALTER TABLE users ADD COLUMN oidc_issuer TEXT;
+   ALTER TABLE users ADD COLUMN oidc_subject TEXT;
+   CREATE UNIQUE INDEX users_oidc_identity ON users (oidc_issuer, oidc_subject) WHERE oidc_subject IS NOT NULL AND deleted_at IS NULL;
+   CREATE TABLE oidc_login_states (
+     state_digest TEXT PRIMARY KEY, browser_digest TEXT NOT NULL, nonce TEXT NOT NULL, code_verifier TEXT NOT NULL,
+     expires_at INTEGER NOT NULL) STRICT;
+   CREATE TABLE oidc_mfa_tickets (
+     digest TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES users (name), provider_methods TEXT NOT NULL,
+     expires_at INTEGER NOT NULL) STRICT;`,
+];
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new MedVeilError('storage', `the account store was written by a newer MedVeil (schema ${version}, this release knows ${MIGRATIONS.length})`, {
+        hint: 'run the newer release, or restore the account database from a backup made by this one',
+      });
+    }
+    for (const migration of MIGRATIONS.slice(version)) db.exec(migration);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
 interface UserRow {
   name: string;
   display_name: string | null;
@@ -70,9 +105,26 @@ interface UserRow {
   lockout_until: number | null;
   disabled: number;
   deleted_at: number | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
   created_at: number;
   created_by: string;
   updated_at: number;
+}
+
+interface LoginStateRow {
+  state_digest: string;
+  browser_digest: string;
+  nonce: string;
+  code_verifier: string;
+  expires_at: number;
+}
+
+interface MfaTicketRow {
+  digest: string;
+  user_name: string;
+  provider_methods: string;
+  expires_at: number;
 }
 
 interface TokenRow {
@@ -124,6 +176,7 @@ function userOf(row: UserRow): UserRecord {
     lockout: { failures: row.lockout_failures, lastFailureAt: undef(row.lockout_last_failure_at), lockedUntil: undef(row.lockout_until) },
     disabled: row.disabled !== 0,
     deletedAt: undef(row.deleted_at),
+    ...(row.oidc_issuer === null || row.oidc_subject === null ? {} : { oidc: { issuer: row.oidc_issuer, subject: row.oidc_subject } }),
     createdAt: row.created_at,
     createdBy: row.created_by,
     updatedAt: row.updated_at,
@@ -175,7 +228,13 @@ export class SqliteAccountStore implements AccountStore {
   readonly #statements;
 
   constructor(path: string) {
-    const db = openSqliteStore(path, { kind: 'the account store', schema: SCHEMA, pragmas: ['foreign_keys = ON'], hint: 'check the dataDir of the config and the permissions of its folder' });
+    const db = openSqliteStore(path, { kind: 'the account store', schema: FIRST_ACCOUNT_SCHEMA, pragmas: ['foreign_keys = ON'], hint: 'check the dataDir of the config and the permissions of its folder' });
+    try {
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     this.#db = db;
     this.#statements = {
       userCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
@@ -184,10 +243,10 @@ export class SqliteAccountStore implements AccountStore {
       insertUser: db.prepare(
         `INSERT OR IGNORE INTO users (name, display_name, password_hash, roles, departments, director_of,
            totp_wrapped_key, totp_sealed, totp_last_step, lockout_failures, lockout_last_failure_at, lockout_until,
-           disabled, deleted_at, created_at, created_by, updated_at)
+           disabled, deleted_at, oidc_issuer, oidc_subject, created_at, created_by, updated_at)
          VALUES (@name, @display_name, @password_hash, @roles, @departments, @director_of,
            @totp_wrapped_key, @totp_sealed, @totp_last_step, @lockout_failures, @lockout_last_failure_at, @lockout_until,
-           @disabled, @deleted_at, @created_at, @created_by, @updated_at)`,
+           @disabled, @deleted_at, @oidc_issuer, @oidc_subject, @created_at, @created_by, @updated_at)`,
       ),
       setLockout: db.prepare<[number, number | null, number | null, string]>(
         'UPDATE users SET lockout_failures = ?, lockout_last_failure_at = ?, lockout_until = ? WHERE name = ?',
@@ -195,6 +254,20 @@ export class SqliteAccountStore implements AccountStore {
       acceptTotpStep: db.prepare<[number, string, number]>(
         'UPDATE users SET totp_last_step = ? WHERE name = ? AND totp_sealed IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)',
       ),
+      userByOidc: db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE oidc_issuer = ? AND oidc_subject = ? AND deleted_at IS NULL'),
+      setOidc: db.prepare<[string | null, string | null, number, string]>(
+        'UPDATE users SET oidc_issuer = ?, oidc_subject = ?, updated_at = ? WHERE name = ? AND deleted_at IS NULL',
+      ),
+      dropExpiredLoginStates: db.prepare<[number]>('DELETE FROM oidc_login_states WHERE expires_at <= ?'),
+      insertLoginState: db.prepare<[string, string, string, string, number]>(
+        'INSERT INTO oidc_login_states (state_digest, browser_digest, nonce, code_verifier, expires_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      takeLoginState: db.prepare<[string, number], LoginStateRow>('DELETE FROM oidc_login_states WHERE state_digest = ? AND expires_at > ? RETURNING *'),
+      dropExpiredMfaTickets: db.prepare<[number]>('DELETE FROM oidc_mfa_tickets WHERE expires_at <= ?'),
+      insertMfaTicket: db.prepare<[string, string, string, number]>(
+        'INSERT INTO oidc_mfa_tickets (digest, user_name, provider_methods, expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      takeMfaTicket: db.prepare<[string, number], MfaTicketRow>('DELETE FROM oidc_mfa_tickets WHERE digest = ? AND expires_at > ? RETURNING *'),
       listDepartments: db.prepare<[], { id: string; name: string | null; created_at: number }>('SELECT id, name, created_at FROM departments ORDER BY id'),
       insertDepartment: db.prepare<[string, string | null, number]>('INSERT OR IGNORE INTO departments (id, name, created_at) VALUES (?, ?, ?)'),
       care: db.prepare<[string], { user_name: string; patient_ref: string; created_at: number; created_by: string }>(
@@ -255,6 +328,8 @@ export class SqliteAccountStore implements AccountStore {
       lockout_until: nullable(user.lockout.lockedUntil),
       disabled: user.disabled ? 1 : 0,
       deleted_at: nullable(user.deletedAt),
+      oidc_issuer: nullable(user.oidc?.issuer),
+      oidc_subject: nullable(user.oidc?.subject),
       created_at: user.createdAt,
       created_by: user.createdBy,
       updated_at: user.updatedAt,
@@ -291,6 +366,49 @@ export class SqliteAccountStore implements AccountStore {
 
   async acceptTotpStep(name: string, step: number): Promise<boolean> {
     return this.#statements.acceptTotpStep.run(step, name, step).changes === 1;
+  }
+
+  async findUserByOidcIdentity(identity: OidcIdentity): Promise<UserRecord | undefined> {
+    const row = this.#statements.userByOidc.get(identity.issuer, identity.subject);
+    return row === undefined ? undefined : userOf(row);
+  }
+
+  async setOidcIdentity(name: string, identity: OidcIdentity | undefined, now: number): Promise<'set' | 'taken' | 'unknown-user'> {
+    const set = this.#db.transaction((): 'set' | 'taken' | 'unknown-user' => {
+      if (identity !== undefined) {
+        const holder = this.#statements.userByOidc.get(identity.issuer, identity.subject);
+        if (holder !== undefined && holder.name !== name) return 'taken';
+      }
+      const changes = this.#statements.setOidc.run(nullable(identity?.issuer), nullable(identity?.subject), now, name).changes;
+      return changes === 1 ? 'set' : 'unknown-user';
+    });
+    return set.immediate();
+  }
+
+  async insertOidcLoginState(state: OidcLoginState, now: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#statements.dropExpiredLoginStates.run(now);
+      this.#statements.insertLoginState.run(state.stateDigest, state.browserDigest, state.nonce, state.codeVerifier, state.expiresAt);
+    })();
+  }
+
+  async takeOidcLoginState(stateDigest: string, now: number): Promise<OidcLoginState | undefined> {
+    const row = this.#statements.takeLoginState.get(stateDigest, now);
+    if (row === undefined) return undefined;
+    return { stateDigest: row.state_digest, browserDigest: row.browser_digest, nonce: row.nonce, codeVerifier: row.code_verifier, expiresAt: row.expires_at };
+  }
+
+  async insertOidcMfaTicket(ticket: OidcMfaTicket, now: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#statements.dropExpiredMfaTickets.run(now);
+      this.#statements.insertMfaTicket.run(ticket.digest, ticket.userName, ticket.providerMethods, ticket.expiresAt);
+    })();
+  }
+
+  async takeOidcMfaTicket(digest: string, now: number): Promise<OidcMfaTicket | undefined> {
+    const row = this.#statements.takeMfaTicket.get(digest, now);
+    if (row === undefined) return undefined;
+    return { digest: row.digest, userName: row.user_name, providerMethods: row.provider_methods, expiresAt: row.expires_at };
   }
 
   async listDepartments(): Promise<Department[]> {
