@@ -31,7 +31,13 @@ export type AccountRefusalReason =
   | 'bootstrap-code-exhausted'
   | 'invalid-credentials'
   | 'account-locked'
-  | 'totp-required';
+  | 'totp-required'
+  | 'wrong-password'
+  | 'not-dso'
+  | 'invalid-level'
+  | 'invalid-level-reason'
+  | 'unknown-study'
+  | 'mfa-role-token';
 
 export interface AccountRefusal {
   readonly outcome: 'refused';

@@ -22,6 +22,7 @@ import { decideRouteAccess, type Principal } from './route-access.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerStudyRoutes } from './routes/study-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 
 export interface HttpAppDeps {
@@ -168,7 +169,10 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerSessionRoutes(app, routeDeps);
   registerAccountRoutes(app, routeDeps);
   registerTokenRoutes(app, routeDeps);
-  if (deps.dicomweb !== undefined) registerDicomwebRoutes(app, { ...deps.dicomweb, accounts: deps.accounts, clock: deps.clock });
+  if (deps.dicomweb !== undefined) {
+    registerStudyRoutes(app, { index: deps.dicomweb.index });
+    registerDicomwebRoutes(app, { ...deps.dicomweb, accounts: deps.accounts, clock: deps.clock });
+  }
   return app;
 }
 

@@ -77,12 +77,20 @@ const REFUSAL_STATUS: Readonly<Record<AccountRefusalReason, number>> = {
   'invalid-credentials': 401,
   'account-locked': 401,
   'totp-required': 401,
+  'wrong-password': 403,
+  'not-dso': 403,
+  'invalid-level': 400,
+  'invalid-level-reason': 400,
+  'unknown-study': 404,
+  'mfa-role-token': 403,
 };
 
 /** Refusals that are about who asks, not about what they sent: recorded as `deny` events. */
 const DENY_REASONS: ReadonlySet<AccountRefusalReason> = new Set([
   'not-admin',
   'self-change',
+  'not-dso',
+  'mfa-role-token',
   'no-bootstrap-code',
   'bootstrap-code-wrong',
   'bootstrap-code-malformed',
