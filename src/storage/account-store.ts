@@ -2,6 +2,9 @@ import type { Role } from '../access/role.js';
 import type { ApiTokenRecord } from '../access/identity/api-token.js';
 import type { BootstrapCodeRecord } from '../access/identity/bootstrap-code.js';
 import type { LockoutState } from '../access/identity/lockout.js';
+import type { OidcIdentity } from '../access/identity/oidc-account-claim.js';
+
+export type { OidcIdentity };
 
 /**
  * Durable storage of the people and services that may use the gateway: users, departments,
@@ -20,15 +23,6 @@ export interface SealedSecret {
   readonly sealed: Uint8Array;
 }
 
-/**
- * Who a person is at an OpenID provider: the `iss` and `sub` claims of their ID tokens, which
- * together are unique and never reassigned (OIDC Core 1.0 section 2, `sub`).
- */
-export interface OidcIdentity {
-  readonly issuer: string;
-  readonly subject: string;
-}
-
 export interface UserRecord {
   /** The login name: lower case, immutable, never given to another user (deleted users stay as tombstones). */
   readonly name: string;
@@ -45,6 +39,13 @@ export interface UserRecord {
   readonly lockout: LockoutState;
   readonly disabled: boolean;
   readonly deletedAt: number | undefined;
+  /**
+   * Set when an administrator chose the password (a reset): every session of the account may
+   * then only change it (POST /api/me/password) until the person has chosen their own.
+   */
+  readonly passwordChangeRequired?: boolean;
+  /** Sessions issued before this time (ms) are void: a password change ends every other session. */
+  readonly sessionsNotBefore?: number | undefined;
   /** The provider identity an administrator linked for OIDC sign-in (docs/accounts.md), if any. */
   readonly oidc?: OidcIdentity | undefined;
   readonly createdAt: number;
@@ -54,7 +55,10 @@ export interface UserRecord {
 
 /** The fields an update may change; the name, creation and lockout have their own paths. */
 export type UserChange = Partial<
-  Pick<UserRecord, 'displayName' | 'passwordHash' | 'roles' | 'departments' | 'directorOf' | 'totp' | 'pendingTotp' | 'disabled' | 'deletedAt'>
+  Pick<
+    UserRecord,
+    'displayName' | 'passwordHash' | 'roles' | 'departments' | 'directorOf' | 'totp' | 'pendingTotp' | 'disabled' | 'deletedAt' | 'passwordChangeRequired' | 'sessionsNotBefore'
+  >
 >;
 
 export interface Department {
@@ -74,6 +78,11 @@ export interface CareRelationship {
 
 export interface StoredApiToken extends ApiTokenRecord {
   readonly createdBy: string;
+  /**
+   * The account the token acts for, with that account's roles as they are at each request and
+   * never more. Undefined only for tokens made before tokens had owners: those act for nobody.
+   */
+  readonly owner?: string | undefined;
 }
 
 /**
