@@ -170,7 +170,7 @@ test('an account database of the first release is migrated on open and keeps its
   assert.deepEqual((await reopened.findUserByOidcIdentity(identity))?.oidc, identity, 'the migration runs once; the link survives a reopen');
   await reopened.close();
   const raw = new Database(path);
-  assert.equal(raw.pragma('user_version', { simple: true }), 1);
+  assert.equal(raw.pragma('user_version', { simple: true }), 2);
   raw.close();
 });
 
@@ -210,4 +210,23 @@ test('OIDC sign-in states and MFA tickets are taken once, and never after they e
   assert.equal(await store.takeOidcMfaTicket('t1', t0 + 2), undefined);
   await store.insertOidcMfaTicket({ ...ticket, digest: 't2' }, t0);
   assert.equal(await store.takeOidcMfaTicket('t2', ticket.expiresAt + 1), undefined);
+});
+
+test('a database of the first release gains password-change and token-owner columns: old users need no change, old tokens act for nobody', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'medveil-accounts-')), 'accounts.sqlite');
+  const old = new Database(path);
+  old.exec(FIRST_ACCOUNT_SCHEMA);
+  old.prepare(`INSERT INTO users (name, password_hash, roles, departments, director_of, created_at, created_by, updated_at) VALUES ('jane', 'hash', '["technician"]', '[]', '[]', ?, 'root', ?)`).run(t0, t0);
+  old.prepare(`INSERT INTO api_tokens (id, name, digest, scopes, created_at, expires_at, created_by) VALUES ('tok', 'pacs', 'digest', '["dicomweb:store"]', ?, ?, 'root')`).run(t0, t0 + 1000);
+  old.close();
+
+  const store = new SqliteAccountStore(path);
+  const jane = await store.findUser('jane');
+  assert.deepEqual([jane?.passwordChangeRequired ?? false, jane?.sessionsNotBefore], [false, undefined]);
+  assert.equal((await store.findApiToken('tok'))?.owner, undefined);
+  assert.equal(await store.updateUser('jane', { passwordChangeRequired: true, sessionsNotBefore: t0 + 5000 }, t0 + 1), true);
+  assert.deepEqual([(await store.findUser('jane'))?.passwordChangeRequired, (await store.findUser('jane'))?.sessionsNotBefore], [true, t0 + 5000]);
+  await store.insertApiToken({ id: 'tok2', name: 'pacs', digest: 'digest2', scopes: ['dicomweb:store'], createdAt: t0, expiresAt: t0 + 1000, createdBy: 'jane', owner: 'jane' });
+  assert.equal((await store.findApiToken('tok2'))?.owner, 'jane');
+  await store.close();
 });

@@ -72,6 +72,11 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE oidc_mfa_tickets (
      digest TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES users (name), provider_methods TEXT NOT NULL,
      expires_at INTEGER NOT NULL) STRICT;`,
+  // Password changes (docs/accounts.md): a reset password must be changed at the next sign-in,
+  // and a change voids the account's older sessions. API tokens act for an owning account.
+  `ALTER TABLE users ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN sessions_not_before INTEGER;
+   ALTER TABLE api_tokens ADD COLUMN owner TEXT REFERENCES users (name);`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -107,6 +112,8 @@ interface UserRow {
   deleted_at: number | null;
   oidc_issuer: string | null;
   oidc_subject: string | null;
+  password_change_required: number;
+  sessions_not_before: number | null;
   created_at: number;
   created_by: string;
   updated_at: number;
@@ -136,6 +143,7 @@ interface TokenRow {
   expires_at: number;
   revoked_at: number | null;
   created_by: string;
+  owner: string | null;
 }
 
 interface CodeRow {
@@ -177,6 +185,8 @@ function userOf(row: UserRow): UserRecord {
     disabled: row.disabled !== 0,
     deletedAt: undef(row.deleted_at),
     ...(row.oidc_issuer === null || row.oidc_subject === null ? {} : { oidc: { issuer: row.oidc_issuer, subject: row.oidc_subject } }),
+    ...(row.password_change_required === 0 ? {} : { passwordChangeRequired: true }),
+    ...(row.sessions_not_before === null ? {} : { sessionsNotBefore: row.sessions_not_before }),
     createdAt: row.created_at,
     createdBy: row.created_by,
     updatedAt: row.updated_at,
@@ -193,6 +203,7 @@ function tokenOf(row: TokenRow): StoredApiToken {
     expiresAt: row.expires_at,
     ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
     createdBy: row.created_by,
+    ...(row.owner === null ? {} : { owner: row.owner }),
   };
 }
 
@@ -220,6 +231,8 @@ function changeColumns(change: UserChange): Record<string, unknown> {
   }
   if (change.disabled !== undefined) columns.disabled = change.disabled ? 1 : 0;
   if ('deletedAt' in change) columns.deleted_at = nullable(change.deletedAt);
+  if (change.passwordChangeRequired !== undefined) columns.password_change_required = change.passwordChangeRequired ? 1 : 0;
+  if ('sessionsNotBefore' in change) columns.sessions_not_before = nullable(change.sessionsNotBefore);
   return columns;
 }
 
@@ -243,10 +256,10 @@ export class SqliteAccountStore implements AccountStore {
       insertUser: db.prepare(
         `INSERT OR IGNORE INTO users (name, display_name, password_hash, roles, departments, director_of,
            totp_wrapped_key, totp_sealed, totp_last_step, lockout_failures, lockout_last_failure_at, lockout_until,
-           disabled, deleted_at, oidc_issuer, oidc_subject, created_at, created_by, updated_at)
+           disabled, deleted_at, oidc_issuer, oidc_subject, password_change_required, sessions_not_before, created_at, created_by, updated_at)
          VALUES (@name, @display_name, @password_hash, @roles, @departments, @director_of,
            @totp_wrapped_key, @totp_sealed, @totp_last_step, @lockout_failures, @lockout_last_failure_at, @lockout_until,
-           @disabled, @deleted_at, @oidc_issuer, @oidc_subject, @created_at, @created_by, @updated_at)`,
+           @disabled, @deleted_at, @oidc_issuer, @oidc_subject, @password_change_required, @sessions_not_before, @created_at, @created_by, @updated_at)`,
       ),
       setLockout: db.prepare<[number, number | null, number | null, string]>(
         'UPDATE users SET lockout_failures = ?, lockout_last_failure_at = ?, lockout_until = ? WHERE name = ?',
@@ -278,8 +291,8 @@ export class SqliteAccountStore implements AccountStore {
       ),
       deleteCare: db.prepare<[string, string]>('DELETE FROM care_relationships WHERE user_name = ? AND patient_ref = ?'),
       insertToken: db.prepare(
-        `INSERT INTO api_tokens (id, name, digest, scopes, created_at, expires_at, revoked_at, created_by)
-         VALUES (@id, @name, @digest, @scopes, @created_at, @expires_at, @revoked_at, @created_by)`,
+        `INSERT INTO api_tokens (id, name, digest, scopes, created_at, expires_at, revoked_at, created_by, owner)
+         VALUES (@id, @name, @digest, @scopes, @created_at, @expires_at, @revoked_at, @created_by, @owner)`,
       ),
       tokenByDigest: db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE digest = ?'),
       tokenById: db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE id = ?'),
@@ -330,6 +343,8 @@ export class SqliteAccountStore implements AccountStore {
       deleted_at: nullable(user.deletedAt),
       oidc_issuer: nullable(user.oidc?.issuer),
       oidc_subject: nullable(user.oidc?.subject),
+      password_change_required: user.passwordChangeRequired === true ? 1 : 0,
+      sessions_not_before: nullable(user.sessionsNotBefore),
       created_at: user.createdAt,
       created_by: user.createdBy,
       updated_at: user.updatedAt,
@@ -447,6 +462,7 @@ export class SqliteAccountStore implements AccountStore {
       expires_at: token.expiresAt,
       revoked_at: nullable(token.revokedAt),
       created_by: token.createdBy,
+      owner: nullable(token.owner),
     });
   }
 
