@@ -37,7 +37,14 @@ export type AccountRefusalReason =
   | 'invalid-level'
   | 'invalid-level-reason'
   | 'unknown-study'
-  | 'mfa-role-token';
+  | 'mfa-role-token'
+  | 'oidc-state-invalid'
+  | 'oidc-refused'
+  | 'oidc-no-account'
+  | 'oidc-unavailable'
+  | 'mfa-ticket-invalid'
+  | 'invalid-oidc-identity'
+  | 'oidc-identity-taken';
 
 export interface AccountRefusal {
   readonly outcome: 'refused';

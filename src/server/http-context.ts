@@ -83,6 +83,13 @@ const REFUSAL_STATUS: Readonly<Record<AccountRefusalReason, number>> = {
   'invalid-level-reason': 400,
   'unknown-study': 404,
   'mfa-role-token': 403,
+  'oidc-state-invalid': 400,
+  'oidc-refused': 401,
+  'oidc-no-account': 403,
+  'oidc-unavailable': 502,
+  'mfa-ticket-invalid': 401,
+  'invalid-oidc-identity': 400,
+  'oidc-identity-taken': 409,
 };
 
 /** Refusals that are about who asks, not about what they sent: recorded as `deny` events. */
