@@ -1,8 +1,10 @@
+import { freshLockoutState } from '../access/identity/lockout.js';
 import type { UserChange, UserRecord } from '../storage/account-store.js';
 import type { AccountDeps } from './account-deps.js';
 import { checkAccountFacts } from './account-facts.js';
 import { refusal, type AccountRefusal } from './account-refusal.js';
 import { auditActorOf } from './audit-actor.js';
+import { sessionsNotBeforeAfter } from './change-password.js';
 import { hashNewPassword } from './new-password.js';
 
 export interface UpdateUserInput {
@@ -24,6 +26,11 @@ export type UpdateUserResult = { readonly outcome: 'updated'; readonly user: Use
  * An administrator changes an account. On their own account an administrator may change only
  * the display name: roles, departments and the disabled flag of oneself are someone else's
  * decision, so an administrator can never grant themselves data access (issue 4).
+ *
+ * A password set here is a reset: it is for one sign-in only (the person must choose their own
+ * before anything else, POST /api/me/password), the account's sessions end, and a lock from
+ * failed sign-ins is lifted. So an administrator who signs in with it leaves a trace the
+ * owner of the account notices: their own password no longer works.
  */
 export async function updateUser(deps: AccountDeps, input: UpdateUserInput): Promise<UpdateUserResult> {
   const { by, change } = input;
@@ -58,6 +65,8 @@ export async function updateUser(deps: AccountDeps, input: UpdateUserInput): Pro
     const password = await hashNewPassword(deps, change.password, target.name);
     if ('outcome' in password) return password;
     next.passwordHash = password.hash;
+    next.passwordChangeRequired = true;
+    next.sessionsNotBefore = sessionsNotBeforeAfter(deps.clock.now());
     changed.push('password');
   }
   if (changed.length === 0) return { outcome: 'updated', user: target };
@@ -75,6 +84,7 @@ export async function updateUser(deps: AccountDeps, input: UpdateUserInput): Pro
     },
   });
   if (!(await deps.accounts.updateUser(target.name, next, now))) return refusal('unknown-user', `no user ${target.name}`);
+  if (next.passwordHash !== undefined) await deps.accounts.updateLockout(target.name, () => ({ ...freshLockoutState }));
   return { outcome: 'updated', user: (await deps.accounts.findUser(target.name)) ?? target };
 }
 

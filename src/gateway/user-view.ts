@@ -20,6 +20,8 @@ export interface UserView {
   deleted: boolean;
   mfaRequired: boolean;
   mfaEnrolled: boolean;
+  /** An administrator set the password; the person must choose their own before anything else. */
+  passwordChangeRequired: boolean;
   lockedUntil?: string;
   createdAt: string;
   createdBy: string;
@@ -37,6 +39,7 @@ export function userView(user: UserRecord, now: number): UserView {
     deleted: user.deletedAt !== undefined,
     mfaRequired: requiresMfa(user),
     mfaEnrolled: user.totp !== undefined,
+    passwordChangeRequired: user.passwordChangeRequired === true,
     ...(locked === undefined ? {} : { lockedUntil: new Date(locked).toISOString() }),
     createdAt: new Date(user.createdAt).toISOString(),
     createdBy: user.createdBy,

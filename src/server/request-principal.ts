@@ -36,5 +36,7 @@ export async function resolvePrincipal(
   if (verified.outcome !== 'valid') return { kind: 'anonymous', problem: verified.outcome };
   const user = await deps.accounts.findUser(verified.session.userId);
   if (user === undefined || user.deletedAt !== undefined || user.disabled) return { kind: 'anonymous', problem: 'account-unavailable' };
+  // A password change or reset voids every session issued before it (gateway/change-password.ts).
+  if (user.sessionsNotBefore !== undefined && verified.session.issuedAt < user.sessionsNotBefore) return { kind: 'anonymous', problem: 'revoked' };
   return { kind: 'session', user, session: verified.session };
 }

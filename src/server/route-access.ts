@@ -20,7 +20,8 @@ export type CredentialProblem = SessionTokenProblem | 'malformed-authorization' 
  *
  * - `public`: anyone (health, metrics, sign-in, first-admin bootstrap);
  * - `session-enrolling`: a person signed in, even one whose roles need a second factor they have
- *   not enrolled yet; only for their own session and enrolment;
+ *   not enrolled yet, or whose password an administrator set and who must choose their own;
+ *   only for their own session, enrolment and password;
  * - `session`: a person signed in, with a second factor if their roles need one;
  * - `admin`: the same, with the admin role;
  * - `{ scope }`: a person as for `session`, or an API token that holds the scope.
@@ -48,6 +49,9 @@ export function decideRouteAccess(access: RouteAccess, principal: Principal, now
     return deny(403, 'api-token-not-allowed', 'api-token-scope', 'an API token cannot do this; a person must sign in (with a second factor where their role needs one)');
   }
   if (access === 'session-enrolling') return { allowed: true };
+  if (principal.user.passwordChangeRequired === true) {
+    return deny(403, 'password-change-required', 'password-change-required', 'an administrator set your password: choose your own first (POST /api/me/password)');
+  }
   if (requiresMfa(principal.user) && !sessionHasMultipleFactors(principal.session)) {
     return deny(403, 'mfa-required', 'mfa-missing', 'your role needs a second factor: enrol one (POST /api/me/totp) and sign in with its code');
   }

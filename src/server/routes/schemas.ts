@@ -29,11 +29,12 @@ export const userViewSchema = {
     deleted: { type: 'boolean' },
     mfaRequired: { type: 'boolean' },
     mfaEnrolled: { type: 'boolean' },
+    passwordChangeRequired: { type: 'boolean' },
     lockedUntil: { type: 'string', format: 'date-time' },
     createdAt: { type: 'string', format: 'date-time' },
     createdBy: { type: 'string' },
   },
-  required: ['name', 'roles', 'departments', 'directorOf', 'disabled', 'deleted', 'mfaRequired', 'mfaEnrolled', 'createdAt', 'createdBy'],
+  required: ['name', 'roles', 'departments', 'directorOf', 'disabled', 'deleted', 'mfaRequired', 'mfaEnrolled', 'passwordChangeRequired', 'createdAt', 'createdBy'],
 } as const;
 
 export const sessionTokenSchema = {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Session } from '../../access/identity/session-token.js';
 import { bootstrapAdmin } from '../../gateway/bootstrap-admin.js';
+import { changePassword } from '../../gateway/change-password.js';
 import { beginTotpEnrolment, confirmTotpEnrolment } from '../../gateway/enrol-totp.js';
 import { login } from '../../gateway/login.js';
 import { logout } from '../../gateway/logout.js';
@@ -16,6 +17,12 @@ interface BootstrapBody {
   userName: string;
   password: string;
   displayName?: string;
+}
+
+interface PasswordChangeBody {
+  currentPassword: string;
+  newPassword: string;
+  totp?: string;
 }
 
 interface LoginBody {
@@ -190,6 +197,34 @@ export function registerSessionRoutes(app: FastifyInstance, deps: RouteDeps): vo
       if (result.outcome === 'refused') return sendRefusal(request, reply, result);
       const enrolled = (await deps.accounts.findUser(user.name)) ?? user;
       return sessionAnswer(result.token, result.session, enrolled, request.medveil.now);
+    },
+  );
+
+  app.post<{ Body: PasswordChangeBody }>(
+    '/api/me/password',
+    {
+      config: { access: 'session-enrolling', auditType: 'key-change' },
+      schema: {
+        summary: 'Change your own password with the current one (and the TOTP code once enrolled); every session of the account ends and a new one is answered',
+        description:
+          'A wrong current password or code counts towards the lockout as at sign-in. The new password meets the password policy and differs from the current one. ' +
+          'This is also how a person replaces a password an administrator set (user.passwordChangeRequired): until then, no other route answers their session.',
+        tags: ['session'],
+        body: {
+          type: 'object',
+          properties: { currentPassword: passwordSchema, newPassword: passwordSchema, totp: { type: 'string', maxLength: 16 } },
+          required: ['currentPassword', 'newPassword'],
+          additionalProperties: false,
+        },
+        response: { 200: sessionTokenSchema, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = sessionOf(request);
+      const result = await changePassword(useCaseDeps(deps, request), { user, session, ...request.body });
+      if (result.outcome === 'refused') return sendRefusal(request, reply, result);
+      const changed = (await deps.accounts.findUser(user.name)) ?? user;
+      return sessionAnswer(result.token, result.session, changed, request.medveil.now);
     },
   );
 }
