@@ -206,3 +206,77 @@ test('a failing body stores nothing and its error reaches the caller', async () 
   assert.equal(await store.has(key), false);
   assert.deepEqual(files(objectsFolder), []);
 });
+
+test('open() rejects before any byte for a damaged object of one segment, and passes the first segment of a longer one only once it verified', async () => {
+  const { store, blobs } = freshStore('intl', { segmentLog2: 10 });
+  const small = newBlobKey('instance');
+  const large = newBlobKey('instance');
+  const plaintext = randomBytes(3000);
+  await store.put(small, randomBytes(900), 'study-1');
+  await store.put(large, plaintext, 'study-1');
+  const smallPath = blobs.pathOf(small);
+  const damaged = readFileSync(smallPath);
+  damaged[damaged.length - 3]! ^= 0x10;
+  writeFileSync(smallPath, damaged);
+  await assert.rejects(store.open(small), integrityFailure(small));
+
+  const largePath = blobs.pathOf(large);
+  const sealed = readFileSync(largePath);
+  sealed[sealed.length - 20]! ^= 0x01;
+  writeFileSync(largePath, sealed);
+  const stream = await store.open(large);
+  assert.ok(stream !== undefined);
+  const first = stream.read() as Buffer;
+  assert.ok(first.length >= 1024 && first.length < plaintext.length && first.equals(plaintext.subarray(0, first.length)), 'whole verified segments, not the damaged last one');
+  await assert.rejects(buffer(stream), integrityFailure(large), 'the damaged last segment fails the rest');
+  assert.equal(await store.open(newBlobKey('instance')), undefined);
+});
+
+/** A master key that counts how often its bytes are used, which is once or more per unwrap. */
+function countingMaster() {
+  const counter = { uses: 0 };
+  return { counter, master: { id: master.id, get key() { counter.uses++; return master.key; } } };
+}
+
+test('a data key is unwrapped once for many reads and puts of its scope, and the cache keeps at most cachedDataKeys keys', async () => {
+  const { blobs, keys } = freshStore('intl');
+  const { counter, master: counted } = countingMaster();
+  const store = new EncryptedBlobStore({ blobs, keys, master: counted, suite: 'intl', cachedDataKeys: 2 });
+  const objects = [];
+  for (const scope of ['study-1', 'study-1', 'study-2', 'study-3']) {
+    const key = newBlobKey('instance');
+    await store.put(key, Buffer.from(scope), scope);
+    objects.push(key);
+  }
+  const afterPuts = counter.uses;
+  for (let round = 0; round < 3; round++) {
+    assert.equal((await store.get(objects[2]!))!.toString(), 'study-2');
+    assert.equal((await store.get(objects[3]!))!.toString(), 'study-3');
+    await store.put(newBlobKey('instance'), Buffer.from('more'), 'study-3');
+  }
+  assert.equal(counter.uses, afterPuts, 'the keys of study-2 and study-3 came from the cache');
+  assert.equal((await store.get(objects[0]!))!.toString(), 'study-1');
+  assert.ok(counter.uses > afterPuts, 'study-1 was dropped from a cache of two keys and unwrapped again');
+});
+
+test('a destroyed data key is never served from the cache: destroyed through this store, or through another sharing its key database', async () => {
+  const { blobs, keys, store } = freshStore('intl');
+  const destroyed = (error: unknown) => error instanceof MedVeilError && error.code === 'storage' && /was destroyed at/.test(error.message);
+  const here = newBlobKey('instance');
+  await store.put(here, Buffer.from('one'), 'study-1');
+  assert.equal((await store.get(here))!.toString(), 'one');
+  await store.destroyScopeKey('study-1');
+  await assert.rejects(store.get(here), destroyed);
+  await assert.rejects(store.open(here), destroyed);
+
+  const elsewhere = newBlobKey('instance');
+  await store.put(elsewhere, Buffer.from('two'), 'study-2');
+  assert.equal((await store.get(elsewhere))!.toString(), 'two');
+  const otherProcess = new EncryptedBlobStore({ blobs, keys, master, suite: 'intl' });
+  await otherProcess.destroyScopeKey('study-2');
+  await assert.rejects(store.get(elsewhere), destroyed);
+  await assert.rejects(readStream(store, elsewhere), destroyed);
+  const fresh = newBlobKey('instance');
+  await store.put(fresh, Buffer.from('three'), 'study-2');
+  assert.equal((await otherProcess.get(fresh))!.toString(), 'three', 'a put after the destroy seals under a new key');
+});

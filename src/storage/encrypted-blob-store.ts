@@ -12,8 +12,15 @@
  * blob-store.ts): 'storage' with "integrity check failed" for changed, cut, extended or moved
  * bytes (including a changed wrapped data key); 'storage' with "destroyed" for an object whose
  * data key was destroyed; 'key' when the data key was wrapped by another master key.
+ *
+ * Unwrapped data keys are kept in a small cache, so that reading many objects of one study does
+ * not unwrap its key each time. The key store is still asked on every read and put: the cache
+ * answers only for a key the store holds live with the very wrapped bytes it was unwrapped
+ * from, so a key destroyed (by this process or another sharing the key store), changed or
+ * rewrapped is never served from it.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Readable, pipeline } from 'node:stream';
 import { generateDataKey, unwrapDataKey, wrapDataKey, type DataKey, type RandomSource, type WrappingMasterKey } from '../crypto/envelope.js';
 import { parseObjectHeader, type ObjectHeader } from '../crypto/envelope-format.js';
@@ -22,7 +29,7 @@ import { createOpenStream, createSealStream } from '../crypto/envelope-stream.js
 import type { CryptoSuite } from '../crypto/suite.js';
 import { MedVeilError } from '../errors.js';
 import { checkBlobKey, type BlobBody, type BlobKey, type BlobStore } from './blob-store.js';
-import type { DataKeyStore } from './data-key-store.js';
+import type { DataKeyStore, StoredDataKey } from './data-key-store.js';
 
 export interface EncryptedBlobStoreOptions {
   /** Where the sealed bytes go. */
@@ -34,7 +41,18 @@ export interface EncryptedBlobStoreOptions {
   /** log2 of the segment size of new objects (envelope-format.ts); default 20 (1 MiB). */
   readonly segmentLog2?: number;
   readonly random?: RandomSource;
+  /** How many unwrapped data keys to keep (least recently used dropped first); default 1024. */
+  readonly cachedDataKeys?: number;
 }
+
+/** An unwrapped data key with what it was unwrapped from, which must still hold to reuse it. */
+interface CachedDataKey {
+  readonly scope: string;
+  readonly wrapped: Uint8Array;
+  readonly dataKey: DataKey;
+}
+
+const DEFAULT_CACHED_DATA_KEYS = 1024;
 
 export class EncryptedBlobStore {
   readonly #blobs: BlobStore;
@@ -43,6 +61,9 @@ export class EncryptedBlobStore {
   readonly #suite: CryptoSuite;
   readonly #segmentLog2: number | undefined;
   readonly #random: RandomSource;
+  /** By data key id; a Map iterates in insertion order, so the first entry is the least recently used. */
+  readonly #unwrapped = new Map<string, CachedDataKey>();
+  readonly #cachedDataKeys: number;
 
   constructor(options: EncryptedBlobStoreOptions) {
     this.#blobs = options.blobs;
@@ -51,6 +72,7 @@ export class EncryptedBlobStore {
     this.#suite = options.suite;
     this.#segmentLog2 = options.segmentLog2;
     this.#random = options.random ?? randomBytes;
+    this.#cachedDataKeys = options.cachedDataKeys ?? DEFAULT_CACHED_DATA_KEYS;
   }
 
   /** Seals `body` under the data key of `scope` (created on first use) and stores it as `key`. */
@@ -95,6 +117,25 @@ export class EncryptedBlobStore {
     return pipeline(sealed, opening, () => undefined);
   }
 
+  /**
+   * The object's plaintext as a stream (see stream()) whose first segment has already verified,
+   * or undefined if there is none. What can be known before the first byte is passed on (a
+   * missing, destroyed or foreign data key, a changed header, a first segment that fails; for an
+   * object of one segment, any damage at all) rejects here, while the caller can still answer
+   * with an error. A caller that does not consume the stream must destroy it.
+   */
+  async open(key: BlobKey): Promise<Readable | undefined> {
+    const stream = await this.stream(key);
+    if (stream === undefined) return undefined;
+    try {
+      await once(stream, 'readable');
+    } catch (error) {
+      stream.destroy();
+      throw error;
+    }
+    return stream;
+  }
+
   has(key: BlobKey): Promise<boolean> {
     return this.#blobs.has(key);
   }
@@ -113,15 +154,18 @@ export class EncryptedBlobStore {
     const stored = await this.#keys.forScope(scope);
     if (stored === undefined) return undefined;
     await this.#keys.destroy(stored.id);
+    this.#unwrapped.delete(stored.id);
     return stored.id;
   }
 
   async #dataKeyFor(scope: string): Promise<DataKey> {
     const existing = await this.#keys.forScope(scope);
-    if (existing !== undefined) return unwrapDataKey(existing.wrapped, this.#master, scope);
+    if (existing !== undefined) return this.#unwrap(existing);
     const fresh = generateDataKey(this.#suite, this.#random);
     const stored = await this.#keys.addIfAbsent({ id: fresh.id, scope, wrapped: wrapDataKey(fresh, this.#master, scope, { random: this.#random }) });
-    return stored.id === fresh.id ? fresh : unwrapDataKey(stored.wrapped, this.#master, scope);
+    if (stored.id !== fresh.id) return this.#unwrap(stored);
+    this.#remember({ scope, wrapped: stored.wrapped, dataKey: fresh });
+    return fresh;
   }
 
   async #dataKeyOf(key: BlobKey, header: ObjectHeader): Promise<DataKey> {
@@ -132,8 +176,32 @@ export class EncryptedBlobStore {
         hint: 'the object was purged; it can only be stored again from its source',
       });
     }
-    return unwrapDataKey(record.key.wrapped, this.#master, record.key.scope);
+    return this.#unwrap(record.key);
   }
+
+  /** The data key inside a live stored key, from the cache when it was unwrapped from these very bytes. */
+  #unwrap(stored: StoredDataKey): DataKey {
+    const cached = this.#unwrapped.get(stored.id);
+    if (cached !== undefined && cached.scope === stored.scope && equalBytes(cached.wrapped, stored.wrapped)) {
+      this.#unwrapped.delete(stored.id);
+      this.#unwrapped.set(stored.id, cached);
+      return cached.dataKey;
+    }
+    const dataKey = unwrapDataKey(stored.wrapped, this.#master, stored.scope);
+    this.#remember({ scope: stored.scope, wrapped: stored.wrapped, dataKey });
+    return dataKey;
+  }
+
+  #remember(entry: CachedDataKey): void {
+    if (this.#cachedDataKeys < 1) return;
+    this.#unwrapped.delete(entry.dataKey.id);
+    this.#unwrapped.set(entry.dataKey.id, entry);
+    while (this.#unwrapped.size > this.#cachedDataKeys) this.#unwrapped.delete(this.#unwrapped.keys().next().value!);
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 }
 
 /** Integrity failures of the crypto core become storage errors naming the object; the rest pass as they are. */
