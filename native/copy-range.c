@@ -85,9 +85,12 @@ static napi_value CopyRange(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// native/durable-file.c
+napi_value medveil_init_durable_file(napi_env env, napi_value exports);
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "copyRange", NAPI_AUTO_LENGTH, CopyRange, NULL, &fn);
   napi_set_named_property(env, exports, "copyRange", fn);
-  return exports;
+  return medveil_init_durable_file(env, exports);
 }

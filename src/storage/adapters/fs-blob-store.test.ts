@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import { buffer } from 'node:stream/consumers';
 import { after, test } from 'node:test';
 import { MedVeilError } from '../../errors.js';
 import { isBlobKey, newBlobKey } from '../blob-store.js';
+import { nativeFinishDurableFile } from './durable-file.js';
 import { FsBlobStore } from './fs-blob-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'medveil-fs-blob-'));
@@ -132,3 +133,36 @@ test('newBlobKey() gives a 128-bit random id under its namespace and refuses a b
   assert.notEqual(newBlobKey('instance'), newBlobKey('instance'));
   assert.throws(() => newBlobKey('Patient Name'), MedVeilError);
 });
+
+const durableModes: ('js' | 'native')[] = ['js', ...(nativeFinishDurableFile === undefined ? [] : ['native' as const])];
+test('the native addon is built here, so both ways of finishing a file are tested', () => {
+  assert.notEqual(nativeFinishDurableFile, undefined);
+});
+for (const durableWrites of durableModes) {
+  test(`${durableWrites} durable writes: bytes, and streams of many chunks past the write batch, round-trip; nothing stays in tmp`, async () => {
+    const folder = join(root, `store-${++counter}`);
+    const store = new FsBlobStore(folder, { durableWrites });
+    const small = newBlobKey('instance');
+    await store.put(small, Buffer.from('small object'));
+    assert.equal((await store.get(small))!.toString(), 'small object');
+    const large = newBlobKey('instance');
+    const chunks = Array.from({ length: 300 }, (_, i) => randomBytes(1000 + 37 * i));
+    await store.put(large, Readable.from(chunks));
+    assert.ok((await store.get(large))!.equals(Buffer.concat(chunks)));
+    assert.deepEqual(readdirSync(join(folder, 'tmp')), []);
+    if (posix) assert.equal(statSync(store.pathOf(large)).mode & 0o777, 0o600);
+  });
+
+  test(`${durableWrites} durable writes: a folder that cannot be created fails the put as a storage error naming the step, and leaves no temporary file`, { skip: !posix ? 'POSIX only' : false }, async () => {
+    const folder = join(root, `store-${++counter}`);
+    const store = new FsBlobStore(folder, { durableWrites });
+    const key = newBlobKey('instance');
+    // A file where the first shard folder belongs makes mkdir fail with ENOTDIR or EEXIST.
+    const shard = join(folder, 'objects', relative(join(folder, 'objects'), store.pathOf(key)).split(sep)[0]!);
+    writeFileSync(shard, 'in the way');
+    for (const body of [Buffer.from('bytes'), Readable.from([randomBytes(10), randomBytes(10)])]) {
+      await assert.rejects(store.put(key, body), (error: unknown) => error instanceof MedVeilError && error.code === 'storage' && /create the folder of|move into place/.test(error.message));
+      assert.deepEqual(readdirSync(join(folder, 'tmp')), []);
+    }
+  });
+}

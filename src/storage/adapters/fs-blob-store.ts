@@ -10,21 +10,55 @@
  * new one, never a part, and a put that resolved survives a crash. Files are 0600, folders 0700.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { close, mkdirSync, open as openCallback } from 'node:fs';
+import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { MedVeilError } from '../../errors.js';
 import { checkBlobKey, type BlobBody, type BlobKey, type BlobStore } from '../blob-store.js';
+import {
+  finishDurableFile, jsFinishDurableFile, nativeFinishDurableFile, writeAllFd, type DurableFileError, type DurableFileStep, type FinishDurableFile,
+} from './durable-file.js';
+
+const openFd = promisify(openCallback);
+const closeFd = promisify(close);
+
+/** Streamed bytes gathered before one write: fewer thread-pool round trips than one per chunk. */
+const WRITE_BATCH_BYTES = 1 << 20;
+
+/** The words of storage errors for each step of finishing a file. */
+const STEP_WORDS: Readonly<Record<DurableFileStep, string>> = {
+  create: 'create a temporary file for',
+  write: 'write',
+  flush: 'flush',
+  close: 'close',
+  mkdir: 'create the folder of',
+  rename: 'move into place',
+  'flush-folder': 'flush the folder of',
+};
 
 const PATH_LABEL = 'MedVeil blob path v1\0';
+
+export interface FsBlobStoreOptions {
+  /**
+   * How a written object is made durable (adapters/durable-file.ts): `native`, one job of the
+   * native addon (the default when it was built), or `js`, one node:fs call after the other.
+   */
+  readonly durableWrites?: 'native' | 'js';
+}
 
 export class FsBlobStore implements BlobStore {
   private readonly objects: string;
   private readonly tmp: string;
+  readonly #finish: FinishDurableFile;
 
   /** Opens (creating if needed) the store in folder `root`. */
-  constructor(root: string) {
+  constructor(root: string, options: FsBlobStoreOptions = {}) {
+    if (options.durableWrites === 'native' && nativeFinishDurableFile === undefined) {
+      throw new MedVeilError('internal', 'native durable writes were asked for, but the native addon was not built', { hint: 'run npm install, which builds it with node-gyp' });
+    }
+    this.#finish = options.durableWrites === 'js' ? jsFinishDurableFile : finishDurableFile;
     this.objects = join(root, 'objects');
     this.tmp = join(root, 'tmp');
     try {
@@ -48,26 +82,46 @@ export class FsBlobStore implements BlobStore {
   async put(key: BlobKey, body: BlobBody): Promise<void> {
     const path = this.pathOf(key);
     const temporary = join(this.tmp, `${randomBytes(16).toString('hex')}.partial`);
-    const handle = await step(key, 'create a temporary file for', () => open(temporary, 'wx', 0o600));
-    let closed = false;
-    try {
-      if (body instanceof Uint8Array) await step(key, 'write', () => handle.writeFile(body));
-      else {
-        // Errors of the body itself (a client gone) pass through unchanged: they are not the store's.
-        for await (const chunk of body) await step(key, 'write', () => writeAll(handle, chunk));
+    let fd: number | undefined;
+    let last: Uint8Array[] = [body as Uint8Array];
+    if (!(body instanceof Uint8Array)) {
+      fd = await step(key, 'create a temporary file for', () => openFd(temporary, 'wx', 0o600));
+      try {
+        last = await this.#writeAllButLast(key, fd, body);
+      } catch (error) {
+        await closeFd(fd).catch(() => undefined);
+        await unlink(temporary).catch(() => undefined);
+        throw error;
       }
-      await step(key, 'flush', () => handle.sync());
-      closed = true;
-      await step(key, 'close', () => handle.close());
-      const folder = join(path, '..');
-      await step(key, 'create the folder of', () => mkdir(folder, { recursive: true, mode: 0o700 }));
-      await step(key, 'move into place', () => rename(temporary, path));
-      await step(key, 'flush the folder of', () => syncFolder(folder));
-    } catch (error) {
-      if (!closed) await handle.close().catch(() => undefined);
-      await unlink(temporary).catch(() => undefined);
-      throw error;
     }
+    try {
+      await this.#finish(fd, last, temporary, path);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      const failed = (error as DurableFileError).step;
+      throw storageError(key, failed === undefined ? 'write' : STEP_WORDS[failed], error);
+    }
+  }
+
+  /**
+   * Writes a streamed body as it comes, a batch at a time, and returns what is left for the
+   * finishing job: the bytes that arrived since the last full batch (often the whole object
+   * when it is small, or the final segment of a large one).
+   */
+  async #writeAllButLast(key: BlobKey, fd: number, body: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    // Errors of the body itself (a client gone) pass through unchanged: they are not the store's.
+    for await (const chunk of body) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < WRITE_BATCH_BYTES) continue;
+      const batch = pending;
+      pending = [];
+      pendingBytes = 0;
+      await step(key, 'write', () => writeAllFd(fd, batch));
+    }
+    return pending;
   }
 
   async get(key: BlobKey): Promise<Buffer | undefined> {
@@ -112,13 +166,6 @@ export class FsBlobStore implements BlobStore {
     }
     await step(key, 'flush the folder of', () => syncFolder(join(path, '..')));
     return true;
-  }
-}
-
-async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
-  for (let at = 0; at < chunk.length; ) {
-    const { bytesWritten } = await handle.write(chunk, at, chunk.length - at);
-    at += bytesWritten;
   }
 }
 
