@@ -81,11 +81,18 @@ test('skipping MFA through an API token, or without a second factor, never reach
   assert.deepEqual(await accounts.careRelationships('li'), []);
 });
 
-test('an administrator cannot grant themselves roles, departments or care; the refusal is a deny', async () => {
-  const { app, admin, events } = await withAdmin();
+test('an administrator cannot grant themselves roles, departments, directorships or care, nor change their own password or status; the refusal is a deny', async () => {
+  const { app, admin, events, accounts } = await withAdmin();
   const attempts: Array<[string, string, object | undefined]> = [
     ['PATCH', '/api/users/ada', { roles: ['admin', 'radiologist'] }],
+    ['PATCH', '/api/users/ada', { roles: ['admin', 'dso'] }],
+    ['PATCH', '/api/users/ada', { roles: ['clinician'] }],
     ['PATCH', '/api/users/ada', { departments: ['radiology'] }],
+    ['PATCH', '/api/users/ada', { directorOf: ['radiology'] }],
+    ['PATCH', '/api/users/ada', { displayName: 'Ada', departments: ['radiology'] }],
+    ['PATCH', '/api/users/ada', { password: 'seven herons over a grey canal' }],
+    ['PATCH', '/api/users/ada', { disabled: false }],
+    ['DELETE', '/api/users/ada', undefined],
     ['PUT', '/api/users/ada/care/MVP-7Q2K', undefined],
     ['DELETE', '/api/users/ada/totp', undefined],
   ];
@@ -95,6 +102,9 @@ test('an administrator cannot grant themselves roles, departments or care; the r
     assert.deepEqual([response.statusCode, response.json<{ error: string }>().error], [403, 'self-change'], `${method} ${url}`);
     assert.deepEqual([events[0]?.type, events[0]?.detail?.reason], ['deny', 'self-change'], `${method} ${url}`);
   }
+  const ada = (await accounts.findUser('ada'))!;
+  assert.deepEqual([ada.roles, ada.departments, ada.directorOf, ada.disabled], [['admin'], [], [], false]);
+  assert.deepEqual(await accounts.careRelationships('ada'), []);
 });
 
 test('care relationships are set and ended through the API; encoded separators in the reference are refused', async () => {
