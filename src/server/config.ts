@@ -14,6 +14,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { MedVeilError } from '../errors.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { DimsePeer } from './dimse-services.js';
+import { OIDC_DEFAULT_CONFIG_TEXT, readOidcConfig, type OidcConfig } from './config-oidc.js';
 
 /** The environment variable naming the config file when `--config` is not given. */
 export const CONFIG_ENV_VAR = 'MEDVEIL_CONFIG';
@@ -64,6 +65,8 @@ export interface ServerConfig {
     readonly checkpointMinutes: number;
   };
   readonly log: { readonly level: LogLevel };
+  /** Sign-in through the hospital's OpenID provider (config-oidc.ts); undefined when off. */
+  readonly oidc: OidcConfig | undefined;
 }
 
 export const DEFAULT_DATA_DIR = './medveil-data';
@@ -95,7 +98,7 @@ audit:
   checkpointMinutes: 5
 log:
   level: info
-`;
+${OIDC_DEFAULT_CONFIG_TEXT}`;
 
 type Problem = (message: string) => MedVeilError;
 
@@ -223,6 +226,7 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
       checkpointMinutes: wholeNumber(section('audit').checkpointMinutes, 'audit.checkpointMinutes', 1, 24 * 60, problem),
     },
     log: { level: oneOf(section('log').level, 'log.level', LOG_LEVELS, problem) },
+    oidc: readOidcConfig(section('oidc'), context.baseDir, problem),
   };
 }
 
