@@ -20,6 +20,7 @@ import { requestAuditEvent } from './request-audit.js';
 import { resolvePrincipal } from './request-principal.js';
 import { decideRouteAccess, type Principal } from './route-access.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerOidcRoutes, type OidcRouteDeps } from './routes/oidc-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerStudyRoutes } from './routes/study-routes.js';
@@ -41,6 +42,8 @@ export interface HttpAppDeps {
   readonly onAuditFailure?: (error: unknown) => void;
   /** The gateway's stores for the DICOMweb routes (src/dicomweb/); without them those routes are not served. */
   readonly dicomweb?: DicomwebDeps;
+  /** Sign-in through the hospital's OpenID provider; without it those routes are not served. */
+  readonly oidc?: OidcRouteDeps;
 }
 
 /** The route-facing view of the app's dependencies, and what every route module receives. */
@@ -169,6 +172,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerSessionRoutes(app, routeDeps);
   registerAccountRoutes(app, routeDeps);
   registerTokenRoutes(app, routeDeps);
+  if (deps.oidc !== undefined) registerOidcRoutes(app, routeDeps, deps.oidc);
   if (deps.dicomweb !== undefined) {
     registerStudyRoutes(app, { index: deps.dicomweb.index });
     registerDicomwebRoutes(app, { ...deps.dicomweb, accounts: deps.accounts, clock: deps.clock });

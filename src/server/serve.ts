@@ -20,6 +20,7 @@ import { gatewayIndexExists, openGatewayStores, type GatewayStores } from './gat
 import { startDimse } from './start-dimse.js';
 import type { ServerConfig } from './config.js';
 import { buildHttpApp } from './http-app.js';
+import { oidcRelyingParty } from './oidc-relying-party.js';
 import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
 
 export interface RunningServer {
@@ -82,6 +83,9 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     grants: NO_GRANTS,
   };
   const limits = dicomwebLimits(config.dicomweb);
+  // The relying party logs through the app's logger, which exists once the app does.
+  let warn: (message: string, error: unknown) => void = () => undefined;
+  const oidc = config.oidc;
   const app = buildHttpApp({
     accounts,
     audit: log,
@@ -96,7 +100,21 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     corsOrigins: config.http.corsOrigins,
     log: { level: config.log.level, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     dicomweb: { ...gatewayDeps, limits },
+    ...(oidc === undefined
+      ? {}
+      : {
+          oidc: {
+            settings: {
+              provider: oidcRelyingParty(oidc, (message, error) => warn(message, error)),
+              link: oidc.link,
+              mfa: { amrValues: oidc.mfaAmrValues, acrValues: oidc.mfaAcrValues },
+              idTokenAlgorithms: oidc.idTokenAlgorithms,
+            },
+            secureCookie: new URL(oidc.redirectUrl).protocol === 'https:',
+          },
+        }),
   });
+  warn = (message, error) => app.log.warn({ err: error instanceof Error ? error : new Error(String(error)) }, message);
   let dimse: DimseServer | undefined;
 
   const close = async (): Promise<void> => {

@@ -31,7 +31,8 @@ interface LoginBody {
   totp?: string;
 }
 
-function sessionAnswer(token: string, session: Session, user: UserRecord, now: number) {
+/** The answer of every sign-in that ends in a session: the password one here, and OIDC (oidc-routes.ts). */
+export function sessionAnswer(token: string, session: Session, user: UserRecord, now: number) {
   return {
     token,
     tokenType: 'Bearer' as const,
