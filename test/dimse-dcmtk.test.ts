@@ -128,12 +128,15 @@ function retrieve(request: QueryRequest): Promise<RetrievePlan> {
 
 const handlers: DimseHandlers = {
   store: async (request) => {
+    const fragments: Uint8Array[] = [];
+    for await (const fragment of request.dataSet) fragments.push(fragment);
+    const bytes = Buffer.concat(fragments);
     held.set(request.sopInstanceUid, {
       sopClassUid: request.sopClassUid,
       sopInstanceUid: request.sopInstanceUid,
       transferSyntaxUid: request.transferSyntaxUid,
-      bytes: Buffer.concat(request.dataSet),
-      dataset: readHeld(Buffer.concat(request.dataSet), request.transferSyntaxUid),
+      bytes,
+      dataset: readHeld(bytes, request.transferSyntaxUid),
       callingAeTitle: request.association.callingAeTitle,
     });
   },

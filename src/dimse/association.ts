@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { MedVeilError } from '../errors.js';
-import { type DimseCommand, encodeCommand } from './dimse-command.js';
+import { CommandField, type DimseCommand, encodeCommand } from './dimse-command.js';
 import { type DimseMessage, DimseMessageAssembler, type DimseMessageLimits } from './dimse-message-assembler.js';
 import { fragmentMessage } from './fragment-message.js';
 import type { AAssociateAC, AAssociateRJ, AAssociateRQ } from './pdu.js';
@@ -95,7 +95,8 @@ export class Association {
     this.timers = options.timers ?? SYSTEM_TIMERS;
     this.artimTimeoutMs = options.limits.artimTimeoutMs;
     this.layer = new UpperLayer({ role, limits: { maxPDataLength: options.limits.maxPduLength, maxOtherLength: options.limits.maxAssociatePduLength } });
-    this.assembler = new DimseMessageAssembler(options.limits);
+    // An acceptor hands a C-STORE data set over as it arrives, so that storing overlaps the receive.
+    this.assembler = new DimseMessageAssembler(options.limits, role === 'acceptor' ? { streamDataSetOf: (command) => command.commandField === CommandField.CStoreRQ } : {});
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     socket.setNoDelay(true);
     socket.on('data', (bytes: Buffer) => this.apply(this.layer.receive(bytes)));
@@ -105,6 +106,7 @@ export class Association {
     });
     socket.on('close', () => {
       this.apply(this.layer.connectionClosed());
+      this.assembler.abandon(this.endDetail ?? 'the connection closed');
       this.stopArtim();
       this.drainWaiters.splice(0).forEach((wake) => wake());
       this.failWaiter(new MedVeilError('dimse', `the association ended: ${this.endDetail ?? 'the connection closed'}`));
@@ -265,6 +267,7 @@ export class Association {
     } catch (error) {
       if (!(error instanceof PduError)) throw error;
       this.endDetail ??= error.message;
+      this.assembler.abandon(error.message);
       this.apply(this.layer.protocolError(error.message, error.abortReason));
       return;
     }

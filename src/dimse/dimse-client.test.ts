@@ -27,12 +27,14 @@ function sampleDataSet(uid: string): Uint8Array[] {
 }
 
 test('our SCU echoes, stores and releases against our SCP; a data set held explicit is sent implicit when only that was accepted', async () => {
-  const received: StoreRequest[] = [];
+  const received: (StoreRequest & { readonly bytes: Buffer })[] = [];
   const server = await startDimseServer({
     port: 0, aeTitle: 'SCP', transferSyntaxes: [IMPLICIT],
     handlers: {
       store: async (request) => {
-        received.push(request);
+        const fragments: Uint8Array[] = [];
+        for await (const fragment of request.dataSet) fragments.push(fragment);
+        received.push({ ...request, bytes: Buffer.concat(fragments) });
         if (request.sopInstanceUid === '1.2.3.99') throw new DimseServiceError(DimseStatus.RefusedOutOfResources, 'disk full', { errorComment: 'out of space' });
       },
     },
@@ -51,7 +53,7 @@ test('our SCU echoes, stores and releases against our SCP; a data set held expli
     assert.deepEqual(await client.association.ended, { released: true });
     assert.equal(received[0]!.transferSyntaxUid, IMPLICIT);
     assert.equal(received[0]!.association.callingAeTitle, 'SCU');
-    const dataset = readDataset(Buffer.concat(received[0]!.dataSet), IMPLICIT_LITTLE).dataset;
+    const dataset = readDataset(received[0]!.bytes, IMPLICIT_LITTLE).dataset;
     assert.equal(dataset.getString(Tag.SOPInstanceUID), '1.2.3.4');
     assert.equal(dataset.getNumber(Tag.Rows), 2);
   } finally {

@@ -22,9 +22,12 @@ export interface StoreRequest {
   readonly sopClassUid: string;
   readonly sopInstanceUid: string;
   readonly transferSyntaxUid: string;
-  /** The data set as received (no File Meta Information), in `transferSyntaxUid`. */
-  readonly dataSet: readonly Uint8Array[];
-  readonly dataSetLength: number;
+  /**
+   * The data set (no File Meta Information), in `transferSyntaxUid`, as its fragments arrive:
+   * iterating waits for the next one and throws if the association ends before the last. The
+   * response is sent only after the last fragment, whenever the handler returns.
+   */
+  readonly dataSet: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   readonly priority: number;
   /** Set when the store is a C-MOVE sub-operation (PS3.7 9.3.1.1). */
   readonly moveOriginator?: { readonly aeTitle: string; readonly messageId: number };

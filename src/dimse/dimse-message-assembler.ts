@@ -5,16 +5,24 @@
  * kept as the received views (no copy, no parsing): the protocol layer reads a data set only
  * as far as a command needs. Sizes are bounded by `limits`, so a peer cannot make us buffer
  * without end.
+ *
+ * A message whose data set is streamed (`streamDataSetOf`) is returned as soon as its command
+ * is complete, with `dataSetStream`; its fragments follow into that stream as they arrive.
  */
+import { MedVeilError } from '../errors.js';
 import { AbortReason, type PresentationDataValue } from './pdu.js';
 import { type DimseCommand, commandName, decodeCommand } from './dimse-command.js';
 import { PduError } from './pdu-error.js';
+import { DataSetFragments } from './data-set-fragments.js';
 
 export interface DimseMessage {
   readonly presentationContextId: number;
   readonly command: DimseCommand;
-  /** The data set as received, in the presentation context's transfer syntax; absent when none follows. */
+  /** The data set as received, in the presentation context's transfer syntax; absent when none follows or it is streamed. */
   readonly dataSet?: readonly Uint8Array[];
+  /** The data set as it arrives, for the commands of `streamDataSetOf`. */
+  readonly dataSetStream?: DataSetFragments;
+  /** Bytes of `dataSet`; 0 when it is streamed. */
   readonly dataSetLength: number;
 }
 
@@ -25,6 +33,11 @@ export interface DimseMessageLimits {
   readonly maxDataSetLength: number;
 }
 
+export interface DimseMessageAssemblerOptions {
+  /** Commands whose data set is handed over as it arrives rather than whole. */
+  readonly streamDataSetOf?: (command: DimseCommand) => boolean;
+}
+
 export class DimseMessageAssembler {
   private commandParts: Uint8Array[] = [];
   private commandLength = 0;
@@ -32,8 +45,15 @@ export class DimseMessageAssembler {
   private contextId: number | undefined;
   private dataParts: Uint8Array[] = [];
   private dataLength = 0;
+  private stream: DataSetFragments | undefined;
 
-  constructor(private readonly limits: DimseMessageLimits) {}
+  constructor(private readonly limits: DimseMessageLimits, private readonly options: DimseMessageAssemblerOptions = {}) {}
+
+  /** Fails a data set still being streamed: the association ended or broke before its last fragment. */
+  abandon(detail: string): void {
+    this.stream?.fail(new MedVeilError('dimse', `the data set was cut short: ${detail}`));
+    this.stream = undefined;
+  }
 
   /** Whether a message is partly received. */
   get inProgress(): boolean {
@@ -75,12 +95,22 @@ export class DimseMessageAssembler {
       this.commandLength = 0;
       if (!command.hasDataSet) return this.finish(command, undefined);
       this.command = command;
-      return undefined;
+      if (this.options.streamDataSetOf?.(command) !== true) return undefined;
+      this.stream = new DataSetFragments();
+      return { presentationContextId: this.contextId, command, dataSetStream: this.stream, dataSetLength: 0 };
     }
     if (this.command === undefined) throw new PduError('a data set fragment arrived before its command was complete', AbortReason.UnexpectedPduParameter);
     this.dataLength += value.data.length;
     if (this.dataLength > this.limits.maxDataSetLength) {
       throw new PduError(`a data set longer than the ${this.limits.maxDataSetLength} bytes accepted`, AbortReason.InvalidPduParameterValue);
+    }
+    if (this.stream !== undefined) {
+      this.stream.push(value.data);
+      if (!value.last) return undefined;
+      this.stream.end();
+      this.stream = undefined;
+      this.finish(this.command, undefined);
+      return undefined;
     }
     if (value.data.length > 0) this.dataParts.push(value.data);
     if (!value.last) return undefined;

@@ -176,25 +176,28 @@ export class AssociationService {
   private async store(message: DimseMessage, context: AcceptedPresentationContext, reply: Reply): Promise<void> {
     const { command } = message;
     const sopInstanceUid = command.affectedSopInstanceUid ?? '';
+    const dataSet = message.dataSetStream ?? message.dataSet;
     let status: number = DimseStatus.Success;
     let errorComment: string | undefined;
     try {
       if (!this.options.handlers.store) throw new DimseServiceError(DimseStatus.SopClassNotSupported, 'no storage service');
-      if (message.dataSet === undefined) throw new DimseServiceError(DimseStatus.ErrorCannotUnderstand, 'a C-STORE-RQ without a data set');
+      if (dataSet === undefined) throw new DimseServiceError(DimseStatus.ErrorCannotUnderstand, 'a C-STORE-RQ without a data set');
       const outcome = await this.options.handlers.store({
         association: this.info,
         sopClassUid: context.abstractSyntax,
         sopInstanceUid,
         transferSyntaxUid: context.transferSyntax,
-        dataSet: message.dataSet,
-        dataSetLength: message.dataSetLength,
+        dataSet,
         priority: command.priority ?? Priority.Medium,
         ...(command.moveOriginatorAeTitle !== undefined && { moveOriginator: { aeTitle: command.moveOriginatorAeTitle, messageId: command.moveOriginatorMessageId ?? 0 } }),
       });
       if (outcome) ({ status, errorComment } = outcome);
     } catch (error) {
+      if (this.endedDetail !== undefined) return;
       ({ status, errorComment } = this.failure('C-STORE', error));
     }
+    // A refusal may come before the last fragment; the response still follows the whole request.
+    if (message.dataSetStream !== undefined && !(await message.dataSetStream.drain())) return;
     await reply(CommandField.CStoreRSP, { affectedSopInstanceUid: sopInstanceUid, status, ...(errorComment !== undefined && { errorComment }) });
   }
 

@@ -123,12 +123,12 @@ describe('ingestInstance()', () => {
     const datasetBytes = encoded.subarray(144 + encoded.readUInt32LE(140));
     const received = { sopClassUid: file.dataset.getString(Tag.SOPClassUID)!, sopInstanceUid: file.dataset.getString(Tag.SOPInstanceUID)!, transferSyntaxUid: file.transferSyntaxUid };
     const cstore: IngestSource = { ...source, via: 'c-store' };
-    const ok = await ingestInstance(deps, { kind: 'dataset', chunks: [datasetBytes], ...received }, cstore);
+    const ok = await ingestInstance(deps, { kind: 'dataset', fragments: [datasetBytes], ...received }, cstore);
     assert.equal(ok.outcome, 'stored');
     const located = await index.getInstance({ studyUid: file.dataset.getString(Tag.StudyInstanceUID)!, sopInstanceUid: received.sopInstanceUid });
     const stored = readDicomFile((await objects.get(located!.instance.blobKey))!);
     assert.equal(stored.meta.getString(Tag.MediaStorageSOPInstanceUID), received.sopInstanceUid);
-    const mismatch = await ingestInstance(deps, { kind: 'dataset', chunks: [datasetBytes], ...received, sopInstanceUid: '1.2.3.4' }, cstore);
+    const mismatch = await ingestInstance(deps, { kind: 'dataset', fragments: [datasetBytes], ...received, sopInstanceUid: '1.2.3.4' }, cstore);
     assert.ok(mismatch.outcome === 'refused' && mismatch.refusal === 'uid-mismatch');
   });
 

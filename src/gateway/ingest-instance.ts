@@ -12,12 +12,12 @@ import type { SensitivityRules } from '../access/sensitivity-rules.js';
 import { classifySensitivity } from '../access/classify-sensitivity.js';
 import { patientReference } from '../access/patient-reference.js';
 import type { SensitivityLevel } from '../access/sensitivity-level.js';
-import type { AuditActor, AuditObject } from '../audit/event/audit-event.js';
-import { dataDigests } from '../crypto/data-digest.js';
+import type { AuditActor, AuditEventInput, AuditObject } from '../audit/event/audit-event.js';
+import { dataDigests, type DataDigest } from '../crypto/data-digest.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { Dataset } from '../dicom/dataset.js';
 import type { DicomFile } from '../dicom/dicom-file.js';
-import { part10FromDataset, type ReceivedDataset } from '../dicom/part10-from-dataset.js';
+import type { ReceivedDataset } from '../dicom/part10-from-dataset.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
 import { MedVeilError } from '../errors.js';
@@ -25,6 +25,7 @@ import { newBlobKey, type BlobKey } from '../storage/blob-store.js';
 import type { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
 import type { IndexConflict, IndexStore, IndexedInstance } from '../storage/index-store.js';
 import type { AuditAppender } from './audit-actor.js';
+import { receiveInstanceObject, type SealingObject } from './receive-instance-object.js';
 
 export interface IngestDeps {
   readonly index: IndexStore;
@@ -41,7 +42,11 @@ export interface IngestDeps {
 /** A Part 10 file (STOW-RS), or a bare data set with the UIDs of its C-STORE command. */
 export type IngestInput =
   | { readonly kind: 'part10'; readonly bytes: Uint8Array }
-  | ({ readonly kind: 'dataset'; readonly chunks: readonly Uint8Array[] } & ReceivedDataset);
+  | ({
+      readonly kind: 'dataset';
+      /** The data set's fragments as they arrive (a C-STORE's P-DATA values), or all of them at once. */
+      readonly fragments: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+    } & ReceivedDataset);
 
 export interface IngestSource {
   readonly actor: AuditActor;
@@ -70,11 +75,33 @@ export type IngestResult =
 const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
 
 export async function ingestInstance(deps: IngestDeps, input: IngestInput, source: IngestSource): Promise<IngestResult> {
-  const size = input.kind === 'part10' ? input.bytes.length : input.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  if (size > deps.maxObjectBytes) {
-    return refuse(deps, source, 'too-large', `the object has ${size} bytes, more than the ${deps.maxObjectBytes} this server accepts`);
+  if (input.kind === 'part10') {
+    if (input.bytes.length > deps.maxObjectBytes) return refuse(deps, source, 'too-large', tooLargeMessage(deps, input.bytes.length));
+    return ingestObject(deps, { bytes: input.bytes }, input, source);
   }
-  const bytes = input.kind === 'part10' ? input.bytes : Buffer.concat(part10FromDataset(input.chunks, input));
+  const received = await receiveInstanceObject(input.fragments, input, { objects: deps.objects, scopeOf: studyScope, maxObjectBytes: deps.maxObjectBytes });
+  if (received.outcome === 'too-large') return refuse(deps, source, 'too-large', tooLargeMessage(deps, received.size));
+  try {
+    return await ingestObject(deps, received, input, source);
+  } finally {
+    // Refused, unchanged or failed: the object sealed during the receive is not kept.
+    await received.sealing?.discard();
+  }
+}
+
+function tooLargeMessage(deps: IngestDeps, size: number): string {
+  return `the object has ${size} bytes, more than the ${deps.maxObjectBytes} this server accepts`;
+}
+
+/** A Part 10 object in memory, its SHA-256 when already computed, and its sealing when already under way. */
+interface ObjectToIngest {
+  readonly bytes: Uint8Array;
+  readonly sha256?: string;
+  readonly sealing?: SealingObject;
+}
+
+async function ingestObject(deps: IngestDeps, object: ObjectToIngest, input: IngestInput, source: IngestSource): Promise<IngestResult> {
+  const { bytes } = object;
   let file: DicomFile;
   try {
     file = readDicomFile(bytes);
@@ -94,7 +121,7 @@ export async function ingestInstance(deps: IngestDeps, input: IngestInput, sourc
     return refuse(deps, source, 'uid-mismatch', `the SOP Class or Instance UID of the data set differs from ${where}`, { sopClassUid, sopInstanceUid });
   }
 
-  const digests = dataDigests(bytes, deps.suite);
+  const digests = objectDigests(deps, object);
   const sha256 = digests[0]!.value;
   const patientRef = patientReference(deps.patientKey, { patientId: facts.patientId ?? '', issuer: facts.issuerOfPatientId ?? '' });
   const objects: AuditObject[] = [{ study: studyUid, series: seriesUid, instance: sopInstanceUid, ...(patientRef === undefined ? {} : { patient: patientRef }) }];
@@ -111,21 +138,21 @@ export async function ingestInstance(deps: IngestDeps, input: IngestInput, sourc
     sopClassUid,
     ...(department === undefined ? {} : { department }),
   });
-  const blobKey = newBlobKey('instance');
-  await deps.objects.put(blobKey, bytes, studyScope(studyUid));
-  try {
-    await deps.audit.append({
+  // The object sealed during the receive is kept only if the read-ahead chose this study's key.
+  const sealing = object.sealing?.studyUid === studyUid ? object.sealing : undefined;
+  const blobKey = sealing?.blobKey ?? newBlobKey('instance');
+  await storeAndAudit(deps, source, {
+    blobKey,
+    store: () => sealing?.commit() ?? deps.objects.put(blobKey, bytes, studyScope(studyUid)),
+    event: {
       type: 'ingest',
       outcome: 'success',
       actor: source.actor,
       objects,
       digests,
       detail: { via: source.via, level: String(classification.level), ...(classification.ruleIds.length > 0 ? { rules: classification.ruleIds.join(',').slice(0, 200) } : {}) },
-    });
-  } catch (error) {
-    await deleteQuietly(deps, blobKey);
-    throw error;
-  }
+    },
+  });
   const entry: IndexedInstance = {
     study: { ...studyAttributes(studyUid, facts), level: classification.level, ...(department === undefined ? {} : { department }), ...(patientRef === undefined ? {} : { patientRef }) },
     series: seriesAttributes(seriesUid, facts),
@@ -137,6 +164,36 @@ export async function ingestInstance(deps: IngestDeps, input: IngestInput, sourc
   if (put.outcome === 'unchanged') return { outcome: 'unchanged', studyUid, seriesUid, sopClassUid, sopInstanceUid, level: classification.level };
   // The object was stored and its ingest recorded before the index refused it: the log says so too.
   return refuse(deps, source, put.conflict, conflictMessage(put.conflict), { sopClassUid, sopInstanceUid }, objects);
+}
+
+function objectDigests(deps: IngestDeps, object: ObjectToIngest): DataDigest[] {
+  if (object.sha256 === undefined) return dataDigests(object.bytes, deps.suite);
+  const digests: DataDigest[] = [{ algorithm: 'sha256', value: object.sha256 }];
+  return deps.suite === 'gm' ? [...digests, ...dataDigests(object.bytes, 'gm').slice(1)] : digests;
+}
+
+/**
+ * Makes the object durable and appends its ingest event at the same time: each waits on its
+ * own fsync, and neither needs the other's. The index is written only after both. If the
+ * object fails after its event was appended, a refusal follows the event, so the log does not
+ * claim an object that is not there; if the event fails, the object is deleted again.
+ */
+async function storeAndAudit(
+  deps: IngestDeps,
+  source: IngestSource,
+  work: { readonly blobKey: BlobKey; readonly store: () => Promise<void>; readonly event: AuditEventInput },
+): Promise<void> {
+  const [stored, audited] = await Promise.allSettled([work.store(), deps.audit.append(work.event)] as const);
+  if (stored.status === 'rejected') {
+    if (audited.status === 'fulfilled') {
+      await deps.audit.append({ type: 'ingest', outcome: 'minor-failure', actor: source.actor, ...(work.event.objects === undefined ? {} : { objects: work.event.objects }), detail: { via: source.via, refused: 'not-stored' } });
+    }
+    throw stored.reason;
+  }
+  if (audited.status === 'rejected') {
+    await deleteQuietly(deps, work.blobKey);
+    throw audited.reason;
+  }
 }
 
 /** The data-key scope of a study: its objects are destroyed together (issue 6, retention). */

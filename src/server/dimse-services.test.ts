@@ -95,15 +95,14 @@ describe('dimseServices() C-STORE', () => {
       sopInstanceUid: image.dataset.getString(Tag.SOPInstanceUID)!,
       transferSyntaxUid: image.transferSyntaxUid,
       dataSet: [dataSet],
-      dataSetLength: dataSet.length,
       priority: 0,
       ...overrides,
     });
 
   const refusals: [string, Partial<StoreRequest>, number][] = [
-    ['a data set that cannot be read', { dataSet: [Buffer.from('not a data set at all')], dataSetLength: 21 }, 0xc000],
+    ['a data set that cannot be read', { dataSet: [Buffer.from('not a data set at all')] }, 0xc000],
     ['a SOP Instance UID that differs from the data set', { sopInstanceUid: '1.2.3.4' }, 0xa900],
-    ['an object over the size limit', { dataSet: [Buffer.alloc(65 * 1024)], dataSetLength: 65 * 1024 }, 0xa700],
+    ['an object over the size limit', { dataSet: [Buffer.alloc(65 * 1024)] }, 0xa700],
   ];
   for (const [name, overrides, status] of refusals) {
     test(`${name} is refused with 0x${status.toString(16).toUpperCase()} (PS3.4 B.2.3)`, async () => {

@@ -186,7 +186,7 @@ export function dimseServices(deps: DimseServicesDeps): DimseServices {
       const departments = who.actor.departments;
       const result = await ingestInstance(
         deps,
-        { kind: 'dataset', chunks: request.dataSet, sopClassUid: request.sopClassUid, sopInstanceUid: request.sopInstanceUid, transferSyntaxUid: request.transferSyntaxUid },
+        { kind: 'dataset', fragments: request.dataSet, sopClassUid: request.sopClassUid, sopInstanceUid: request.sopInstanceUid, transferSyntaxUid: request.transferSyntaxUid },
         // An account of several departments does not say which one sends: none is recorded.
         { actor: who.auditActor, via: 'c-store', ...(departments.length === 1 ? { department: departments[0]! } : {}) },
       );
