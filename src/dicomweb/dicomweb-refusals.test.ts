@@ -172,8 +172,8 @@ describe('refusals on the DICOMweb routes (acceptance 4)', () => {
     assert.deepEqual(t.events.map((e) => [e.type, e.outcome]), [['query', 'minor-failure']]);
   });
 
-  test('an API token reads nothing (a service has no role), and a refused credential is audited', async () => {
-    const token = await t.apiToken(['dicomweb:read']);
+  test('an API token reads no more than its owner (a technician of another department: nothing), and a refused credential is audited', async () => {
+    const token = await t.apiToken(['dicomweb:read'], { departments: ['cardiology'] });
     assert.equal((await get(token, '/dicom-web/studies')).statusCode, 204);
     assert.equal((await get(token, ENDPOINTS[10]!(ids(0)))).statusCode, 404);
     t.events.length = 0;

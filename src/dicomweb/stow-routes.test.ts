@@ -84,13 +84,13 @@ describe('STOW-RS', () => {
     assert.deepEqual(t.events.map((e) => [e.type, e.outcome, e.detail?.refused]), [['ingest', 'minor-failure', 'study-mismatch']]);
   });
 
-  test('an API token with dicomweb:store stores; its events name the token', async () => {
+  test("an API token with dicomweb:store stores for its technician owner; its events name the token and the owner's role", async () => {
     const token = await t.apiToken(['dicomweb:store']);
     t.events.length = 0;
     const response = await stow(token, body([files[3]!.bytes]));
     assert.equal(response.statusCode, 200, response.body);
     assert.match(t.events[0]!.actor.user, /^api-token:/);
-    assert.equal(t.events[0]!.actor.role, 'service');
+    assert.equal(t.events[0]!.actor.role, 'technician');
   });
 
   test('who may not store is refused before the body is read, and the refusal is a deny event', async () => {
@@ -98,6 +98,7 @@ describe('STOW-RS', () => {
       ['a clinician', () => t.signedIn('clin', ['clinician'], { departments: ['radiology'] }), 403],
       ['a radiologist', () => t.signedIn('rad', ['radiologist'], { departments: ['radiology'] }), 403],
       ['an API token that may only read', () => t.apiToken(['dicomweb:read']), 403],
+      ["a clinician's API token with dicomweb:store", () => t.apiToken(['dicomweb:store'], { roles: ['clinician'], departments: ['radiology'] }), 403],
       ['no credentials', async () => '', 401],
     ];
     for (const [who, authorization, status] of cases) {

@@ -37,9 +37,9 @@ test('setCareRelationship() refuses each bad request with its reason', async () 
   }
 });
 
-test('API tokens: created with service scopes only, shown once, revoked once', async () => {
+test('API tokens: created by their owner with service scopes only, shown once, revoked once', async () => {
   const { deps, accounts, addUser, events } = await testAccounts();
-  const { user: ada } = await addUser('ada', ['admin']);
+  const { user: tec } = await addUser('tec', ['technician']);
   const day = 24 * 3_600_000;
   const refused: Array<[string, unknown, unknown]> = [
     ['an admin scope', ['admin'], T0 + day],
@@ -48,17 +48,17 @@ test('API tokens: created with service scopes only, shown once, revoked once', a
     ['an expiry beyond a year', ['dicomweb:read'], T0 + 400 * day],
   ];
   for (const [label, scopes, expiresAt] of refused) {
-    const result = await createApiToken(deps, { by: ada, name: 'pacs', scopes, expiresAt });
+    const result = await createApiToken(deps, { by: tec, name: 'pacs', scopes, expiresAt });
     assert.equal(result.outcome === 'refused' && result.reason, 'invalid-token-request', label);
   }
-  const created = await createApiToken(deps, { by: ada, name: 'PACS forwarder', scopes: ['dicomweb:store'], expiresAt: T0 + 30 * day });
+  const created = await createApiToken(deps, { by: tec, name: 'PACS forwarder', scopes: ['dicomweb:store'], expiresAt: T0 + 30 * day });
   assert.equal(created.outcome, 'created');
   if (created.outcome !== 'created') return;
   assert.match(created.token, /^mv_/);
   assert.equal(JSON.stringify(events).includes(created.token), false, 'the token is not in the audit trail');
-  assert.equal((await accounts.findApiToken(created.record.id))?.createdBy, 'ada');
-  assert.equal((await revokeApiToken(deps, { by: ada, tokenId: created.record.id })).outcome, 'revoked');
-  const twice = await revokeApiToken(deps, { by: ada, tokenId: created.record.id });
+  assert.deepEqual([(await accounts.findApiToken(created.record.id))?.createdBy, (await accounts.findApiToken(created.record.id))?.owner], ['tec', 'tec']);
+  assert.equal((await revokeApiToken(deps, { by: tec, tokenId: created.record.id })).outcome, 'revoked');
+  const twice = await revokeApiToken(deps, { by: tec, tokenId: created.record.id });
   assert.equal(twice.outcome === 'refused' && twice.reason, 'already-revoked');
 });
 

@@ -134,7 +134,11 @@ test('/openapi.json is an OpenAPI 3.1 document of every API route, with its acce
     'PATCH /api/users/{name}',
     'DELETE /api/users/{name}',
     'PUT /api/users/{name}/care/{patientRef}',
-    'POST /api/tokens',
+    'POST /api/me/password',
+    'GET /api/me/tokens',
+    'POST /api/me/tokens',
+    'DELETE /api/me/tokens/{id}',
+    'GET /api/tokens',
     'DELETE /api/tokens/{id}',
     'GET /healthz',
   ]) {
@@ -166,12 +170,13 @@ test('the log never holds a password, TOTP code, bootstrap code, token or Author
   const newPassword = 'a different long passphrase 7';
   await send('POST', '/api/users', { userName: 'li', password: newPassword, roles: ['clinician'] }, `Bearer ${admin}`);
   await send('POST', '/api/users', { userName: 'bo', password: 'Password123!', roles: ['clinician'] }, `Bearer ${admin}`);
-  const apiToken = (await send('POST', '/api/tokens', { name: 'pacs', scopes: ['dicomweb:store'], expiresAt: new Date(T0 + 86_400_000).toISOString() }, `Bearer ${admin}`)).json<{ token: string }>().token;
+  const li = (await send('POST', '/api/login', { userName: 'li', password: newPassword })).json<{ token: string }>().token;
+  const apiToken = (await send('POST', '/api/me/tokens', { name: 'pacs', scopes: ['dicomweb:read'], expiresAt: new Date(T0 + 86_400_000).toISOString() }, `Bearer ${li}`)).json<{ token: string }>().token;
   await send('GET', '/api/me', undefined, `Bearer ${apiToken}`);
   await send('POST', '/api/login', { userName: 'li', password: 'wrong but secret words' });
   await app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/json' }, payload: `{"userName":"li","password":"${newPassword}"` });
   await app.inject({ method: 'GET', url: `/api/users?token=${apiToken}`, headers: { authorization: `Bearer ${second}` } });
-  secrets.push(first, admin, second, apiToken, enrolment.secret, enrolCode, loginCode, newPassword, 'Password123!', 'wrong but secret words');
+  secrets.push(first, admin, second, li, apiToken, enrolment.secret, enrolCode, loginCode, newPassword, 'Password123!', 'wrong but secret words');
 
   assert.ok(logLines.length > 20, 'requests were logged');
   const log = logLines.join('\n');

@@ -22,7 +22,7 @@ export interface AnsweredRequest {
 
 export function principalActor(principal: Principal, address: string): AuditActor {
   const actor: AuditActor =
-    principal.kind === 'session' ? auditActorOf(principal.user) : principal.kind === 'api-token' ? { user: `api-token:${principal.token.id}`, role: 'service' } : { user: 'anonymous' };
+    principal.kind === 'session' ? auditActorOf(principal.user) : principal.kind === 'api-token' ? { ...auditActorOf(principal.owner), user: `api-token:${principal.token.id}` } : { user: 'anonymous' };
   return { ...actor, address };
 }
 

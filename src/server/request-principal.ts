@@ -25,7 +25,11 @@ export async function resolvePrincipal(
     if (token === undefined) return { kind: 'anonymous', problem: 'unknown-api-token' };
     const status = apiTokenStatus(token, deps.now);
     if (status !== 'valid') return { kind: 'anonymous', problem: status === 'expired' ? 'api-token-expired' : 'api-token-revoked' };
-    return { kind: 'api-token', token };
+    // A token acts for its owner as the owner is now: a deleted or disabled owner ends it.
+    if (token.owner === undefined) return { kind: 'anonymous', problem: 'api-token-without-owner' };
+    const owner = await deps.accounts.findUser(token.owner);
+    if (owner === undefined || owner.deletedAt !== undefined || owner.disabled) return { kind: 'anonymous', problem: 'account-unavailable' };
+    return { kind: 'api-token', token, owner };
   }
   const verified = await verifySessionToken(presented, {
     keys: deps.sessionKeys,

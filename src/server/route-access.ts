@@ -10,9 +10,10 @@ import type { StoredApiToken, UserRecord } from '../storage/account-store.js';
 export type Principal =
   | { readonly kind: 'anonymous'; readonly problem?: CredentialProblem }
   | { readonly kind: 'session'; readonly user: UserRecord; readonly session: Session }
-  | { readonly kind: 'api-token'; readonly token: StoredApiToken };
+  /** A service's token and the account it acts for, as that account is now. */
+  | { readonly kind: 'api-token'; readonly token: StoredApiToken; readonly owner: UserRecord };
 
-export type CredentialProblem = SessionTokenProblem | 'malformed-authorization' | 'unknown-api-token' | 'api-token-expired' | 'api-token-revoked' | 'account-unavailable';
+export type CredentialProblem = SessionTokenProblem | 'malformed-authorization' | 'unknown-api-token' | 'api-token-expired' | 'api-token-revoked' | 'api-token-without-owner' | 'account-unavailable';
 
 /**
  * What a route asks of its caller. Every route declares one (http-app.ts refuses to register a
@@ -26,7 +27,9 @@ export type CredentialProblem = SessionTokenProblem | 'malformed-authorization' 
  * - `admin`: the same, with the admin role;
  * - `{ scope }`: a person as for `session`, or an API token that holds the scope.
  *
- * No account route accepts an API token: tokens carry no second factor (api-token.ts).
+ * No account route accepts an API token: tokens carry no second factor (api-token.ts). A token
+ * whose owner's roles need one is refused everywhere, even if it was made before the owner was
+ * given such a role.
  */
 export type RouteAccess = 'public' | 'session-enrolling' | 'session' | 'admin' | { readonly scope: ApiTokenScope };
 
@@ -45,6 +48,9 @@ export function decideRouteAccess(access: RouteAccess, principal: Principal, now
     return deny(401, 'invalid-token', principal.problem, expired ? 'the token has expired; sign in again' : 'the token is not valid; sign in again');
   }
   if (principal.kind === 'api-token') {
+    if (requiresMfa(principal.owner)) {
+      return deny(403, 'api-token-not-allowed', 'api-token-mfa-role', "the token's owner has a role that needs a second factor, which a token cannot carry; a person must sign in");
+    }
     if (typeof access === 'object' && apiTokenAllows(principal.token, { scope: access.scope, now })) return { allowed: true };
     return deny(403, 'api-token-not-allowed', 'api-token-scope', 'an API token cannot do this; a person must sign in (with a second factor where their role needs one)');
   }

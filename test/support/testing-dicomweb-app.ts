@@ -25,8 +25,11 @@ export interface TestDicomwebApp {
   breakAudit(broken: boolean): void;
   /** Adds a person (no second factor: give roles that need none) and signs them in; the bearer header. */
   signedIn(name: string, roles: Role[], options?: { departments?: string[]; careFor?: string[] }): Promise<string>;
-  /** An API token with `scopes`, created through the API by an administrator; the bearer header. */
-  apiToken(scopes: string[]): Promise<string>;
+  /**
+   * An API token with `scopes`, created through the API by a new account that owns it (a
+   * technician unless `roles` says otherwise); the bearer header.
+   */
+  apiToken(scopes: string[], owner?: { roles?: Role[]; departments?: string[] }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -35,7 +38,7 @@ export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLi
   const accounts = await testAccounts();
   const events: AuditEventInput[] = [];
   let broken = false;
-  let admins = 0;
+  let owners = 0;
   const { deps } = accounts;
   const app = buildHttpApp({
     accounts: accounts.accounts,
@@ -83,14 +86,14 @@ export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLi
       }
       return signIn(name);
     },
-    async apiToken(scopes) {
-      const admin = `admin${++admins}`;
-      const { totpSecret } = await accounts.addUser(admin, ['admin'], { password: TEST_PASSWORD, totp: true });
-      const login = await app.inject({ method: 'POST', url: '/api/login', payload: { userName: admin, password: TEST_PASSWORD, totp: await accounts.code(totpSecret!) } });
-      if (login.statusCode !== 200) throw new Error(`setup: the administrator could not sign in: ${login.body}`);
+    async apiToken(scopes, owner = {}) {
+      const name = `service${++owners}`;
+      await accounts.addUser(name, owner.roles ?? ['technician'], { password: TEST_PASSWORD, departments: owner.departments ?? [] });
+      const login = await app.inject({ method: 'POST', url: '/api/login', payload: { userName: name, password: TEST_PASSWORD } });
+      if (login.statusCode !== 200) throw new Error(`setup: the token's owner could not sign in: ${login.body}`);
       const created = await app.inject({
         method: 'POST',
-        url: '/api/tokens',
+        url: '/api/me/tokens',
         headers: { authorization: `Bearer ${login.json<{ token: string }>().token}` },
         payload: { name: 'test service', scopes, expiresAt: new Date(accounts.now() + 86_400_000).toISOString() },
       });

@@ -51,10 +51,11 @@ test('a weak or common password at user creation is refused with every problem, 
 
 test('skipping MFA through an API token, or without a second factor, never reaches an admin action', async () => {
   const { app, admin, events, addUser, signIn, accounts } = await withAdmin();
+  await addUser('tec', ['technician']);
   const token = await app.inject({
     method: 'POST',
-    url: '/api/tokens',
-    headers: admin,
+    url: '/api/me/tokens',
+    headers: { authorization: await signIn('tec') },
     payload: { name: 'all scopes', scopes: ['dicomweb:read', 'dicomweb:store', 'dimse', 'audit:read'], expiresAt: new Date(T0 + 86_400_000).toISOString() },
   });
   const apiToken = { authorization: `Bearer ${token.json<{ token: string }>().token}` };
@@ -65,7 +66,10 @@ test('skipping MFA through an API token, or without a second factor, never reach
   const attempts: Array<[string, Record<string, string>, string, string, object | undefined, number, string]> = [
     ['API token creates a user', apiToken, 'POST', '/api/users', { userName: 'mal', password: PASSWORD, roles: ['admin'] }, 403, 'api-token-not-allowed'],
     ['API token lists users', apiToken, 'GET', '/api/users', undefined, 403, 'api-token-not-allowed'],
-    ['API token creates a token', apiToken, 'POST', '/api/tokens', { name: 'x', scopes: ['dimse'], expiresAt: new Date(T0 + 1000).toISOString() }, 403, 'api-token-not-allowed'],
+    ['API token creates a token', apiToken, 'POST', '/api/me/tokens', { name: 'x', scopes: ['dimse'], expiresAt: new Date(T0 + 1000).toISOString() }, 403, 'api-token-not-allowed'],
+    ['API token lists the tokens', apiToken, 'GET', '/api/me/tokens', undefined, 403, 'api-token-not-allowed'],
+    ['API token changes the password', apiToken, 'POST', '/api/me/password', { currentPassword: PASSWORD, newPassword: 'seven herons over a grey canal' }, 403, 'api-token-not-allowed'],
+    ['admin with a second factor mints a token', admin, 'POST', '/api/me/tokens', { name: 'x', scopes: ['dicomweb:read'], expiresAt: new Date(T0 + 1000).toISOString() }, 403, 'mfa-role-token'],
     ['API token reads its own account', apiToken, 'GET', '/api/me', undefined, 403, 'api-token-not-allowed'],
     ['admin without a second factor', passwordOnlyAdmin, 'GET', '/api/users', undefined, 403, 'mfa-required'],
     ['clinician', clinician, 'GET', '/api/users', undefined, 403, 'forbidden'],

@@ -66,6 +66,7 @@ export const apiTokenViewSchema = {
     createdBy: { type: 'string' },
     expiresAt: { type: 'string', format: 'date-time' },
     revokedAt: { type: 'string', format: 'date-time' },
+    owner: { type: 'string', description: 'the account the token acts for; absent on tokens made before tokens had owners, which act for nobody' },
   },
   required: ['id', 'name', 'scopes', 'status', 'createdAt', 'createdBy', 'expiresAt'],
 } as const;

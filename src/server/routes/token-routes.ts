@@ -21,26 +21,64 @@ function tokenView(token: StoredApiToken, now: number) {
     createdBy: token.createdBy,
     expiresAt: iso(token.expiresAt),
     ...(token.revokedAt === undefined ? {} : { revokedAt: iso(token.revokedAt) }),
+    ...(token.owner === undefined ? {} : { owner: token.owner }),
   };
 }
 
-/** API tokens for services (api-token.ts): administrators only; a token is shown once. */
+const tokenIdParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['id'], additionalProperties: false } as const;
+
+const tokenListSchema = { type: 'object', properties: { tokens: { type: 'array', items: apiTokenViewSchema } }, required: ['tokens'] } as const;
+
+/**
+ * API tokens for services (api-token.ts, gateway/create-api-token.ts). A person creates,
+ * lists and revokes their own under /api/me/tokens; a token acts for them and is shown once.
+ * Administrators list and revoke every token, and create none.
+ */
 export function registerTokenRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get(
     '/api/tokens',
     {
       config: { access: 'admin' },
-      schema: { summary: 'List the API tokens (never their secrets)', tags, response: { 200: { type: 'object', properties: { tokens: { type: 'array', items: apiTokenViewSchema } }, required: ['tokens'] } } },
+      schema: { summary: 'List every API token with its owner (never their secrets)', tags, response: { 200: tokenListSchema } },
     },
     async (request) => ({ tokens: (await deps.accounts.listApiTokens()).map((token) => tokenView(token, request.medveil.now)) }),
   );
 
-  app.post<{ Body: { name: string; scopes: string[]; expiresAt: string } }>(
-    '/api/tokens',
+  app.get(
+    '/api/me/tokens',
     {
-      config: { access: 'admin', auditType: 'key-change' },
+      config: { access: 'session' },
+      schema: { summary: 'List your own API tokens (never their secrets)', tags, response: { 200: tokenListSchema } },
+    },
+    async (request) => {
+      const { user } = sessionOf(request);
+      const own = (await deps.accounts.listApiTokens()).filter((token) => token.owner === user.name);
+      return { tokens: own.map((token) => tokenView(token, request.medveil.now)) };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/me/tokens/:id',
+    {
+      config: { access: 'session', auditType: 'key-change' },
+      schema: { summary: 'Revoke one of your API tokens; it stops working at once', tags, params: tokenIdParams, response: { 204: emptyResponse, ...errorResponses(404, 409) } },
+    },
+    async (request, reply) => {
+      const result = await revokeApiToken(useCaseDeps(deps, request), { by: sessionOf(request).user, tokenId: request.params.id });
+      if (result.outcome === 'refused') return sendRefusal(request, reply, result);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: { name: string; scopes: string[]; expiresAt: string } }>(
+    '/api/me/tokens',
+    {
+      config: { access: 'session', auditType: 'key-change' },
       schema: {
-        summary: 'Create an API token for a service; the token is in this answer only',
+        summary: 'Create an API token that acts for you, for a service you run; the token is in this answer only',
+        description:
+          "The token acts with your roles, departments and care relationships as they are at each request, never more, and only within its scopes. " +
+          'Accounts whose roles need a second factor (admin, dso, director) cannot own tokens: a token carries no one-time code.',
         tags,
         body: {
           type: 'object',
@@ -76,9 +114,9 @@ export function registerTokenRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       config: { access: 'admin', auditType: 'key-change' },
       schema: {
-        summary: 'Revoke an API token; it stops working at once',
+        summary: "Revoke anyone's API token; it stops working at once",
         tags,
-        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['id'], additionalProperties: false },
+        params: tokenIdParams,
         response: { 204: emptyResponse, ...errorResponses(403, 404, 409) },
       },
     },
