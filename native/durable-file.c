@@ -150,16 +150,42 @@ static void complete(napi_env env, napi_status status, void *data) {
   release(env, job);
 }
 
-static napi_value FinishDurableFile(napi_env env, napi_callback_info info) {
+// writeAndStartWriteback(fd, buffers) -> Promise<void>: writes the buffers in order at the
+// file's position and asks the kernel to start writing them to the disk (sync_file_range(2)
+// with SYNC_FILE_RANGE_WRITE, Linux), without waiting for it. A file written this way while
+// it arrives has little left for its final fsync. Rejects like finishDurableFile, step "write".
+static void execute_write(napi_env env, void *data) {
+  (void)env;
+  finish_job *job = data;
+  off_t start = lseek(job->fd, 0, SEEK_CUR);
+  size_t total = 0;
+  for (size_t i = 0; i < job->count; i++) {
+    if (write_all(job->fd, job->bases[i], job->lengths[i]) != 0) {
+      job->error = errno;
+      job->step = "write";
+      return;
+    }
+    total += job->lengths[i];
+  }
+#ifdef __linux__
+  // Only a hint: a file system without it still has the final fsync.
+  if (start >= 0 && total > 0) sync_file_range(job->fd, start, (off_t)total, SYNC_FILE_RANGE_WRITE);
+#else
+  (void)start;
+  (void)total;
+#endif
+}
+
+static napi_value start_job(napi_env env, napi_callback_info info, size_t paths, napi_async_execute_callback run, const char *usage) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t fd;
   bool is_array = false;
   uint32_t count = 0;
-  if (argc != 4 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array ||
+  if (argc != 2 + paths || napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array ||
       napi_get_array_length(env, argv[1], &count) != napi_ok) {
-    napi_throw_type_error(env, NULL, "finishDurableFile(fd, buffers, temporaryPath, finalPath)");
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
   finish_job *job = calloc(1, sizeof *job);
@@ -168,18 +194,19 @@ static napi_value FinishDurableFile(napi_env env, napi_callback_info info) {
     return NULL;
   }
   job->fd = fd;
-  job->count = count;
   job->bases = calloc(count == 0 ? 1 : count, sizeof *job->bases);
   job->lengths = calloc(count == 0 ? 1 : count, sizeof *job->lengths);
   job->refs = calloc(count == 0 ? 1 : count, sizeof *job->refs);
-  job->temporary = copy_string(env, argv[2]);
-  job->final = copy_string(env, argv[3]);
-  if (job->bases == NULL || job->lengths == NULL || job->refs == NULL || job->temporary == NULL || job->final == NULL) {
-    job->count = 0;
+  if (paths > 0) {
+    job->temporary = copy_string(env, argv[2]);
+    job->final = copy_string(env, argv[3]);
+  }
+  if (job->bases == NULL || job->lengths == NULL || job->refs == NULL || (paths > 0 && (job->temporary == NULL || job->final == NULL))) {
     release(env, job);
-    napi_throw_type_error(env, NULL, "finishDurableFile: paths must be strings");
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
+  job->count = count;
   for (uint32_t i = 0; i < count; i++) {
     napi_value element;
     bool typed = false;
@@ -189,8 +216,9 @@ static napi_value FinishDurableFile(napi_env env, napi_callback_info info) {
     napi_get_element(env, argv[1], i, &element);
     if (napi_is_typedarray(env, element, &typed) != napi_ok || !typed ||
         napi_get_typedarray_info(env, element, &type, &length, &base, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+      job->count = i;
       release(env, job);
-      napi_throw_type_error(env, NULL, "finishDurableFile: every buffer must be a Uint8Array");
+      napi_throw_type_error(env, NULL, "every buffer must be a Uint8Array");
       return NULL;
     }
     // The reference keeps the bytes alive while the thread pool writes them.
@@ -200,15 +228,25 @@ static napi_value FinishDurableFile(napi_env env, napi_callback_info info) {
   }
   napi_value promise, resource_name;
   napi_create_promise(env, &job->deferred, &promise);
-  napi_create_string_utf8(env, "medveil.finishDurableFile", NAPI_AUTO_LENGTH, &resource_name);
-  napi_create_async_work(env, NULL, resource_name, execute, complete, job, &job->work);
+  napi_create_string_utf8(env, "medveil.durableFile", NAPI_AUTO_LENGTH, &resource_name);
+  napi_create_async_work(env, NULL, resource_name, run, complete, job, &job->work);
   napi_queue_async_work(env, job->work);
   return promise;
+}
+
+static napi_value FinishDurableFile(napi_env env, napi_callback_info info) {
+  return start_job(env, info, 2, execute, "finishDurableFile(fd, buffers, temporaryPath, finalPath)");
+}
+
+static napi_value WriteAndStartWriteback(napi_env env, napi_callback_info info) {
+  return start_job(env, info, 0, execute_write, "writeAndStartWriteback(fd, buffers)");
 }
 
 napi_value medveil_init_durable_file(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "finishDurableFile", NAPI_AUTO_LENGTH, FinishDurableFile, NULL, &fn);
   napi_set_named_property(env, exports, "finishDurableFile", fn);
+  napi_create_function(env, "writeAndStartWriteback", NAPI_AUTO_LENGTH, WriteAndStartWriteback, NULL, &fn);
+  napi_set_named_property(env, exports, "writeAndStartWriteback", fn);
   return exports;
 }

@@ -32,19 +32,34 @@ export interface DurableFileError extends Error {
  */
 export type FinishDurableFile = (fd: number | undefined, buffers: readonly Uint8Array[], temporaryPath: string, finalPath: string) => Promise<void>;
 
-type NativeFinish = (fd: number, buffers: readonly Uint8Array[], temporaryPath: string, finalPath: string) => Promise<void>;
+/** Writes `buffers` in order at the descriptor's position; resolves once they are written (not yet durable). */
+export type WriteBuffers = (fd: number, buffers: readonly Uint8Array[]) => Promise<void>;
 
-function loadNative(): FinishDurableFile | undefined {
-  const addon = join(packageRoot(), 'build', 'Release', 'medveil_native.node');
-  if (!existsSync(addon)) return undefined;
-  const loaded = createRequire(import.meta.url)(addon) as { finishDurableFile?: NativeFinish };
-  const native = loaded.finishDurableFile;
-  if (typeof native !== 'function') return undefined;
-  return (fd, buffers, temporaryPath, finalPath) => native(fd ?? -1, buffers, temporaryPath, finalPath);
+interface NativeDurableFile {
+  readonly finishDurableFile: (fd: number, buffers: readonly Uint8Array[], temporaryPath: string, finalPath: string) => Promise<void>;
+  readonly writeAndStartWriteback: WriteBuffers;
 }
 
+function loadNative(): NativeDurableFile | undefined {
+  const addon = join(packageRoot(), 'build', 'Release', 'medveil_native.node');
+  if (!existsSync(addon)) return undefined;
+  const loaded = createRequire(import.meta.url)(addon) as Partial<NativeDurableFile>;
+  if (typeof loaded.finishDurableFile !== 'function' || typeof loaded.writeAndStartWriteback !== 'function') return undefined;
+  return loaded as NativeDurableFile;
+}
+
+const native = loadNative();
+
 /** The native job; undefined when the addon was not built. */
-export const nativeFinishDurableFile: FinishDurableFile | undefined = loadNative();
+export const nativeFinishDurableFile: FinishDurableFile | undefined =
+  native === undefined ? undefined : (fd, buffers, temporaryPath, finalPath) => native.finishDurableFile(fd ?? -1, buffers, temporaryPath, finalPath);
+
+/**
+ * Native writes of a file that arrives in parts also start the kernel's writeback of each part
+ * (sync_file_range(2)), so that the final fsync waits for the last part rather than the whole
+ * file; undefined when the addon was not built.
+ */
+export const nativeWriteBuffers: WriteBuffers | undefined = native?.writeAndStartWriteback;
 
 const openFd = promisify(open);
 const writevFd = promisify(writev);

@@ -18,7 +18,8 @@ import { promisify } from 'node:util';
 import { MedVeilError } from '../../errors.js';
 import { checkBlobKey, type BlobBody, type BlobKey, type BlobStore } from '../blob-store.js';
 import {
-  finishDurableFile, jsFinishDurableFile, nativeFinishDurableFile, writeAllFd, type DurableFileError, type DurableFileStep, type FinishDurableFile,
+  finishDurableFile, jsFinishDurableFile, nativeFinishDurableFile, nativeWriteBuffers, writeAllFd,
+  type DurableFileError, type DurableFileStep, type FinishDurableFile, type WriteBuffers,
 } from './durable-file.js';
 
 const openFd = promisify(openCallback);
@@ -52,6 +53,7 @@ export class FsBlobStore implements BlobStore {
   private readonly objects: string;
   private readonly tmp: string;
   readonly #finish: FinishDurableFile;
+  readonly #write: WriteBuffers;
 
   /** Opens (creating if needed) the store in folder `root`. */
   constructor(root: string, options: FsBlobStoreOptions = {}) {
@@ -59,6 +61,7 @@ export class FsBlobStore implements BlobStore {
       throw new MedVeilError('internal', 'native durable writes were asked for, but the native addon was not built', { hint: 'run npm install, which builds it with node-gyp' });
     }
     this.#finish = options.durableWrites === 'js' ? jsFinishDurableFile : finishDurableFile;
+    this.#write = (options.durableWrites === 'js' ? undefined : nativeWriteBuffers) ?? writeAllFd;
     this.objects = join(root, 'objects');
     this.tmp = join(root, 'tmp');
     try {
@@ -119,7 +122,7 @@ export class FsBlobStore implements BlobStore {
       const batch = pending;
       pending = [];
       pendingBytes = 0;
-      await step(key, 'write', () => writeAllFd(fd, batch));
+      await step(key, 'write', () => this.#write(fd, batch));
     }
     return pending;
   }
