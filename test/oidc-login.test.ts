@@ -33,7 +33,7 @@ interface OidcApp extends TestAccounts {
   warnings: string[];
 }
 
-async function oidcApp(options: { accountClaim?: string; mfaAmrValues?: string[] } = {}): Promise<OidcApp> {
+async function oidcApp(options: { accountClaim?: string; mfaAmrValues?: string[]; issuer?: string } = {}): Promise<OidcApp> {
   const fixture = await testAccounts();
   // The provider signs with the real time; MedVeil's clock must agree with it.
   fixture.setNow(Date.now());
@@ -42,7 +42,7 @@ async function oidcApp(options: { accountClaim?: string; mfaAmrValues?: string[]
     JSON.stringify({
       oidc: {
         enabled: true,
-        issuer: idp.issuer,
+        issuer: options.issuer ?? idp.issuer,
         clientId: idp.clientId,
         clientSecret: idp.clientSecret,
         redirectUrl: REDIRECT_URL,
@@ -272,6 +272,16 @@ test('with accountClaim sub, only an account an administrator linked to the subj
   assert.deepEqual([twice.statusCode, twice.json<{ error: string }>().error], [409, 'oidc-identity-taken']);
   assert.equal((await fixture.app.inject({ method: 'DELETE', url: '/api/users/dr.chen/oidc', headers: { authorization } })).statusCode, 204);
   assert.equal((await signInAs(fixture, chen)).statusCode, 403);
+});
+
+test('a provider that cannot be reached answers 502 and leaves password sign-in alone; the attempt is audited', async () => {
+  const fixture = await oidcApp({ issuer: 'http://127.0.0.1:1/realms/down' });
+  const response = await fixture.app.inject({ method: 'GET', url: '/api/oidc/login' });
+  assert.deepEqual([response.statusCode, response.json<{ error: string }>().error], [502, 'oidc-unavailable']);
+  assert.deepEqual(fixture.warnings, ['OIDC discovery failed']);
+  assert.deepEqual([lastEvent(fixture.events).type, lastEvent(fixture.events).detail?.reason, lastEvent(fixture.events).detail?.source], ['login-failed', 'provider-unavailable', 'oidc']);
+  await fixture.addUser('dr.chen', ['clinician']);
+  assert.equal((await fixture.app.inject({ method: 'POST', url: '/api/login', payload: { userName: 'dr.chen', password: 'quietly drawn ferns on the stair' } })).statusCode, 200);
 });
 
 test('the OIDC routes are in the OpenAPI document with their access, and absent when OIDC is off', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { refusal, type AccountRefusal } from './account-refusal.js';
-import { oidcLoginWindowMs, oidcSecretDigest, type OidcLoginDeps } from './login-oidc-deps.js';
+import { oidcLoginFailed, oidcLoginWindowMs, oidcSecretDigest, type OidcLoginDeps } from './login-oidc-deps.js';
 
 export type BeginOidcLoginResult =
   | {
@@ -31,6 +31,7 @@ export async function beginOidcLogin(deps: OidcLoginDeps): Promise<BeginOidcLogi
   const codeChallenge = createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
   const request = await deps.oidc.provider.authorizationUrl({ state, nonce, codeChallenge });
   if (request.outcome === 'unavailable') {
+    await oidcLoginFailed(deps, { user: 'unknown-user' }, 'provider-unavailable');
     return refusal('oidc-unavailable', 'the identity provider cannot be reached; try again later, or sign in with your MedVeil password');
   }
   const expiresAt = now + oidcLoginWindowMs;

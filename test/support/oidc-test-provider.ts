@@ -74,6 +74,7 @@ export async function startTestOidcProvider(options: { redirectUrl: string }): P
     // Profile claims in the ID token itself, as Keycloak's default client scopes put them.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     pkce: { required: () => true },
     findAccount: async (_ctx: unknown, subject: string) => {
