@@ -279,7 +279,8 @@ test('a provider that cannot be reached answers 502 and leaves password sign-in 
   const response = await fixture.app.inject({ method: 'GET', url: '/api/oidc/login' });
   assert.deepEqual([response.statusCode, response.json<{ error: string }>().error], [502, 'oidc-unavailable']);
   assert.deepEqual(fixture.warnings, ['OIDC discovery failed']);
-  assert.deepEqual([lastEvent(fixture.events).type, lastEvent(fixture.events).detail?.reason, lastEvent(fixture.events).detail?.source], ['login-failed', 'provider-unavailable', 'oidc']);
+  const failed = fixture.events.find((event) => event.type === 'login-failed');
+  assert.deepEqual([failed?.detail?.reason, failed?.detail?.source], ['provider-unavailable', 'oidc']);
   await fixture.addUser('dr.chen', ['clinician']);
   assert.equal((await fixture.app.inject({ method: 'POST', url: '/api/login', payload: { userName: 'dr.chen', password: 'quietly drawn ferns on the stair' } })).statusCode, 200);
 });
