@@ -36,7 +36,7 @@ export const DEFAULT_DICOMWEB_LIMITS: DicomwebLimits = {
 
 export interface DicomwebDeps {
   readonly index: IndexStore;
-  readonly objects: Pick<EncryptedBlobStore, 'get' | 'put' | 'delete'>;
+  readonly objects: Pick<EncryptedBlobStore, 'get' | 'open' | 'put' | 'delete'>;
   readonly suite: CryptoSuite;
   readonly sensitivityRules: SensitivityRules;
   /** The key of pseudonymous patient references (src/access/patient-reference.ts). */

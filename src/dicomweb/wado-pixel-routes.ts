@@ -19,7 +19,7 @@ import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { DICOMWEB_PREFIX, type ResourcePath, uidParamsSchema } from './dicomweb-paths.js';
 import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
 import type { MediaRange } from './media-type.js';
-import { type ResponsePart, multipartBody, multipartContentType, newBoundary } from './multipart-related-writer.js';
+import { type ResponsePart, multipartContentType, multipartLength, multipartStream, newBoundary } from './multipart-related-writer.js';
 import { type PixelFrames, pixelFrames } from './pixel-frames.js';
 import { datasetWindow, fitWithin, renderingProblem, renderMonochrome, rescaleOf, type VoiWindow } from './render-monochrome.js';
 import { acceptsParts, chooseFrameMediaType } from './representation-choice.js';
@@ -91,7 +91,7 @@ function frameParts(frames: PixelFrames, numbers: readonly number[], mediaType: 
 
 function sendParts(reply: FastifyReply, type: string, parts: readonly ResponsePart[]): FastifyReply {
   const boundary = newBoundary();
-  return reply.code(200).type(multipartContentType(type, boundary)).send(Buffer.concat(multipartBody(boundary, parts)));
+  return reply.code(200).type(multipartContentType(type, boundary)).header('content-length', multipartLength(boundary, parts)).send(multipartStream(boundary, parts));
 }
 
 async function retrieveFrames(deps: DicomwebRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

@@ -4,19 +4,23 @@
  * then retrieve-instance.ts for each). Each instance is decided, read and recorded by the use
  * case before anything of it is served; a denied study is "not found", exactly as a missing one.
  */
+import { buffer } from 'node:stream/consumers';
 import type { FastifyRequest } from 'fastify';
 import type { FindQuery } from '../dicom/query/index.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { writeDicomFile } from '../dicom/write-dicom-file.js';
+import { internalError } from '../errors.js';
 import type { ActingUser } from '../gateway/actor-for-user.js';
 import { type PlannedInstance, planInstanceRetrieval } from '../gateway/retrieve-instance-plan.js';
 import { type RetrieveDeps, type RetrieveResult, retrieveInstance } from '../gateway/retrieve-instance.js';
 import type { AccessChannel } from '../gateway/search-index.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import type { ResourcePath } from './dicomweb-paths.js';
-import { NOT_FOUND, type Refusal } from './dicomweb-reply.js';
+import { isRefusal, NOT_FOUND, type Refusal } from './dicomweb-reply.js';
+import type { ResponsePart } from './multipart-related-writer.js';
 
 export type FullInstance = Extract<RetrieveResult, { outcome: 'full' }>;
+export type StreamedInstance = Extract<RetrieveResult, { outcome: 'full-stream' }>;
 export type MaskedInstance = Extract<RetrieveResult, { outcome: 'masked' }>;
 
 /** Masked pixel data comes with issue 5; until then a masked actor gets the header only. */
@@ -31,7 +35,7 @@ export function retrieveDeps(deps: DicomwebRouteDeps, request: FastifyRequest): 
   return { index: deps.index, objects: deps.objects, audit: request.medveil.audit, clock: deps.clock, suite: deps.suite, maskedView: deps.maskedView };
 }
 
-/** One instance named by study, series and SOP Instance UID. */
+/** One instance named by study, series and SOP Instance UID, whole. */
 export async function retrieveOne(
   deps: DicomwebRouteDeps,
   request: FastifyRequest,
@@ -39,11 +43,33 @@ export async function retrieveOne(
   path: Required<ResourcePath>,
   options: { part: 'instance' | 'header'; via?: AccessChannel },
 ): Promise<FullInstance | MaskedInstance | Refusal> {
+  const result = await retrieve(deps, request, who, path, { ...options, delivery: 'bytes' });
+  if (isRefusal(result)) return result;
+  if (result.outcome === 'full-stream') throw internalError('a retrieve of bytes gave a stream');
+  return result;
+}
+
+/** One instance as a stream of its stored bytes (see retrieve-instance.ts), to be sent or destroyed. */
+export async function streamOne(deps: DicomwebRouteDeps, request: FastifyRequest, who: ActingUser, path: Required<ResourcePath>): Promise<StreamedInstance | Refusal> {
+  const result = await retrieve(deps, request, who, path, { part: 'instance', delivery: 'stream' });
+  if (isRefusal(result)) return result;
+  if (result.outcome !== 'full-stream') throw internalError(`a streamed retrieve of a whole instance gave ${result.outcome}`);
+  return result;
+}
+
+async function retrieve(
+  deps: DicomwebRouteDeps,
+  request: FastifyRequest,
+  who: ActingUser,
+  path: Required<ResourcePath>,
+  options: { part: 'instance' | 'header'; via?: AccessChannel; delivery: 'bytes' | 'stream' },
+): Promise<FullInstance | StreamedInstance | MaskedInstance | Refusal> {
   const result = await retrieveInstance(retrieveDeps(deps, request), who, {
     path: { studyUid: path.studyUid, seriesUid: path.seriesUid, sopInstanceUid: path.sopInstanceUid },
     action: 'view',
     part: options.part,
     via: options.via ?? 'wado-rs',
+    delivery: options.delivery,
   });
   if (result.outcome === 'not-found') return NOT_FOUND;
   if (result.outcome === 'refused') return MASKED_PIXELS;
@@ -81,6 +107,15 @@ export async function planResource(deps: DicomwebRouteDeps, request: FastifyRequ
 export function instanceBytes(instance: FullInstance, transferSyntaxUid: string): readonly Uint8Array[] {
   if (transferSyntaxUid === instance.instance.transferSyntaxUid) return [instance.bytes];
   return writeDicomFile(readDicomFile(instance.bytes), { transferSyntaxUid });
+}
+
+/**
+ * The served Part 10 file of a streamed retrieve, in `transferSyntaxUid`: the stored bytes as
+ * they verify when that is their syntax, else converted, which first reads them whole.
+ */
+export async function streamedInstanceContent(instance: StreamedInstance, transferSyntaxUid: string): Promise<ResponsePart['content']> {
+  if (transferSyntaxUid === instance.instance.transferSyntaxUid) return { stream: instance.body, size: instance.size };
+  return writeDicomFile(readDicomFile(await buffer(instance.body)), { transferSyntaxUid });
 }
 
 /** The full path of a planned instance. */

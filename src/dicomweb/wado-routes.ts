@@ -2,8 +2,9 @@
  * WADO-RS (PS3.18 10.4) instance and metadata resources of studies, series and instances.
  *
  * - Instances: multipart/related; type="application/dicom", one PS3.10 file per part, in the
- *   transfer syntax representation-choice.ts picks. A study or series is streamed one instance
- *   at a time, each recorded (a `view` event) before its bytes leave.
+ *   transfer syntax representation-choice.ts picks. The stored bytes are streamed as each
+ *   segment verifies (a later segment that fails cuts the answer off), and a study or series
+ *   one instance at a time, each recorded (a `view` event) before its bytes leave.
  * - Metadata: application/dicom+json, an array with one DICOM JSON object per instance. Binary
  *   elements of a full view are BulkDataURIs to the bulkdata resource; a masked view is the
  *   header the de-identification engine produced, without pixel data, its remaining binary
@@ -14,7 +15,6 @@
  * study, a study that does not exist and a series named under another study all answer the
  * same 404.
  */
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DicomJsonObject } from '../dicom/json/index.js';
 import { datasetToJson, jsonTagKey, stringifyDicomJson } from '../dicom/json/index.js';
@@ -25,9 +25,9 @@ import { formatElementPath } from './bulk-data-path.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { baseUrlOf, DICOMWEB_PREFIX, type ResourcePath, resourcePath, uidParamsSchema } from './dicomweb-paths.js';
 import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
-import { type ResponsePart, closingDelimiter, multipartBody, multipartContentType, newBoundary, PART_TAIL, partHead } from './multipart-related-writer.js';
+import { type ResponsePart, multipartContentType, multipartLength, multipartStream, newBoundary } from './multipart-related-writer.js';
 import { acceptsParts, chooseInstanceSyntax } from './representation-choice.js';
-import { type FullInstance, instanceBytes, MASKED_PIXELS, type MaskedInstance, pathOf, planResource, retrieveOne } from './wado-retrieval.js';
+import { type FullInstance, MASKED_PIXELS, type MaskedInstance, pathOf, planResource, retrieveOne, type StreamedInstance, streamedInstanceContent, streamOne } from './wado-retrieval.js';
 
 type Level = 'study' | 'series' | 'instance';
 
@@ -82,11 +82,15 @@ async function retrieveInstances(level: Level, names: readonly ('study' | 'serie
   const boundary = newBoundary();
 
   if (level === 'instance') {
-    const result = await retrieveOne(deps, request, who, path as Required<ResourcePath>, { part: 'instance' });
+    const result = await streamOne(deps, request, who, path as Required<ResourcePath>);
     if (isRefusal(result)) return refuse(request, reply, result);
-    const part = instancePart(result as FullInstance, ranges);
+    const part = await instancePart(result, ranges);
     if (isRefusal(part)) return refuseAfterRetrieve(request, reply, part);
-    return reply.code(200).type(multipartContentType('application/dicom', boundary)).send(Buffer.concat(multipartBody(boundary, [part])));
+    return reply
+      .code(200)
+      .type(multipartContentType('application/dicom', boundary))
+      .header('content-length', multipartLength(boundary, [part]))
+      .send(multipartStream(boundary, [part]));
   }
 
   const planned = await planResource(deps, request, who, path);
@@ -97,38 +101,37 @@ async function retrieveInstances(level: Level, names: readonly ('study' | 'serie
     const result = await retrieveOne(deps, request, who, pathOf(masked), { part: 'instance' });
     return refuse(request, reply, isRefusal(result) ? result : MASKED_PIXELS);
   }
-  // The first instance is read before the answer starts, so that a failure there (the audit
+  // The first instance is opened before the answer starts, so that a failure there (the audit
   // log, an object that fails its check) is a proper error status, not a cut-off body.
-  const first = await retrieveOne(deps, request, who, pathOf(planned[0]!), { part: 'instance' });
+  const first = await streamOne(deps, request, who, pathOf(planned[0]!));
   if (isRefusal(first)) return refuse(request, reply, first);
-  const firstPart = instancePart(first as FullInstance, ranges);
+  const firstPart = await instancePart(first, ranges);
   if (isRefusal(firstPart)) return refuseAfterRetrieve(request, reply, firstPart);
   const rest = planned.slice(1);
   const acting = who;
-  const head = firstPart;
-  async function* parts(): AsyncGenerator<Uint8Array> {
-    yield partHead(boundary, head);
-    yield* head.content;
-    yield PART_TAIL;
+  const accepted = ranges;
+  async function* parts(): AsyncGenerator<ResponsePart> {
+    yield firstPart as ResponsePart;
     for (const instance of rest) {
-      const result = await retrieveOne(deps, request, acting, pathOf(instance), { part: 'instance' });
+      const result = await streamOne(deps, request, acting, pathOf(instance));
       // Gone or re-decided since the plan: left out, and recorded by the use case.
-      if (isRefusal(result) || result.outcome !== 'full') continue;
-      const part = instancePart(result, ranges!);
+      if (isRefusal(result)) continue;
+      const part = await instancePart(result, accepted);
       if (isRefusal(part)) continue;
-      yield partHead(boundary, part);
-      yield* part.content;
-      yield PART_TAIL;
+      yield part;
     }
-    yield closingDelimiter(boundary);
   }
-  return reply.code(200).type(multipartContentType('application/dicom', boundary)).send(Readable.from(parts(), { objectMode: false }));
+  return reply.code(200).type(multipartContentType('application/dicom', boundary)).send(multipartStream(boundary, parts()));
 }
 
-function instancePart(result: FullInstance, ranges: Parameters<typeof chooseInstanceSyntax>[0]): ResponsePart | Refusal {
+/** The part of a streamed instance in the syntax the request accepts; a refusal releases the stream. */
+async function instancePart(result: StreamedInstance, ranges: Parameters<typeof chooseInstanceSyntax>[0]): Promise<ResponsePart | Refusal> {
   const choice = chooseInstanceSyntax(ranges, result.instance.transferSyntaxUid);
-  if (!choice.ok) return notAcceptable(choice.message);
-  return { contentType: `application/dicom; transfer-syntax=${choice.value}`, content: instanceBytes(result, choice.value) };
+  if (!choice.ok) {
+    result.body.destroy();
+    return notAcceptable(choice.message);
+  }
+  return { contentType: `application/dicom; transfer-syntax=${choice.value}`, content: await streamedInstanceContent(result, choice.value) };
 }
 
 async function retrieveMetadata(level: Level, names: readonly ('study' | 'series' | 'instance')[], deps: DicomwebRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

@@ -68,7 +68,8 @@ async function wadoUri(deps: DicomwebRouteDeps, request: FastifyRequest, reply: 
   const asked = params.get('transferSyntax');
   const choice = chooseInstanceSyntax([{ type: 'multipart', subtype: 'related', quality: 1, parameters: new Map(asked === undefined ? [] : [['transfer-syntax', asked]]) }], full.instance.transferSyntaxUid);
   if (!choice.ok) return refuseAfterRetrieve(request, reply, notAcceptable(choice.message));
-  return reply.code(200).type('application/dicom').send(Buffer.concat(instanceBytes(full, choice.value)));
+  const chunks = instanceBytes(full, choice.value);
+  return reply.code(200).type('application/dicom').send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
 
 function parameters(query: string): Map<string, string> | Refusal {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import type { Grant } from '../access/grant.js';
 import { dataDigests } from '../crypto/data-digest.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
-import { writeDicomFile } from '../dicom/write-dicom-file.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
 import { FsBlobStore } from '../storage/adapters/fs-blob-store.js';
 import { part10DataSetOffset } from './retrieve-instance-data-set.js';
@@ -21,7 +21,8 @@ let gateway: TestGateway;
 let studies: IngestedStudy[];
 
 before(async () => {
-  gateway = await openTestGateway(work);
+  // Segments of 1 KiB, so that the small test objects span several and a stream can fail past its first.
+  gateway = await openTestGateway(work, { segmentLog2: 10 });
   studies = await ingestCorpus(gateway, corpus, ['radiology', 'radiology', 'psychiatry']);
   await gateway.addUser('rad', ['radiologist'], { departments: ['radiology'], careFor: [studies[0]!.patientRef] });
   await gateway.addUser('psy-rad', ['radiologist'], { departments: ['psychiatry'] });
@@ -156,12 +157,68 @@ describe('retrieveInstance()', () => {
     }
   });
 
-  test('an object other than the one ingested (another SHA-256) is refused as an integrity failure', async () => {
-    const other = Buffer.concat(writeDicomFile(readDicomFile(studies[0]!.instances[1]!.bytes)));
-    const deps = { ...gateway.deps, objects: { get: async () => other } };
-    gateway.events.length = 0;
-    await assert.rejects(retrieveInstance(deps, await gateway.actingUser('rad'), image(0)), /integrity check failed/);
-    assert.equal(gateway.events[0]!.outcome, 'serious-failure');
+  test('another object copied over the stored one is refused as an integrity failure: the tags bind each object to its storage key', async () => {
+    const request = image(0);
+    const located = (await gateway.index.getInstance(request.path))!;
+    const other = (await gateway.index.getInstance(image(1).path))!;
+    const blobs = new FsBlobStore(gateway.objectFolder);
+    const path = blobs.pathOf(located.instance.blobKey);
+    const sealed = readFileSync(path);
+    writeFileSync(path, readFileSync(blobs.pathOf(other.instance.blobKey)));
+    try {
+      for (const delivery of ['bytes', 'stream'] as const) {
+        await assert.rejects(retrieve('rad', { ...request, delivery }), /integrity check failed/, delivery);
+        assert.deepEqual(gateway.events.map((event) => [event.type, event.outcome]), [['view', 'serious-failure']], delivery);
+      }
+    } finally {
+      writeFileSync(path, sealed);
+    }
+  });
+
+  test('streamed: the stored bytes as they verify, their length as recorded, and the view event before the first byte', async () => {
+    const ingested = studies[0]!.instances.find((i) => i.hasPixels)!;
+    const result = await retrieve('rad', image(0, { delivery: 'stream' }));
+    assert.equal(result.outcome, 'full-stream');
+    assert.ok(result.outcome === 'full-stream');
+    assert.deepEqual(gateway.events.map((event) => [event.type, event.outcome, event.digests]), [['view', 'success', dataDigests(ingested.bytes, 'intl')]]);
+    const served = await buffer(result.body);
+    assert.ok(served.equals(ingested.bytes));
+    assert.equal(result.size, ingested.bytes.length);
+    assert.equal(gateway.events.length, 1);
+  });
+
+  test('streamed: a flipped bit in the first segment is refused before the view event; in a later one the stream fails after it, and the failure is recorded', async () => {
+    const request = image(0, { delivery: 'stream' });
+    const located = (await gateway.index.getInstance(request.path))!;
+    const path = new FsBlobStore(gateway.objectFolder).pathOf(located.instance.blobKey);
+    const sealed = readFileSync(path);
+    assert.ok(sealed.length > 2 * 1024 + 100, 'the object spans at least three segments');
+    try {
+      const early = Buffer.from(sealed);
+      early[100]! ^= 0x01;
+      writeFileSync(path, early);
+      await assert.rejects(retrieve('rad', request), /integrity check failed/);
+      assert.deepEqual(gateway.events.map((event) => [event.type, event.outcome]), [['view', 'serious-failure']]);
+
+      const late = Buffer.from(sealed);
+      late[late.length - 40]! ^= 0x01;
+      writeFileSync(path, late);
+      const result = await retrieve('rad', request);
+      assert.ok(result.outcome === 'full-stream');
+      await assert.rejects(buffer(result.body), /integrity check failed/);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(gateway.events.map((event) => [event.type, event.outcome, event.detail?.failure]), [
+        ['view', 'success', undefined],
+        ['view', 'serious-failure', 'unreadable-object'],
+      ]);
+    } finally {
+      writeFileSync(path, sealed);
+    }
+  });
+
+  test('streamed: a masked or denied actor gets no stream, exactly as without it', async () => {
+    assert.deepEqual(await retrieve('rad', image(1, { delivery: 'stream' })), { outcome: 'refused', reason: 'masked-instance-unavailable' });
+    assert.deepEqual(await retrieve('rad', image(2, { delivery: 'stream' })), { outcome: 'not-found' });
   });
 });
 

@@ -3,19 +3,30 @@
  * C-GET and C-MOVE. Locate it under the parents the request named, decide, read and decrypt,
  * record, and only then hand anything out:
  *
- * - `full`: the stored Part 10 bytes, checked against the digest ingest recorded.
+ * - `full`: the stored Part 10 bytes, whole (`delivery: 'bytes'`, for whoever parses them), or
+ *   as a stream that passes each segment on once it verified (`delivery: 'stream'`, for
+ *   whoever forwards them unchanged).
  * - `masked`: the header only (`part: 'header'`), de-identified by the engine with the masked-view
  *   recipe, with every bulk element (pixels, waveforms, documents) removed first. A masked request
  *   for the whole instance is refused: masked pixels arrive with issue 5, and until then pixel
  *   data is never served to a masked actor, masked or not.
  * - `denied`: `not-found`, the same answer as for an instance that does not exist.
  *
- * Every outcome appends one audit event before the answer: `view` or `export` with the digests
- * of the stored object (the ones its ingest event holds, so the two can be linked), `view-masked`
- * with the digests of the header served, `deny` with the reasons. If the append fails, the error
- * propagates and nothing is served. A stored object that fails its integrity check is recorded
- * as a serious failure and reported, never served.
+ * Every outcome appends one audit event before the answer: `view` or `export` with the digest
+ * ingest recorded for the stored object (so the two events can be linked), `view-masked` with
+ * the digests of the header served, `deny` with the reasons. If the append fails, the error
+ * propagates and nothing is served.
+ *
+ * Integrity is the sealed format's (envelope-format.ts): every segment's tag covers the header
+ * and the object's storage key, so a changed, cut, extended or swapped object fails to open and
+ * is recorded as a serious failure and reported, never served. The object is not hashed again
+ * on read: against the digest in the index, a second hash would add nothing an attacker who
+ * can rewrite the index could not also rewrite. A streamed object is checked segment by
+ * segment: its first segment (for most objects, all of it) before the event and the answer, a
+ * later one while it is sent, which ends the stream with an error (the answer is cut off) and
+ * records the failure.
  */
+import { Transform, pipeline, type Readable } from 'node:stream';
 import type { AccessResource } from '../access/access-resource.js';
 import { type AccessDecision, decideAccess } from '../access/decide-access.js';
 import type { Clock } from '../audit/clock.js';
@@ -47,7 +58,7 @@ export interface MaskedView {
 
 export interface RetrieveDeps {
   readonly index: Pick<IndexStore, 'getInstance'>;
-  readonly objects: Pick<EncryptedBlobStore, 'get'>;
+  readonly objects: Pick<EncryptedBlobStore, 'get' | 'open'>;
   readonly audit: AuditAppender;
   readonly clock: Clock;
   readonly suite: CryptoSuite;
@@ -61,6 +72,8 @@ export interface RetrieveRequest {
   readonly action: 'view' | 'export';
   /** The whole instance, or its header only (metadata). */
   readonly part: 'instance' | 'header';
+  /** How a `full` instance comes: whole in memory (the default), or as a stream of the stored bytes. */
+  readonly delivery?: 'bytes' | 'stream';
   readonly via: AccessChannel;
   /** The AE title a C-MOVE sends to, for the audit event. */
   readonly destination?: string;
@@ -84,6 +97,17 @@ export type RetrieveResult =
       readonly bytes: Buffer;
       /** Where the data set starts in `bytes`, after the File Meta Information (what C-STORE sends). */
       readonly dataSetOffset: number;
+    }
+  | {
+      readonly outcome: 'full-stream';
+      readonly instance: ServedInstance;
+      /** Bytes of the stored Part 10 file, as recorded at ingest: exactly what `body` yields. */
+      readonly size: number;
+      /**
+       * The stored Part 10 file, each segment once it verified. An error means the object failed
+       * its check (recorded already): whoever forwards it must abort. Destroy it if unused.
+       */
+      readonly body: Readable;
     }
   | {
       readonly outcome: 'masked';
@@ -139,17 +163,34 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
     return { outcome: 'refused', reason: 'masked-instance-unavailable' };
   }
 
-  let stored: { bytes: Buffer; digests: DataDigest[] };
+  const instance = servedInstance(located);
+  if (decision.effect === 'full' && request.delivery === 'stream') {
+    let opened: Readable;
+    try {
+      opened = await openStored(deps, located);
+    } catch (error) {
+      await record('view', 'serious-failure', { detail: { failure: 'unreadable-object' } });
+      throw error;
+    }
+    try {
+      await record(request.action === 'export' ? 'export' : 'view', 'success', { digests: ingestDigests(located) });
+    } catch (error) {
+      opened.destroy();
+      throw error;
+    }
+    const failed = (): void => void record('view', 'serious-failure', { detail: { failure: 'unreadable-object', when: 'while-sent' } }).catch(() => undefined);
+    return { outcome: 'full-stream', instance, size: located.instance.size, body: checkedLength(opened, located, failed) };
+  }
+
+  let bytes: Buffer;
   try {
-    stored = await readStored(deps, located);
+    bytes = await readStored(deps, located);
   } catch (error) {
     await record(decision.effect === 'full' ? 'view' : 'view-masked', 'serious-failure', { detail: { failure: 'unreadable-object' } });
     throw error;
   }
-  const instance = servedInstance(located);
-  const { bytes } = stored;
   if (decision.effect === 'full') {
-    await record(request.action === 'export' ? 'export' : 'view', 'success', { digests: stored.digests });
+    await record(request.action === 'export' ? 'export' : 'view', 'success', { digests: ingestDigests(located) });
     return { outcome: 'full', instance, bytes, dataSetOffset: part10DataSetOffset(bytes) };
   }
 
@@ -185,20 +226,52 @@ function decisionDetail(decision: AccessDecision): Record<string, string> {
   };
 }
 
-/** The decrypted object and its digests, refused unless it is the one ingest recorded (its SHA-256). */
-async function readStored(deps: RetrieveDeps, located: LocatedInstance): Promise<{ bytes: Buffer; digests: DataDigest[] }> {
-  const { instance } = located;
-  const bytes = await deps.objects.get(instance.blobKey);
-  if (bytes === undefined) {
-    throw new MedVeilError('storage', `object ${instance.blobKey} of an indexed instance is missing`, { hint: 'restore the object folder from a backup' });
-  }
-  const digests = dataDigests(bytes, deps.suite);
-  if (digests[0]!.value !== instance.sha256) {
-    throw new MedVeilError('storage', `object ${instance.blobKey}: integrity check failed: its SHA-256 differs from the one recorded at ingest`, {
-      hint: 'the index points at another object than the one ingested; restore the object or the index from a backup',
+/** The decrypted object, verified by the tags of its sealed format. */
+async function readStored(deps: RetrieveDeps, located: LocatedInstance): Promise<Buffer> {
+  const bytes = await deps.objects.get(located.instance.blobKey);
+  if (bytes === undefined) throw missingObject(located);
+  return bytes;
+}
+
+/** The object as a stream whose first segment verified. */
+async function openStored(deps: RetrieveDeps, located: LocatedInstance): Promise<Readable> {
+  const body = await deps.objects.open(located.instance.blobKey);
+  if (body === undefined) throw missingObject(located);
+  return body;
+}
+
+function missingObject(located: LocatedInstance): MedVeilError {
+  return new MedVeilError('storage', `object ${located.instance.blobKey} of an indexed instance is missing`, { hint: 'restore the object folder from a backup' });
+}
+
+/** The digests of the stored object that its ingest event holds: the SHA-256 the index keeps. */
+function ingestDigests(located: LocatedInstance): DataDigest[] {
+  return [{ algorithm: 'sha256', value: located.instance.sha256 }];
+}
+
+/**
+ * `body`, failing unless it holds exactly the bytes the index recorded (a response announces
+ * that length before it is sent). `failed` is told of every error, the object's own included.
+ */
+function checkedLength(body: Readable, located: LocatedInstance, failed: () => void): Readable {
+  const expected = located.instance.size;
+  let seen = 0;
+  const differs = () =>
+    new MedVeilError('storage', `object ${located.instance.blobKey} holds another length than the ${expected} bytes recorded at ingest`, {
+      hint: 'the index and the object folder disagree; restore them from the same backup',
     });
-  }
-  return { bytes, digests };
+  const counting = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      callback(seen > expected ? differs() : null, chunk);
+    },
+    flush(callback) {
+      callback(seen === expected ? null : differs());
+    },
+  });
+  const checked = pipeline(body, counting, () => undefined);
+  checked.once('error', failed);
+  return checked;
 }
 
 function maskedHeader(bytes: Buffer, view: MaskedView): { file: DicomFile; chunks: Uint8Array[] } {

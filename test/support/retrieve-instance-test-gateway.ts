@@ -56,7 +56,8 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function openTestGateway(folder: string): Promise<TestGateway> {
+/** `segmentLog2` seals objects in smaller segments than the default 1 MiB (envelope-format.ts), so small test objects span several. */
+export async function openTestGateway(folder: string, options: { segmentLog2?: number } = {}): Promise<TestGateway> {
   mkdirSync(folder, { recursive: true });
   const objectFolder = join(folder, 'objects');
   const index = new SqliteIndexStore(join(folder, 'index.sqlite'));
@@ -66,6 +67,7 @@ export async function openTestGateway(folder: string): Promise<TestGateway> {
     keys: dataKeys,
     master: masterKeyFromBytes(new Uint8Array(32).fill(3)),
     suite: 'intl',
+    ...(options.segmentLog2 === undefined ? {} : { segmentLog2: options.segmentLog2 }),
   });
   const accounts = new SqliteAccountStore(join(folder, 'accounts.sqlite'));
   const events: AuditEventInput[] = [];

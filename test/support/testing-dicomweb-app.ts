@@ -33,8 +33,8 @@ export interface TestDicomwebApp {
   close(): Promise<void>;
 }
 
-export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLimits> = {}): Promise<TestDicomwebApp> {
-  const gateway = await openTestGateway(folder);
+export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLimits> = {}, objects: { segmentLog2?: number } = {}): Promise<TestDicomwebApp> {
+  const gateway = await openTestGateway(folder, objects);
   const accounts = await testAccounts();
   const events: AuditEventInput[] = [];
   let broken = false;
