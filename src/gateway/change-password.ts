@@ -50,7 +50,12 @@ export async function changePassword(deps: LoginDeps, input: ChangePasswordInput
   const failed = async (reason: string) =>
     deps.audit.append({ type: 'login-failed', outcome: 'minor-failure', actor, detail: { action: 'change-password', reason } });
 
-  // The policy is checked first: it needs no secret, and a refusal here spends no TOTP code.
+  // The new password is checked first: that needs no secret (the comparison is with what the
+  // caller typed, not with what is stored), and a refusal here spends no TOTP code.
+  const current = typeof input.currentPassword === 'string' ? input.currentPassword : '';
+  if (typeof input.newPassword === 'string' && normalizePassword(current) === normalizePassword(input.newPassword)) {
+    return refusal('weak-password', 'choose a password other than the current one', { problems: ['same-as-current'] });
+  }
   const hashed = await hashNewPassword(deps, input.newPassword, user.name);
   if ('outcome' in hashed) return hashed;
 
@@ -63,7 +68,6 @@ export async function changePassword(deps: LoginDeps, input: ChangePasswordInput
     await failed('account-locked');
     return refusal('account-locked', `too many failed attempts; try again after ${new Date(retryAt).toISOString()}`, { retryAt });
   }
-  const current = typeof input.currentPassword === 'string' ? input.currentPassword : '';
   if (!(await verifyPassword(user.passwordHash, current))) {
     await failed('wrong-password');
     return refusal('wrong-password', 'the current password is wrong');
@@ -86,9 +90,6 @@ export async function changePassword(deps: LoginDeps, input: ChangePasswordInput
     methods.push('otp');
   }
   await accounts.updateLockout(user.name, () => ({ ...freshLockoutState }));
-  if (normalizePassword(current) === normalizePassword(input.newPassword as string)) {
-    return refusal('weak-password', 'choose a password other than the current one', { problems: ['same-as-current'] });
-  }
 
   const notBefore = sessionsNotBeforeAfter(now);
   // The new session is issued at the first moment the old ones are void; the verifier's clock
