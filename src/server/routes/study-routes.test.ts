@@ -95,6 +95,15 @@ describe('PUT /api/studies/:study/level', () => {
     }
   });
 
+  test('the route is in the OpenAPI document, for signed-in people, with its fixed reasons', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { 'x-medveil-access': string; requestBody: { content: { 'application/json': { schema: { properties: { reason: { enum: string[] } } } } } } }>>;
+    }>();
+    const operation = document.paths['/api/studies/{study}/level']!.put!;
+    assert.equal(operation['x-medveil-access'], 'session');
+    assert.deepEqual(operation.requestBody.content['application/json'].schema.properties.reason.enum, ['misclassified', 'sensitive-finding', 'patient-request', 'legal-hold', 'unlabeled', 'review']);
+  });
+
   test('a DSO is told about an unknown study, a bad level, a typed reason and a malformed UID; each is audited', async () => {
     const dso = await withMfa('dina', ['dso']);
     const cases: Array<[string, string, object, number]> = [
