@@ -45,7 +45,8 @@ export function openGatewayStores(
   options: { readonly master: MasterKey; readonly suite: CryptoSuite; readonly maskedViewKey: Uint8Array; readonly clock: Clock },
 ): GatewayStores {
   const files = gatewayStoreFiles(dataDir);
-  const index = new SqliteIndexStore(files.index);
+  // Ingest indexes on the writer thread, so a commit's fsync does not hold up the event loop (docs/storage.md).
+  const index = new SqliteIndexStore(files.index, { putIn: 'worker' });
   let keys: SqliteDataKeyStore;
   try {
     keys = new SqliteDataKeyStore(files.dataKeys, { now: () => options.clock.now() });

@@ -410,3 +410,35 @@ test('the index file is readable by its owner only and keeps its records across 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('putIn worker: instances put at once are committed together, each with the outcome it gets inline, and readable once resolved', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'medveil-index-writer-'));
+  const inline = new SqliteIndexStore(':memory:');
+  const store = new SqliteIndexStore(join(folder, 'index.db'), { putIn: 'worker' });
+  try {
+    const first = entry('2.1', '2.1.1', '2.1.1.1', { study: { patientId: 'A' } });
+    const batch: IndexedInstance[] = [
+      first,
+      entry('2.1', '2.1.1', '2.1.1.2', { study: { patientId: 'A' } }),
+      entry('2.1', '2.1.2', '2.1.2.1', { study: { patientId: 'A' }, series: { modality: 'CR' } }),
+      first,
+      entry('2.1', '2.1.1', '2.1.1.3', { study: { patientId: 'B' } }),
+      entry('2.2', '2.1.1', '2.2.1.1'),
+      entry('2.3', '2.3.1', '2.3.1.1', { study: { level: 4 } }),
+    ];
+    const results = await Promise.all(batch.map((candidate) => store.putInstance(candidate)));
+    const expected: unknown[] = [];
+    for (const candidate of batch) expected.push(await inline.putInstance(candidate));
+    assert.deepEqual(results.map((r) => r.outcome === 'conflict' ? r.conflict : r.outcome), ['stored', 'stored', 'stored', 'unchanged', 'patient-differs', 'series-in-other-study', 'stored']);
+    assert.deepEqual(results, expected);
+    const study = await store.getStudy({ studyUid: '2.1' });
+    assert.deepEqual([study?.numberOfInstances, study?.numberOfSeries, study?.modalitiesInStudy], [3, 2, ['CR', 'CT']]);
+    assert.equal((await store.getStudy({ studyUid: '2.3' }))?.level, 4);
+    assert.equal(await store.getStudy({ studyUid: '2.2' }), undefined, 'the refused instance of the batch left nothing');
+    await assert.rejects(store.putInstance({ ...first, instance: { ...first.instance, sha256: 'not hex' } }), MedVeilError);
+  } finally {
+    store.close();
+    inline.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
