@@ -20,6 +20,7 @@ before(async () => {
   await gateway.addUser('cr-room-1', ['technician'], { departments: ['radiology'] });
   await gateway.addUser('dr-two-departments', ['radiologist'], { departments: ['radiology', 'oncology'] });
   await gateway.addUser('retired', ['radiologist'], { disabled: true });
+  await gateway.addUser('security-officer', ['dso']);
   services = dimseServices({
     ...gateway.deps,
     maxObjectBytes: 64 * 1024,
@@ -27,6 +28,7 @@ before(async () => {
       { aeTitle: 'MODALITY', user: 'cr-room-1', host: '10.1.2.3' },
       { aeTitle: 'RADWS', user: 'dr-two-departments' },
       { aeTitle: 'OLDWS', user: 'retired' },
+      { aeTitle: 'DSOWS', user: 'security-officer' },
     ],
     moveDestinations: [{ aeTitle: 'RADWS', host: '10.1.4.7', port: 104 }],
   });
@@ -55,6 +57,7 @@ describe('dimseServices() association acceptance', () => {
     ['a listed AE title from another host', association('MODALITY', '127.0.0.1'), 'wrong-host'],
     ['a User Identity naming another account', association('RADWS', '127.0.0.1', identity(1, 'admin')), 'user-identity-mismatch'],
     ['the AE title of a disabled account', association('OLDWS', '127.0.0.1'), 'account-disabled'],
+    ['the AE title of an account whose role needs a second factor', association('DSOWS', '127.0.0.1'), 'account-needs-mfa'],
   ];
   for (const [name, info, refusal] of cases) {
     test(`${name}: ${refusal === undefined ? 'accepted, recorded as a login' : `rejected, recorded as ${refusal}`}`, async () => {
@@ -131,5 +134,9 @@ describe('dimseServices() C-STORE', () => {
 
   test('a request on the association of an account disabled since is refused with 0x0124', async () => {
     await assert.rejects(store('OLDWS'), (error: unknown) => (error as { status?: number }).status === 0x0124);
+  });
+
+  test('a request on the association of an account given a role that needs a second factor is refused with 0x0124', async () => {
+    await assert.rejects(store('DSOWS'), (error: unknown) => (error as { status?: number }).status === 0x0124);
   });
 });

@@ -13,7 +13,9 @@
  *   AE an `export`, since the copy then leaves both MedVeil and the person who asked.
  *
  * The account is read again for each request, so a disabled account or an ended care
- * relationship counts at once, even on an open association.
+ * relationship counts at once, even on an open association. An association carries no second
+ * factor, so an account whose roles need one (admin, DSO, director) is never a peer's account,
+ * as it never owns an API token (docs/accounts.md).
  */
 import { isIP } from 'node:net';
 import type { AuditActor } from '../audit/event/audit-event.js';
@@ -25,7 +27,8 @@ import type { AssociationInfo, DimseHandlers, MoveDestination, QueryRequest, Ret
 import { DimseServiceError } from '../dimse/dimse-service-error.js';
 import { DimseStatus } from '../dimse/dimse-status.js';
 import { MedVeilError } from '../errors.js';
-import { type ActingUser, type ActorDeps, actorForUser } from '../gateway/actor-for-user.js';
+import { type ActingUser, type ActorDeps, type ActorLookup, actorForUser } from '../gateway/actor-for-user.js';
+import { requiresMfa } from '../gateway/user-view.js';
 import { type IngestDeps, type IngestRefusal, ingestInstance } from '../gateway/ingest-instance.js';
 import { retrieveInstance, type RetrieveDeps } from '../gateway/retrieve-instance.js';
 import { planInstanceRetrieval, type RetrievePlanDeps } from '../gateway/retrieve-instance-plan.js';
@@ -88,10 +91,16 @@ export function dimseServices(deps: DimseServicesDeps): DimseServices {
   const maxFindResults = deps.maxFindResults ?? DEFAULT_MAX_RESULTS;
   const maxRetrieveInstances = deps.maxRetrieveInstances ?? DEFAULT_MAX_RETRIEVE_INSTANCES;
 
-  /** The account of an accepted association, read afresh; refused with 0x0124 once it is gone or disabled. */
+  /** The peer's account as the access decision reads it, unless its roles need a second factor. */
+  async function peerAccount(user: string): Promise<ActorLookup | { readonly outcome: 'needs-mfa' }> {
+    const found = await actorForUser(deps, user);
+    return found.outcome === 'found' && requiresMfa(found.user.actor) ? { outcome: 'needs-mfa' } : found;
+  }
+
+  /** The account of an accepted association, read afresh; refused with 0x0124 once it is gone, disabled or needs a second factor. */
   async function actingUser(association: AssociationInfo): Promise<ActingUser> {
     const peer = peers.get(association.callingAeTitle);
-    const found = peer === undefined ? undefined : await actorForUser(deps, peer.user);
+    const found = peer === undefined ? undefined : await peerAccount(peer.user);
     if (found?.outcome !== 'found') {
       throw new DimseServiceError(DimseStatus.NotAuthorized, `the account of ${association.callingAeTitle} has no access (${found?.outcome ?? 'no peer'})`, { errorComment: 'not authorized' });
     }
@@ -128,7 +137,7 @@ export function dimseServices(deps: DimseServicesDeps): DimseServices {
     if (identity !== undefined && (identity.type === 1 || identity.type === 2)) {
       if (Buffer.from(identity.primaryField).toString('utf8') !== peer.user) return 'user-identity-mismatch';
     }
-    const found = await actorForUser(deps, peer.user);
+    const found = await peerAccount(peer.user);
     return found.outcome === 'found' ? undefined : `account-${found.outcome}`;
   }
 
