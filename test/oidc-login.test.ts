@@ -12,7 +12,7 @@ import { defaultIdTokenAlgorithms } from '../src/access/identity/oidc-id-token.j
 import type { AuditEventInput } from '../src/audit/event/audit-event.js';
 import { buildHttpApp } from '../src/server/http-app.js';
 import { parseServerConfig } from '../src/server/config.js';
-import { oidcRelyingParty } from '../src/server/oidc-relying-party.js';
+import { oidcRouteDeps } from '../src/server/oidc-relying-party.js';
 import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from './support/testing-account-deps.js';
 import { startTestOidcProvider, type IdpPerson, type TestOidcProvider } from './support/oidc-test-provider.js';
 
@@ -61,15 +61,7 @@ async function oidcApp(options: { accountClaim?: string; mfaAmrValues?: string[]
     secrets: deps.secrets,
     corsOrigins: [],
     passwordHashing: TEST_PASSWORD_HASHING,
-    oidc: {
-      settings: {
-        provider: oidcRelyingParty(config, (message) => warnings.push(message)),
-        link: config.link,
-        mfa: { amrValues: config.mfaAmrValues, acrValues: config.mfaAcrValues },
-        idTokenAlgorithms: config.idTokenAlgorithms,
-      },
-      secureCookie: false,
-    },
+    oidc: oidcRouteDeps(config, (message) => warnings.push(message)),
   });
   return { ...fixture, app, warnings };
 }

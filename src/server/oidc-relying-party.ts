@@ -14,6 +14,7 @@ import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as client from 'openid-client';
 import type { OidcProviderPort } from '../gateway/login-oidc-deps.js';
 import type { OidcConfig } from './config-oidc.js';
+import type { OidcRouteDeps } from './routes/oidc-routes.js';
 
 type Redeemed = Awaited<ReturnType<OidcProviderPort['redeemCode']>>;
 
@@ -93,6 +94,19 @@ export function oidcRelyingParty(config: OidcConfig, warn: (message: string, err
         return verdict;
       }
     },
+  };
+}
+
+/** What the HTTP app needs to serve OIDC sign-in as the `oidc` config section describes it. */
+export function oidcRouteDeps(config: OidcConfig, warn: (message: string, error: unknown) => void): OidcRouteDeps {
+  return {
+    settings: {
+      provider: oidcRelyingParty(config, warn),
+      link: config.link,
+      mfa: { amrValues: config.mfaAmrValues, acrValues: config.mfaAcrValues },
+      idTokenAlgorithms: config.idTokenAlgorithms,
+    },
+    secureCookie: new URL(config.redirectUrl).protocol === 'https:',
   };
 }
 

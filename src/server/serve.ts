@@ -20,7 +20,7 @@ import { gatewayIndexExists, openGatewayStores, type GatewayStores } from './gat
 import { startDimse } from './start-dimse.js';
 import type { ServerConfig } from './config.js';
 import { buildHttpApp } from './http-app.js';
-import { oidcRelyingParty } from './oidc-relying-party.js';
+import { oidcRouteDeps } from './oidc-relying-party.js';
 import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
 
 export interface RunningServer {
@@ -83,8 +83,6 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     grants: NO_GRANTS,
   };
   const limits = dicomwebLimits(config.dicomweb);
-  // The relying party logs through the app's logger, which exists once the app does.
-  let warn: (message: string, error: unknown) => void = () => undefined;
   const oidc = config.oidc;
   const app = buildHttpApp({
     accounts,
@@ -102,19 +100,9 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     dicomweb: { ...gatewayDeps, limits },
     ...(oidc === undefined
       ? {}
-      : {
-          oidc: {
-            settings: {
-              provider: oidcRelyingParty(oidc, (message, error) => warn(message, error)),
-              link: oidc.link,
-              mfa: { amrValues: oidc.mfaAmrValues, acrValues: oidc.mfaAcrValues },
-              idTokenAlgorithms: oidc.idTokenAlgorithms,
-            },
-            secureCookie: new URL(oidc.redirectUrl).protocol === 'https:',
-          },
-        }),
+      : // The warning is called during requests only, once `app` exists.
+        { oidc: oidcRouteDeps(oidc, (message, error) => app.log.warn({ err: error instanceof Error ? error : new Error(String(error)) }, message)) }),
   });
-  warn = (message, error) => app.log.warn({ err: error instanceof Error ? error : new Error(String(error)) }, message);
   let dimse: DimseServer | undefined;
 
   const close = async (): Promise<void> => {
