@@ -7,13 +7,19 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { defaultIdTokenAlgorithms } from '../src/access/identity/oidc-id-token.js';
+import { totpCode } from '../src/access/identity/totp.js';
 import type { AuditEventInput } from '../src/audit/event/audit-event.js';
 import { buildHttpApp } from '../src/server/http-app.js';
 import { parseServerConfig } from '../src/server/config.js';
 import { oidcRouteDeps } from '../src/server/oidc-relying-party.js';
+import { startServer } from '../src/server/serve.js';
 import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from './support/testing-account-deps.js';
+import { testHttpApp } from './support/testing-http-app.js';
 import { startTestOidcProvider, type IdpPerson, type TestOidcProvider } from './support/oidc-test-provider.js';
 
 // The redirect URL registered at the provider. The test's browser never dials it: it reads the
@@ -284,5 +290,65 @@ test('the OIDC routes are in the OpenAPI document with their access, and absent 
     [document.paths['/api/oidc/login']?.get?.['x-medveil-access'], document.paths['/api/oidc/callback']?.get?.['x-medveil-access'], document.paths['/api/oidc/mfa']?.post?.['x-medveil-access'], document.paths['/api/users/{name}/oidc']?.put?.['x-medveil-access']],
     ['public', 'public', 'public', 'admin'],
   );
-  assert.ok(defaultIdTokenAlgorithms.length > 0);
+  const { app: withoutOidc } = await testHttpApp();
+  assert.equal((await withoutOidc.inject({ method: 'GET', url: '/api/oidc/login' })).statusCode, 404);
+});
+
+test('medveil serve with an oidc section: an administrator creates an account, its owner signs in at the provider over real HTTP, and no code, state or secret reaches the log', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'medveil-oidc-serve-'));
+  writeFileSync(join(work, 'oidc-client-secret'), `${idp.clientSecret}\n`, { mode: 0o600 });
+  const yaml = [
+    'http:\n  port: 0\ndimse:\n  port: 0\nlog:\n  level: info\noidc:\n  enabled: true',
+    `  issuer: ${idp.issuer}`,
+    `  clientId: ${idp.clientId}`,
+    '  clientSecretFile: oidc-client-secret',
+    `  redirectUrl: ${REDIRECT_URL}`,
+  ].join('\n');
+  const config = parseServerConfig(`${yaml}\n`, { source: 'oidc-serve.yaml', baseDir: work });
+  const logLines: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  let output = '';
+  const server = await startServer(config, { out: (text) => void (output += text), logStream });
+  try {
+    const api = async (method: string, path: string, body?: object, token?: string) => {
+      const response = await fetch(server.url + path, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    };
+    const code = /^ {4}([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})$/m.exec(output)![1]!;
+    const password = 'quietly drawn ferns on the stair';
+    assert.equal((await api('POST', '/api/bootstrap', { code, userName: 'ada.admin', password })).status, 201);
+    const first = (await api('POST', '/api/login', { userName: 'ada.admin', password })).json.token as string;
+    const enrolment = (await api('POST', '/api/me/totp', undefined, first)).json;
+    const admin = (await api('POST', '/api/me/totp/confirm', { code: await totpCode(enrolment.secret as string, { now: Date.now() }) }, first)).json.token as string;
+    assert.equal((await api('POST', '/api/users', { userName: 'dr.chen', password: 'a different long passphrase here', roles: ['clinician'] }, admin)).status, 201);
+
+    const begin = await fetch(`${server.url}/api/oidc/login`, { redirect: 'manual' });
+    assert.equal(begin.status, 302);
+    const cookie = begin.headers.getSetCookie()[0]!.split(';')[0]!;
+    idp.signInNext(chen);
+    const answer = await idp.authorize(begin.headers.get('location')!);
+    const signedIn = await fetch(`${server.url}/api/oidc/callback${answer.search}`, { headers: { cookie } });
+    assert.equal(signedIn.status, 200);
+    const token = ((await signedIn.json()) as { token: string }).token;
+    const me = await api('GET', '/api/me', undefined, token);
+    assert.deepEqual([me.status, (me.json.user as { name: string }).name], [200, 'dr.chen']);
+
+    const log = logLines.join('');
+    assert.match(log, /\/api\/oidc\/callback/);
+    for (const secret of [idp.clientSecret, answer.searchParams.get('code')!, answer.searchParams.get('state')!, cookie.split('=')[1]!, token]) {
+      assert.ok(!log.includes(secret), 'a secret of the sign-in reached the log');
+    }
+  } finally {
+    await server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
 });
