@@ -152,7 +152,7 @@ test('a person the provider knows but no MedVeil account matches is refused and 
   assert.equal(fixture.events.filter((e) => e.type === 'login').length, 0);
 });
 
-test('a tampered state, a replayed state, an answer carried to another browser and a wrong nonce are each refused and audited', async () => {
+test('a tampered state, a replayed state, an answer carried to another browser, a refusal at the provider and a wrong nonce are each refused and audited', async () => {
   const fixture = await oidcApp();
   await fixture.addUser('dr.chen', ['clinician']);
 
@@ -171,6 +171,12 @@ test('a tampered state, a replayed state, an answer carried to another browser a
   const victim = await startSignIn(fixture.app);
   const elsewhere = await callback(fixture.app, await answerFor(chen, victim), 'medveil_oidc=another-browser');
   assert.deepEqual([elsewhere.statusCode, lastEvent(fixture.events).detail?.reason], [400, 'state-other-browser']);
+
+  const cancelled = await startSignIn(fixture.app);
+  idp.refuseNext();
+  const refusal = await callback(fixture.app, (await idp.authorize(cancelled.authorizationUrl.href)).search, cancelled.cookie);
+  assert.deepEqual([refusal.statusCode, refusal.json<{ error: string }>().error], [401, 'oidc-refused']);
+  assert.equal(lastEvent(fixture.events).detail?.reason, 'provider-error:access_denied');
 
   const third = await startSignIn(fixture.app);
   const wrongNonce = await answerFor(chen, third, (url) => url.searchParams.set('nonce', 'a-nonce-this-sign-in-never-sent'));

@@ -21,7 +21,7 @@ type Redeemed = Awaited<ReturnType<OidcProviderPort['redeemCode']>>;
 /** The port of the use cases over openid-client; `warn` hears why the provider was unavailable (never a secret). */
 export function oidcRelyingParty(config: OidcConfig, warn: (message: string, error: unknown) => void): OidcProviderPort {
   const secret = config.clientSecret;
-  const authentication = secret === undefined ? client.None() : client.ClientSecretBasic(secret.reveal());
+  const authentication = secret === undefined ? client.None() : secretAuthentication(secret.reveal());
   const issuerUrl = new URL(config.issuer);
   // config-oidc.ts allows plain http only for a provider on this machine.
   const execute = issuerUrl.protocol === 'http:' ? [client.allowInsecureRequests] : [];
@@ -94,6 +94,20 @@ export function oidcRelyingParty(config: OidcConfig, warn: (message: string, err
         return verdict;
       }
     },
+  };
+}
+
+/**
+ * The client secret in an HTTP Basic header (RFC 6749 2.3.1, the method every provider must
+ * support), or in the body when the provider's metadata says it takes only that.
+ */
+function secretAuthentication(secret: string): client.ClientAuth {
+  const basic = client.ClientSecretBasic(secret);
+  const post = client.ClientSecretPost(secret);
+  return (as, metadata, body, headers) => {
+    const supported = as.token_endpoint_auth_methods_supported;
+    const postOnly = Array.isArray(supported) && supported.includes('client_secret_post') && !supported.includes('client_secret_basic');
+    (postOnly ? post : basic)(as, metadata, body, headers);
   };
 }
 

@@ -23,6 +23,8 @@ export interface TestOidcProvider {
   readonly redirectUrl: string;
   /** The person the next authorisation request signs in. */
   signInNext(person: IdpPerson): void;
+  /** The next authorisation request ends with `error=access_denied`, as when the person cancels. */
+  refuseNext(): void;
   /**
    * Follows the provider's redirects from `authorizationUrl`, as a browser would, and returns
    * the URL the provider sends the browser back to (the redirect URL with `code` and `state`).
@@ -34,6 +36,7 @@ export interface TestOidcProvider {
 export async function startTestOidcProvider(options: { redirectUrl: string }): Promise<TestOidcProvider> {
   const people = new Map<string, IdpPerson>();
   let next: IdpPerson | undefined;
+  let refuse = false;
   let provider: Provider | undefined;
   const server: Server = createServer((request, response) => {
     if (provider === undefined) return void response.writeHead(503).end();
@@ -43,6 +46,10 @@ export async function startTestOidcProvider(options: { redirectUrl: string }): P
   async function logInNext(idp: Provider, request: Parameters<Provider['interactionDetails']>[0], response: Parameters<Provider['interactionDetails']>[1]) {
     try {
       const details = await idp.interactionDetails(request, response);
+      if (refuse) {
+        refuse = false;
+        return await idp.interactionFinished(request, response, { error: 'access_denied', error_description: 'the person cancelled' }, { mergeWithLastSubmission: false });
+      }
       if (details.prompt.name !== 'login' || next === undefined) throw new Error(`test provider: unexpected prompt ${details.prompt.name}`);
       people.set(next.subject, next);
       const login = { accountId: next.subject, ...(next.amr === undefined ? {} : { amr: [...next.amr] }), ...(next.acr === undefined ? {} : { acr: next.acr }) };
@@ -97,6 +104,9 @@ export async function startTestOidcProvider(options: { redirectUrl: string }): P
     redirectUrl: options.redirectUrl,
     signInNext(person) {
       next = person;
+    },
+    refuseNext() {
+      refuse = true;
     },
     async authorize(authorizationUrl) {
       const cookies = new Map<string, string>();
