@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { after, beforeEach, describe, test } from 'node:test';
 import { DEFAULT_SENSITIVITY_RULES } from '../access/default-sensitivity-rules.js';
 import type { AuditEventInput } from '../audit/event/audit-event.js';
 import { masterKeyFromBytes } from '../crypto/master-key-file.js';
+import { part10FromDataset } from '../dicom/part10-from-dataset.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
 import { encodeDicomFile } from '../dicom/write-dicom-file.js';
@@ -163,6 +165,96 @@ describe('ingestInstance()', () => {
     assert.equal(existsObjects(), 0);
     const dataset = readDicomFile(images[0]!).dataset;
     assert.equal(await index.getInstance({ studyUid: dataset.getString(Tag.StudyInstanceUID)!, sopInstanceUid: dataset.getString(Tag.SOPInstanceUID)! }), undefined);
+  });
+});
+
+describe('ingestInstance() of a data set streamed in fragments (C-STORE)', () => {
+  const big = syntheticCorpus({ patients: 1, imagesPerPatient: 1, imageSize: 1100, seed: 'ingest-stream' }).files.find((f) => f.file.dataset.has(Tag.PixelData))!.file;
+  const encoded = encodeDicomFile(big);
+  const datasetBytes = encoded.subarray(144 + encoded.readUInt32LE(140));
+  const received = { sopClassUid: big.dataset.getString(Tag.SOPClassUID)!, sopInstanceUid: big.dataset.getString(Tag.SOPInstanceUID)!, transferSyntaxUid: big.transferSyntaxUid };
+  const studyUid = big.dataset.getString(Tag.StudyInstanceUID)!;
+  const cstore: IngestSource = { ...source, via: 'c-store' };
+
+  /** The data set in fragments of `size` bytes, each after a turn of the event loop, as P-DATA arrives; `cut` throws after that many. */
+  async function* fragments(bytes: Uint8Array, size: number, cut?: number): AsyncGenerator<Uint8Array> {
+    let count = 0;
+    for (let at = 0; at < bytes.length; at += size) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (cut !== undefined && count++ === cut) throw new Error('the association was aborted');
+      yield bytes.subarray(at, at + size);
+    }
+  }
+
+  function temporaryFiles(): string[] {
+    return readdirSync(join(objectFolder, 'tmp'));
+  }
+
+  test('a data set of several segments split into many fragments is sealed while it arrives, to the same stored bytes and digest as the whole buffer', async () => {
+    const bodies: string[] = [];
+    const put = objects.put.bind(objects);
+    const watched: IngestDeps = { ...deps, objects: { put: (key, body, scope) => (bodies.push(body instanceof Uint8Array ? 'bytes' : 'stream'), put(key, body, scope)), delete: (key) => objects.delete(key) } };
+    const streamed = await ingestInstance(watched, { kind: 'dataset', fragments: fragments(datasetBytes, 16 * 1024 - 6), ...received }, cstore);
+    assert.equal(streamed.outcome, 'stored');
+    assert.deepEqual(bodies, ['stream'], 'sealing started before the last fragment');
+    const located = (await index.getInstance({ studyUid, sopInstanceUid: received.sopInstanceUid }))!;
+    const wholeFile = Buffer.concat(part10FromDataset(datasetBytes, received));
+    assert.ok(wholeFile.length > 2 * 1024 * 1024, 'more than two 1 MiB segments');
+    assert.deepEqual(await objects.get(located.instance.blobKey), wholeFile);
+    assert.equal(located.instance.sha256, createHash('sha256').update(wholeFile).digest('hex'));
+    assert.equal(located.instance.size, wholeFile.length);
+    assert.equal(events[0]!.digests?.[0]?.value, located.instance.sha256);
+    assert.equal(storedObjectFiles().length, 1);
+    assert.deepEqual(temporaryFiles(), []);
+
+    // The same data set as one buffer is the same object: a re-send, unchanged.
+    const whole = await ingestInstance(deps, { kind: 'dataset', fragments: [datasetBytes], ...received }, cstore);
+    assert.equal(whole.outcome, 'unchanged');
+    assert.equal(storedObjectFiles().length, 1);
+    assert.deepEqual(temporaryFiles(), []);
+  });
+
+  const refusals: [string, () => { bytes: Uint8Array; uid?: string }, string][] = [
+    ['a SOP Instance UID other than the command\'s', () => ({ bytes: datasetBytes, uid: '1.2.3.4' }), 'uid-mismatch'],
+    ['an invalid Series Instance UID', () => {
+      const file = readDicomFile(encoded);
+      file.dataset.setString(Tag.SeriesInstanceUID, '1.02.x');
+      const changed = encodeDicomFile(file);
+      return { bytes: changed.subarray(144 + changed.readUInt32LE(140)) };
+    }, 'invalid-uid'],
+    ['a data set cut inside its pixel data', () => ({ bytes: datasetBytes.subarray(0, datasetBytes.length - 1000) }), 'unreadable'],
+  ];
+  for (const [name, make, refusal] of refusals) {
+    test(`${name} is refused (${refusal}) after being sealed during the receive, and leaves no file in the object folder`, async () => {
+      const { bytes, uid } = make();
+      const result = await ingestInstance(deps, { kind: 'dataset', fragments: fragments(bytes, 64 * 1024), ...received, ...(uid === undefined ? {} : { sopInstanceUid: uid }) }, cstore);
+      assert.ok(result.outcome === 'refused' && result.refusal === refusal, JSON.stringify(result));
+      assert.equal(storedObjectFiles().length, 0);
+      assert.deepEqual(temporaryFiles(), []);
+      assert.equal(await index.getStudy({ studyUid }), undefined);
+    });
+  }
+
+  test('a transfer cut mid-data-set (the association aborted) fails the ingest and leaves no file, no index row and no ingest event', async () => {
+    await assert.rejects(ingestInstance(deps, { kind: 'dataset', fragments: fragments(datasetBytes, 16 * 1024, 100), ...received }, cstore), /aborted/);
+    assert.equal(storedObjectFiles().length, 0);
+    assert.deepEqual(temporaryFiles(), []);
+    assert.equal(await index.getStudy({ studyUid }), undefined);
+    assert.deepEqual(events, []);
+  });
+
+  test('a data set over the size limit is refused as it arrives, and leaves no file', async () => {
+    const result = await ingestInstance({ ...deps, maxObjectBytes: 1024 * 1024 }, { kind: 'dataset', fragments: fragments(datasetBytes, 16 * 1024), ...received }, cstore);
+    assert.ok(result.outcome === 'refused' && result.refusal === 'too-large');
+    assert.equal(storedObjectFiles().length, 0);
+    assert.deepEqual(temporaryFiles(), []);
+  });
+
+  test('when the object cannot be made durable after its ingest event was appended, a refusal follows the event and nothing is indexed', async () => {
+    const failing: IngestDeps = { ...deps, objects: { put: async () => Promise.reject(new Error('disk full')), delete: (key) => objects.delete(key) } };
+    await assert.rejects(ingestInstance(failing, { kind: 'dataset', fragments: fragments(datasetBytes, 64 * 1024), ...received }, cstore), /disk full/);
+    assert.deepEqual(events.map((e) => [e.outcome, e.detail?.refused]), [['success', undefined], ['minor-failure', 'not-stored']]);
+    assert.equal(await index.getStudy({ studyUid }), undefined);
   });
 });
 
