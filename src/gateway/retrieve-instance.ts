@@ -26,7 +26,7 @@
  * later one while it is sent, which ends the stream with an error (the answer is cut off) and
  * records the failure.
  */
-import { Transform, pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { AccessResource } from '../access/access-resource.js';
 import { type AccessDecision, decideAccess } from '../access/decide-access.js';
 import type { Clock } from '../audit/clock.js';
@@ -43,7 +43,7 @@ import { Tag } from '../dicom/tag.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transfer-syntax.js';
 import { writeDicomFile } from '../dicom/write-dicom-file.js';
 import { MedVeilError } from '../errors.js';
-import type { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
+import type { EncryptedBlobStore, OpenedBlob } from '../storage/encrypted-blob-store.js';
 import { type IndexStore, type InstancePath, type LocatedInstance, studyFacts } from '../storage/index-store.js';
 import type { ActingUser } from './actor-for-user.js';
 import type { AuditAppender } from './audit-actor.js';
@@ -101,7 +101,7 @@ export type RetrieveResult =
   | {
       readonly outcome: 'full-stream';
       readonly instance: ServedInstance;
-      /** Bytes of the stored Part 10 file, as recorded at ingest: exactly what `body` yields. */
+      /** Bytes of the stored Part 10 file: what `body` yields unless it fails. */
       readonly size: number;
       /**
        * The stored Part 10 file, each segment once it verified. An error means the object failed
@@ -165,7 +165,7 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
 
   const instance = servedInstance(located);
   if (decision.effect === 'full' && request.delivery === 'stream') {
-    let opened: Readable;
+    let opened: OpenedBlob;
     try {
       opened = await openStored(deps, located);
     } catch (error) {
@@ -175,11 +175,12 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
     try {
       await record(request.action === 'export' ? 'export' : 'view', 'success', { digests: ingestDigests(located) });
     } catch (error) {
-      opened.destroy();
+      opened.stream.destroy();
       throw error;
     }
-    const failed = (): void => void record('view', 'serious-failure', { detail: { failure: 'unreadable-object', when: 'while-sent' } }).catch(() => undefined);
-    return { outcome: 'full-stream', instance, size: located.instance.size, body: checkedLength(opened, located, failed) };
+    // The stream fails only with the object's own error, once: record it as a failure while sending.
+    opened.stream.once('error', () => void record('view', 'serious-failure', { detail: { failure: 'unreadable-object', when: 'while-sent' } }).catch(() => undefined));
+    return { outcome: 'full-stream', instance, size: opened.size, body: opened.stream };
   }
 
   let bytes: Buffer;
@@ -233,11 +234,11 @@ async function readStored(deps: RetrieveDeps, located: LocatedInstance): Promise
   return bytes;
 }
 
-/** The object as a stream whose first segment verified. */
-async function openStored(deps: RetrieveDeps, located: LocatedInstance): Promise<Readable> {
-  const body = await deps.objects.open(located.instance.blobKey);
-  if (body === undefined) throw missingObject(located);
-  return body;
+/** The object as a stream whose first segment verified, with its length. */
+async function openStored(deps: RetrieveDeps, located: LocatedInstance): Promise<OpenedBlob> {
+  const opened = await deps.objects.open(located.instance.blobKey);
+  if (opened === undefined) throw missingObject(located);
+  return opened;
 }
 
 function missingObject(located: LocatedInstance): MedVeilError {
@@ -247,31 +248,6 @@ function missingObject(located: LocatedInstance): MedVeilError {
 /** The digests of the stored object that its ingest event holds: the SHA-256 the index keeps. */
 function ingestDigests(located: LocatedInstance): DataDigest[] {
   return [{ algorithm: 'sha256', value: located.instance.sha256 }];
-}
-
-/**
- * `body`, failing unless it holds exactly the bytes the index recorded (a response announces
- * that length before it is sent). `failed` is told of every error, the object's own included.
- */
-function checkedLength(body: Readable, located: LocatedInstance, failed: () => void): Readable {
-  const expected = located.instance.size;
-  let seen = 0;
-  const differs = () =>
-    new MedVeilError('storage', `object ${located.instance.blobKey} holds another length than the ${expected} bytes recorded at ingest`, {
-      hint: 'the index and the object folder disagree; restore them from the same backup',
-    });
-  const counting = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      callback(seen > expected ? differs() : null, chunk);
-    },
-    flush(callback) {
-      callback(seen === expected ? null : differs());
-    },
-  });
-  const checked = pipeline(body, counting, () => undefined);
-  checked.once('error', failed);
-  return checked;
 }
 
 function maskedHeader(bytes: Buffer, view: MaskedView): { file: DicomFile; chunks: Uint8Array[] } {

@@ -25,9 +25,20 @@ export interface BlobStore {
   get(key: BlobKey): Promise<Buffer | undefined>;
   /** The object's bytes as a stream, or undefined if there is none. */
   stream(key: BlobKey): Promise<Readable | undefined>;
+  /** The object opened for reads at any offset, or undefined if there is none. The caller closes it. */
+  openReader(key: BlobKey): Promise<BlobReader | undefined>;
   has(key: BlobKey): Promise<boolean>;
   /** Removes the object; false if there was none. */
   delete(key: BlobKey): Promise<boolean>;
+}
+
+/** One object opened for reading, as it was when opened (a put replaces an object, never changes it). */
+export interface BlobReader {
+  /** Bytes in the object. */
+  readonly size: number;
+  /** Reads into `into` from byte `position`; resolves with the count read, less than asked only at the end. */
+  read(into: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 const BLOB_KEY = /^[a-z][a-z0-9-]{0,31}(?:\/[0-9a-f]{16,128}){1,3}$/;

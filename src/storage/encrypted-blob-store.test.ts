@@ -54,7 +54,7 @@ async function readStream(store: EncryptedBlobStore, key: string): Promise<Buffe
 }
 
 for (const suite of cryptoSuites) {
-  test(`${suite}: objects of empty, 1 byte, segment-boundary and 20 MiB sizes round-trip through put/get and stream, from bytes and from streams`, async () => {
+  test(`${suite}: objects of empty, 1 byte, segment-boundary and 20 MiB sizes round-trip through put/get, stream and open, from bytes and from streams`, async () => {
     const { store } = freshStore(suite);
     for (const size of [0, 1, MiB - 1, MiB, MiB + 1, 20 * MiB]) {
       const plaintext = randomBytes(size);
@@ -65,6 +65,9 @@ for (const suite of cryptoSuites) {
       for (const key of [fromBytes, fromStream]) {
         assert.ok((await store.get(key))!.equals(plaintext), `get ${size}`);
         assert.ok((await readStream(store, key)).equals(plaintext), `stream ${size}`);
+        const opened = (await store.open(key))!;
+        assert.equal(opened.size, size);
+        assert.ok((await buffer(opened.stream)).equals(plaintext), `open ${size}`);
       }
     }
     assert.equal(await store.get(newBlobKey('instance')), undefined);
@@ -109,6 +112,7 @@ for (const suite of cryptoSuites) {
       tampered[at]! ^= 1 << (at % 8);
       writeFileSync(path, tampered);
       await assert.rejects(store.get(key), integrityFailure(key), `byte ${at}`);
+      await assert.rejects(async () => buffer((await store.open(key))!.stream), integrityFailure(key), `open byte ${at}`);
       if (at % 211 === 0) await assert.rejects(readStream(store, key), integrityFailure(key), `stream byte ${at}`);
     }
     writeFileSync(path, original);
@@ -131,6 +135,7 @@ for (const suite of cryptoSuites) {
       writeFileSync(blobs.pathOf(key), bytes);
       await assert.rejects(store.get(key), integrityFailure(key), name);
       await assert.rejects(readStream(store, key), integrityFailure(key), `stream: ${name}`);
+      await assert.rejects(async () => buffer((await store.open(key))!.stream), integrityFailure(key), `open: ${name}`);
     }
     copyFileSync(blobs.pathOf(other), blobs.pathOf(key));
     await assert.rejects(store.get(key), integrityFailure(key), 'moved from another name');
@@ -224,11 +229,15 @@ test('open() rejects before any byte for a damaged object of one segment, and pa
   const sealed = readFileSync(largePath);
   sealed[sealed.length - 20]! ^= 0x01;
   writeFileSync(largePath, sealed);
-  const stream = await store.open(large);
-  assert.ok(stream !== undefined);
-  const first = stream.read() as Buffer;
-  assert.ok(first.length >= 1024 && first.length < plaintext.length && first.equals(plaintext.subarray(0, first.length)), 'whole verified segments, not the damaged last one');
-  await assert.rejects(buffer(stream), integrityFailure(large), 'the damaged last segment fails the rest');
+  const opened = await store.open(large);
+  assert.ok(opened !== undefined);
+  assert.equal(opened.size, plaintext.length);
+  const served: Buffer[] = [];
+  await assert.rejects(async () => {
+    for await (const segment of opened.stream) served.push(segment);
+  }, integrityFailure(large), 'the damaged last segment fails the stream');
+  assert.deepEqual(served.map((segment) => segment.length), [1024, 1024], 'the segments before it, each whole and verified');
+  assert.ok(Buffer.concat(served).equals(plaintext.subarray(0, 2048)));
   assert.equal(await store.open(newBlobKey('instance')), undefined);
 });
 

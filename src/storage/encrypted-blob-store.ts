@@ -20,15 +20,15 @@
  * rewrapped is never served from it.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { Readable, pipeline } from 'node:stream';
 import { generateDataKey, unwrapDataKey, wrapDataKey, type DataKey, type RandomSource, type WrappingMasterKey } from '../crypto/envelope.js';
-import { parseObjectHeader, type ObjectHeader } from '../crypto/envelope-format.js';
-import { openObject, sealObject } from '../crypto/envelope-object.js';
+import { DEFAULT_SEGMENT_LOG2, type ObjectHeader } from '../crypto/envelope-format.js';
+import { sealObject } from '../crypto/envelope-object.js';
+import { SealedObjectReader } from '../crypto/envelope-reader.js';
 import { createOpenStream, createSealStream } from '../crypto/envelope-stream.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import { MedVeilError } from '../errors.js';
-import { checkBlobKey, type BlobBody, type BlobKey, type BlobStore } from './blob-store.js';
+import { checkBlobKey, type BlobBody, type BlobKey, type BlobReader, type BlobStore } from './blob-store.js';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.js';
 
 export interface EncryptedBlobStoreOptions {
@@ -64,6 +64,7 @@ export class EncryptedBlobStore {
   /** By data key id; a Map iterates in insertion order, so the first entry is the least recently used. */
   readonly #unwrapped = new Map<string, CachedDataKey>();
   readonly #cachedDataKeys: number;
+  readonly #scratch = new ScratchBuffers();
 
   constructor(options: EncryptedBlobStoreOptions) {
     this.#blobs = options.blobs;
@@ -91,13 +92,22 @@ export class EncryptedBlobStore {
 
   /** The object's plaintext after checking all of it, or undefined if there is none. */
   async get(key: BlobKey): Promise<Buffer | undefined> {
-    const sealed = await this.#blobs.get(key);
-    if (sealed === undefined) return undefined;
+    const source = await this.#blobs.openReader(key);
+    if (source === undefined) return undefined;
     try {
-      const dataKey = await this.#dataKeyOf(key, parseObjectHeader(sealed));
-      return openObject(sealed, { dataKey, identity: key });
+      const reader = await this.#sealedReader(key, source);
+      if (reader.segments === 1) return await this.#segment(reader, 0);
+      const plaintext = Buffer.allocUnsafe(reader.plaintextBytes);
+      for (let index = 0, at = 0; index < reader.segments; index++) {
+        const segment = await this.#segment(reader, index);
+        plaintext.set(segment, at);
+        at += segment.length;
+      }
+      return plaintext;
     } catch (error) {
       throw readError(key, error);
+    } finally {
+      await source.close();
     }
   }
 
@@ -118,22 +128,34 @@ export class EncryptedBlobStore {
   }
 
   /**
-   * The object's plaintext as a stream (see stream()) whose first segment has already verified,
-   * or undefined if there is none. What can be known before the first byte is passed on (a
-   * missing, destroyed or foreign data key, a changed header, a first segment that fails; for an
-   * object of one segment, any damage at all) rejects here, while the caller can still answer
-   * with an error. A caller that does not consume the stream must destroy it.
+   * The object's plaintext as a stream of its segments, read one at a time straight from the
+   * store, with its length; undefined if there is none. The first segment has verified before
+   * this resolves, so what can be known before a byte is passed on (a missing, destroyed or
+   * foreign data key, a changed header, a damaged first segment; for an object of one segment,
+   * any damage at all) rejects here, while the caller can still answer with an error. A later
+   * segment that fails ends the stream with the error: the consumer must treat it as the failure
+   * of the whole object. A consumer that does not read the stream to its end must destroy it.
    */
-  async open(key: BlobKey): Promise<Readable | undefined> {
-    const stream = await this.stream(key);
-    if (stream === undefined) return undefined;
+  async open(key: BlobKey): Promise<OpenedBlob | undefined> {
+    const source = await this.#blobs.openReader(key);
+    if (source === undefined) return undefined;
+    let reader: SealedObjectReader;
+    let first: Buffer;
     try {
-      await once(stream, 'readable');
+      reader = await this.#sealedReader(key, source);
+      first = await this.#segment(reader, 0);
     } catch (error) {
-      stream.destroy();
-      throw error;
+      await source.close().catch(() => undefined);
+      throw readError(key, error);
     }
-    return stream;
+    const stream = new SegmentStream({
+      first,
+      segments: reader.segments,
+      read: (index) => this.#segment(reader, index),
+      close: () => source.close(),
+      mapError: (error) => readError(key, error),
+    });
+    return { size: reader.plaintextBytes, stream };
   }
 
   has(key: BlobKey): Promise<boolean> {
@@ -156,6 +178,20 @@ export class EncryptedBlobStore {
     await this.#keys.destroy(stored.id);
     this.#unwrapped.delete(stored.id);
     return stored.id;
+  }
+
+  #sealedReader(key: BlobKey, source: BlobReader): Promise<SealedObjectReader> {
+    return SealedObjectReader.open(source, { identity: key, resolveKey: (header) => this.#dataKeyOf(key, header) });
+  }
+
+  /** One verified segment, read through a scratch buffer that is free again once it resolves. */
+  async #segment(reader: SealedObjectReader, index: number): Promise<Buffer> {
+    const scratch = this.#scratch.take(reader.maxSegmentBytes);
+    try {
+      return await reader.segment(index, scratch);
+    } finally {
+      this.#scratch.give(scratch);
+    }
   }
 
   async #dataKeyFor(scope: string): Promise<DataKey> {
@@ -203,6 +239,90 @@ export class EncryptedBlobStore {
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 }
+
+/** An object opened for streaming: its plaintext length, and the plaintext as each segment verifies. */
+export interface OpenedBlob {
+  readonly size: number;
+  readonly stream: Readable;
+}
+
+interface SegmentSource {
+  /** Segment 0, verified already. */
+  readonly first: Buffer;
+  readonly segments: number;
+  readonly read: (index: number) => Promise<Buffer>;
+  readonly close: () => Promise<void>;
+  readonly mapError: (error: unknown) => Error;
+}
+
+/**
+ * The segments of an opened object, one read at a time as the consumer asks. Destroying it
+ * (or its end) closes the object once a read in flight has settled, so that the descriptor is
+ * never closed under a read.
+ */
+class SegmentStream extends Readable {
+  readonly #source: SegmentSource;
+  #next = 0;
+  #reading: Promise<void> | undefined;
+
+  constructor(source: SegmentSource) {
+    super();
+    this.#source = source;
+  }
+
+  override _read(): void {
+    const index = this.#next++;
+    const last = index === this.#source.segments - 1;
+    if (index === 0) {
+      this.push(this.#source.first);
+      if (last) this.push(null);
+      return;
+    }
+    this.#reading = this.#source.read(index).then(
+      (plaintext) => {
+        this.#reading = undefined;
+        if (this.destroyed) return;
+        this.push(plaintext);
+        if (last) this.push(null);
+      },
+      (error: unknown) => {
+        this.#reading = undefined;
+        this.destroy(this.#source.mapError(error));
+      },
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    void (this.#reading ?? Promise.resolve())
+      .then(() => this.#source.close())
+      .then(
+        () => callback(error),
+        (closeError: unknown) => callback(error ?? (closeError as Error)),
+      );
+  }
+}
+
+/**
+ * Buffers that sealed segments are read into, kept for the next read: each is busy only from a
+ * read to the decryption that follows it, and holds ciphertext only. Reusing them spares the
+ * allocation (and the page faults) of a segment-sized buffer per read.
+ */
+class ScratchBuffers {
+  readonly #free: Buffer[] = [];
+
+  take(bytes: number): Buffer {
+    const buffer = this.#free.pop();
+    return buffer !== undefined && buffer.length >= bytes ? buffer : Buffer.allocUnsafeSlow(Math.max(bytes, SCRATCH_BYTES));
+  }
+
+  give(buffer: Buffer): void {
+    if (this.#free.length < MAX_FREE_SCRATCH_BUFFERS) this.#free.push(buffer);
+  }
+}
+
+/** Large enough for a segment of the default size under either suite (envelope-format.ts). */
+const SCRATCH_BYTES = 2 ** DEFAULT_SEGMENT_LOG2 + 32;
+const MAX_FREE_SCRATCH_BUFFERS = 16;
 
 /** Integrity failures of the crypto core become storage errors naming the object; the rest pass as they are. */
 function readError(key: BlobKey, error: unknown): Error {

@@ -10,13 +10,13 @@
  * new one, never a part, and a put that resolved survives a crash. Files are 0600, folders 0700.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { close, mkdirSync, open as openCallback } from 'node:fs';
-import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { close, fstat, mkdirSync, open as openCallback, read as readCallback } from 'node:fs';
+import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { MedVeilError } from '../../errors.js';
-import { checkBlobKey, type BlobBody, type BlobKey, type BlobStore } from '../blob-store.js';
+import { checkBlobKey, type BlobBody, type BlobKey, type BlobReader, type BlobStore } from '../blob-store.js';
 import {
   finishDurableFile, jsFinishDurableFile, nativeFinishDurableFile, nativeWriteBuffers, writeAllFd,
   type DurableFileError, type DurableFileStep, type FinishDurableFile, type WriteBuffers,
@@ -24,6 +24,7 @@ import {
 
 const openFd = promisify(openCallback);
 const closeFd = promisify(close);
+const fstatFd = promisify(fstat);
 
 /** Streamed bytes gathered before one write: fewer thread-pool round trips than one per chunk. */
 const WRITE_BATCH_BYTES = 1 << 20;
@@ -135,12 +136,36 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(key: BlobKey): Promise<Buffer | undefined> {
-    const path = this.pathOf(key);
+    const reader = await this.openReader(key);
+    if (reader === undefined) return undefined;
     try {
-      return await readFile(path);
+      const bytes = Buffer.allocUnsafe(reader.size);
+      let done = 0;
+      while (done < bytes.length) {
+        const count = await reader.read(bytes.subarray(done), done);
+        if (count === 0) break;
+        done += count;
+      }
+      return done === bytes.length ? bytes : bytes.subarray(0, done);
+    } finally {
+      await reader.close();
+    }
+  }
+
+  async openReader(key: BlobKey): Promise<BlobReader | undefined> {
+    const path = this.pathOf(key);
+    let fd: number;
+    try {
+      fd = await openFd(path, 'r');
     } catch (error) {
       if (codeOf(error) === 'ENOENT') return undefined;
-      throw storageError(key, 'read', error);
+      throw storageError(key, 'open', error);
+    }
+    try {
+      return new FileReader(key, fd, (await fstatFd(fd)).size);
+    } catch (error) {
+      await closeFd(fd).catch(() => undefined);
+      throw storageError(key, 'look up', error);
     }
   }
 
@@ -176,6 +201,33 @@ export class FsBlobStore implements BlobStore {
     }
     await step(key, 'flush the folder of', () => syncFolder(join(path, '..')));
     return true;
+  }
+}
+
+/** An open object file; reads go through the thread pool as plain fs calls, without a FileHandle's bookkeeping. */
+class FileReader implements BlobReader {
+  readonly #key: BlobKey;
+  readonly #fd: number;
+  readonly size: number;
+  #closing: Promise<void> | undefined;
+
+  constructor(key: BlobKey, fd: number, size: number) {
+    this.#key = key;
+    this.#fd = fd;
+    this.size = size;
+  }
+
+  read(into: Uint8Array, position: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      readCallback(this.#fd, into, 0, into.length, position, (error, count) => (error === null ? resolve(count) : reject(storageError(this.#key, 'read', error))));
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= closeFd(this.#fd).catch((error: unknown) => {
+      throw storageError(this.#key, 'close', error);
+    });
+    return this.#closing;
   }
 }
 
