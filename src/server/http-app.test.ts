@@ -183,3 +183,20 @@ test('the log never holds a password, TOTP code, bootstrap code, token or Author
   for (const secret of secrets) assert.equal(log.includes(secret), false, `the log holds a secret of length ${secret.length}`);
   assert.doesNotMatch(log, /authorization|Bearer /i);
 });
+
+test('a session in use, its signature check reused, is refused on the very next request after logout, disabling or deletion of its account', async () => {
+  const { app, signIn, signedInWithMfa, addUser } = await testHttpApp();
+  const { authorization: admin } = await signedInWithMfa('ada', ['admin']);
+  for (const name of ['li', 'bo', 'cy']) await addUser(name, ['clinician']);
+  const sessions = { li: await signIn('li'), bo: await signIn('bo'), cy: await signIn('cy') };
+  const me = (authorization: string) => app.inject({ method: 'GET', url: '/api/me', headers: { authorization } });
+  for (const authorization of Object.values(sessions)) assert.equal((await me(authorization)).statusCode, 200, 'in use, so its verification is cached');
+
+  assert.equal((await app.inject({ method: 'POST', url: '/api/logout', headers: { authorization: sessions.li } })).statusCode, 204);
+  assert.equal((await app.inject({ method: 'PATCH', url: '/api/users/bo', headers: { authorization: admin }, payload: { disabled: true } })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/users/cy', headers: { authorization: admin } })).statusCode, 204);
+  for (const [name, authorization] of Object.entries(sessions)) {
+    const response = await me(authorization);
+    assert.deepEqual([response.statusCode, response.json<{ error: string }>().error], [401, 'invalid-token'], name);
+  }
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { PasswordHashParameters } from '../access/identity/password-hash.js';
 import type { SessionVerificationKeys } from '../access/identity/session-token.js';
+import { VerifiedSessionCache } from '../access/identity/verified-session-cache.js';
 import type { Clock } from '../audit/clock.js';
 import type { AuditEventInput } from '../audit/event/audit-event.js';
 import type { DicomwebDeps } from '../dicomweb/dicomweb-deps.js';
@@ -67,6 +68,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   const metrics = new HttpMetrics();
   const documentedRoutes: DocumentedRoute[] = [];
   const corsAllowed = new Set(deps.corsOrigins);
+  const verifiedSessions = new VerifiedSessionCache();
   const app = Fastify({
     logger: deps.log === undefined ? false : httpLogOptions(deps.log),
     bodyLimit: API_BODY_LIMIT,
@@ -106,6 +108,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
       sessionKeys: deps.sessions.verificationKeys,
       issuer: deps.sessions.issuer,
       now,
+      sessions: verifiedSessions,
     });
     if (request.is404) return;
     const access = request.routeOptions.config.access;

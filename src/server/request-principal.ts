@@ -1,5 +1,6 @@
 import { apiTokenDigest, apiTokenStatus, looksLikeApiToken } from '../access/identity/api-token.js';
 import { verifySessionToken, type SessionVerificationKeys } from '../access/identity/session-token.js';
+import type { VerifiedSessionCache } from '../access/identity/verified-session-cache.js';
 import type { AccountStore } from '../storage/account-store.js';
 import type { Principal } from './route-access.js';
 
@@ -10,11 +11,12 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  * The principal behind an Authorization header (attacker-controlled): a session token checked
  * by session-token.ts against revocation and the account as it is now (a deleted or disabled
  * account ends its sessions at once), or an API token looked up by digest. A missing header is
- * anonymous; a refused one is anonymous with its problem.
+ * anonymous; a refused one is anonymous with its problem. `sessions` reuses the signature
+ * checks of tokens seen in the last seconds; revocation and the account are read every time.
  */
 export async function resolvePrincipal(
   authorization: string | undefined,
-  deps: { accounts: AccountStore; sessionKeys: SessionVerificationKeys; issuer: string; now: number },
+  deps: { accounts: AccountStore; sessionKeys: SessionVerificationKeys; issuer: string; now: number; sessions?: VerifiedSessionCache },
 ): Promise<Principal> {
   if (authorization === undefined || authorization === '') return { kind: 'anonymous' };
   const match = BEARER.exec(authorization);
@@ -36,6 +38,7 @@ export async function resolvePrincipal(
     issuer: deps.issuer,
     now: deps.now,
     revocations: { isRevoked: (tokenId) => deps.accounts.isSessionRevoked(tokenId) },
+    ...(deps.sessions === undefined ? {} : { cache: deps.sessions }),
   });
   if (verified.outcome !== 'valid') return { kind: 'anonymous', problem: verified.outcome };
   const user = await deps.accounts.findUser(verified.session.userId);

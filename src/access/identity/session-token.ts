@@ -1,5 +1,6 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { VerifiedSessionCache } from './verified-session-cache.js';
 
 /**
  * Session tokens: JWTs (RFC 7519) signed with Ed25519 (`alg: EdDSA`, RFC 8037), explicitly
@@ -90,7 +91,8 @@ class UnknownKey extends Error {}
 
 /**
  * Checks `token` (attacker-controlled) and returns the session or the first problem found.
- * Revocation is asked only once the signature and claims hold.
+ * Revocation is asked only once the signature and claims hold, and on every call: `cache`
+ * (verified-session-cache.ts) spares only the signature and claims of a token seen recently.
  */
 export async function verifySessionToken(
   token: string,
@@ -100,8 +102,20 @@ export async function verifySessionToken(
     now: number;
     revocations: SessionRevocations;
     clockToleranceSeconds?: number;
+    cache?: VerifiedSessionCache;
   },
 ): Promise<SessionVerification> {
+  const session = options.cache?.lookup(token, options.now) ?? (await verifySignedSession(token, options));
+  if (typeof session === 'string') return { outcome: session };
+  if (await options.revocations.isRevoked(session.tokenId)) return { outcome: 'revoked' };
+  return { outcome: 'valid', session };
+}
+
+/** The session a token's signature and claims vouch for, remembered in the cache, or the problem. */
+async function verifySignedSession(
+  token: string,
+  options: { keys: SessionVerificationKeys; issuer: string; now: number; clockToleranceSeconds?: number; cache?: VerifiedSessionCache },
+): Promise<Session | SessionTokenProblem> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(
@@ -121,12 +135,12 @@ export async function verifySessionToken(
       },
     ));
   } catch (error) {
-    return { outcome: problemOf(error) };
+    return problemOf(error);
   }
   const session = sessionOf(payload);
-  if (session === undefined) return { outcome: 'malformed' };
-  if (await options.revocations.isRevoked(session.tokenId)) return { outcome: 'revoked' };
-  return { outcome: 'valid', session };
+  if (session === undefined) return 'malformed';
+  options.cache?.remember(token, session, options.now);
+  return session;
 }
 
 /** Whether the session was opened with a password and a one-time code. */
