@@ -26,9 +26,10 @@ export interface DurableFileError extends Error {
 }
 
 /**
- * Writes `buffers` to `fd` (or, when `fd` is undefined, to `temporaryPath`, created with mode
- * 0600), then makes the file durable as `finalPath`. The descriptor is closed in every case;
- * on failure the caller removes `temporaryPath`.
+ * Writes `buffers` to `fd` (or, when `fd` is undefined, to `temporaryPath`, created with its
+ * missing folders, mode 0600, failing with EEXIST if it is there), then makes the file durable
+ * as `finalPath`: renamed unless `temporaryPath` is `finalPath`, and its folder fsynced. The
+ * descriptor is closed in every case; on failure the caller removes `temporaryPath`.
  */
 export type FinishDurableFile = (fd: number | undefined, buffers: readonly Uint8Array[], temporaryPath: string, finalPath: string) => Promise<void>;
 
@@ -72,7 +73,10 @@ const renamePath = promisify(rename);
 export const jsFinishDurableFile: FinishDurableFile = async (given, buffers, temporaryPath, finalPath) => {
   let fd = given;
   try {
-    fd ??= await inStep('create', () => openFd(temporaryPath, 'wx', 0o600));
+    if (fd === undefined) {
+      await inStep('mkdir', () => mkdirPath(dirname(temporaryPath), { recursive: true, mode: 0o700 }));
+      fd = await inStep('create', () => openFd(temporaryPath, 'wx', 0o600));
+    }
     await inStep('write', () => writeAllFd(fd!, buffers));
     await inStep('flush', () => fsyncFd(fd!));
   } catch (error) {
@@ -81,8 +85,10 @@ export const jsFinishDurableFile: FinishDurableFile = async (given, buffers, tem
   }
   await inStep('close', () => closeFd(fd!));
   const folder = dirname(finalPath);
-  await inStep('mkdir', () => mkdirPath(folder, { recursive: true, mode: 0o700 }));
-  await inStep('rename', () => renamePath(temporaryPath, finalPath));
+  if (temporaryPath !== finalPath) {
+    await inStep('mkdir', () => mkdirPath(folder, { recursive: true, mode: 0o700 }));
+    await inStep('rename', () => renamePath(temporaryPath, finalPath));
+  }
   await inStep('flush-folder', () => syncFolder(folder));
 };
 

@@ -151,6 +151,13 @@ for (const durableWrites of durableModes) {
     assert.ok((await store.get(large))!.equals(Buffer.concat(chunks)));
     assert.deepEqual(readdirSync(join(folder, 'tmp')), []);
     if (posix) assert.equal(statSync(store.pathOf(large)).mode & 0o777, 0o600);
+    // New objects go straight to their path; replacing one goes through a temporary file.
+    const replacement = Array.from({ length: 40 }, () => randomBytes(50_000));
+    await store.put(large, Readable.from(replacement));
+    assert.ok((await store.get(large))!.equals(Buffer.concat(replacement)));
+    await store.put(small, Buffer.from('replaced'));
+    assert.equal((await store.get(small))!.toString(), 'replaced');
+    assert.deepEqual(readdirSync(join(folder, 'tmp')), []);
   });
 
   test(`${durableWrites} durable writes: a folder that cannot be created fails the put as a storage error naming the step, and leaves no temporary file`, { skip: !posix ? 'POSIX only' : false }, async () => {

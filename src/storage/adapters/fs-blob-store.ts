@@ -2,17 +2,21 @@
  * BlobStore in a local folder, the embedded default:
  *
  *     <root>/objects/<h[0..2]>/<h[2..4]>/<h>    h = hex SHA-256("MedVeil blob path v1" || 0x00 || key)
- *     <root>/tmp/<random>.partial               objects being written
+ *     <root>/tmp/<random>.partial               objects being replaced
  *
  * No part of a path comes from the key's text: names on disk are hashes, so a listing of the
- * folder shows neither namespaces nor ids. Writes go to a temporary file that is fsynced, then
- * renamed over the final path, then the folder is fsynced: a reader sees the old object or the
- * new one, never a part, and a put that resolved survives a crash. Files are 0600, folders 0700.
+ * folder shows neither namespaces nor ids. A new object is written at its final path, fsynced,
+ * then its folder is fsynced (adapters/durable-file.ts): keys are random and only an index
+ * written after the put names one, so nobody reads a new object before it is whole, and a
+ * crash mid-write leaves an unnamed orphan. Replacing an object goes through a temporary file
+ * that is fsynced, then renamed over the final path, then the folder is fsynced: a reader sees
+ * the old object or the new one, never a part. A put that resolved survives a crash. Files are
+ * 0600, folders 0700.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { close, fstat, mkdirSync, open as openCallback, read as readCallback } from 'node:fs';
-import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { MedVeilError } from '../../errors.js';
@@ -29,10 +33,25 @@ const fstatFd = promisify(fstat);
 /** Streamed bytes gathered before one write: fewer thread-pool round trips than one per chunk. */
 const WRITE_BATCH_BYTES = 1 << 20;
 
-/** The temporary file of a streamed put, opened once its first batch is due. */
+/** The file of a put: written at `target`, which is `path` for a new object or `temporary` to replace one. */
 interface StreamedFile {
+  readonly path: string;
   readonly temporary: string;
+  target: string;
+  /** Open once the first batch of a streamed body was due. */
   fd?: number;
+}
+
+/** Creates the file of a streamed put at its final path, or at its temporary path if an object is there. */
+async function createFile(file: StreamedFile): Promise<number> {
+  await mkdir(dirname(file.path), { recursive: true, mode: 0o700 });
+  try {
+    return await openFd(file.path, 'wx', 0o600);
+  } catch (error) {
+    if (codeOf(error) !== 'EEXIST') throw error;
+    file.target = file.temporary;
+    return openFd(file.temporary, 'wx', 0o600);
+  }
 }
 
 /** The words of storage errors for each step of finishing a file. */
@@ -91,32 +110,45 @@ export class FsBlobStore implements BlobStore {
 
   async put(key: BlobKey, body: BlobBody): Promise<void> {
     const path = this.pathOf(key);
-    const temporary = join(this.tmp, `${randomBytes(16).toString('hex')}.partial`);
-    const file: StreamedFile = { temporary };
+    // A new object is written straight to its final path: only the index, written after the put
+    // resolved, makes a key known, so nobody looks there before. An object that is replaced goes
+    // through a temporary file and a rename, so that a reader sees the old one or the new one.
+    const file: StreamedFile = { path, target: path, temporary: join(this.tmp, `${randomBytes(16).toString('hex')}.partial`) };
     let last: Uint8Array[] = [body as Uint8Array];
     if (!(body instanceof Uint8Array)) {
       try {
         last = await this.#writeAllButLast(key, file, body);
       } catch (error) {
         if (file.fd !== undefined) await closeFd(file.fd).catch(() => undefined);
-        await unlink(temporary).catch(() => undefined);
+        if (file.fd !== undefined) await unlink(file.target).catch(() => undefined);
         throw error;
       }
     }
     try {
-      await this.#finish(file.fd, last, temporary, path);
+      await this.#finishAt(file, last);
     } catch (error) {
-      await unlink(temporary).catch(() => undefined);
+      await unlink(file.target).catch(() => undefined);
       const failed = (error as DurableFileError).step;
       throw storageError(key, failed === undefined ? 'write' : STEP_WORDS[failed], error);
+    }
+  }
+
+  /** Finishes the file; a new one whose final path turns out taken is written again through the temporary file. */
+  async #finishAt(file: StreamedFile, last: readonly Uint8Array[]): Promise<void> {
+    try {
+      await this.#finish(file.fd, last, file.target, file.path);
+    } catch (error) {
+      if (file.fd !== undefined || (error as DurableFileError).code !== 'EEXIST' || file.target === file.temporary) throw error;
+      file.target = file.temporary;
+      await this.#finish(undefined, last, file.target, file.path);
     }
   }
 
   /**
    * Writes a streamed body as it comes, a batch at a time, and returns what is left for the
    * finishing job: the bytes that arrived since the last full batch (often the whole object
-   * when it is small, or the final segment of a large one). The temporary file is created at
-   * the first full batch; a small object's is created by the finishing job itself.
+   * when it is small, or the final segment of a large one). The file is created at the first
+   * full batch; a small object's is created by the finishing job itself.
    */
   async #writeAllButLast(key: BlobKey, file: StreamedFile, body: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
     let pending: Uint8Array[] = [];
@@ -129,7 +161,7 @@ export class FsBlobStore implements BlobStore {
       const batch = pending;
       pending = [];
       pendingBytes = 0;
-      file.fd ??= await step(key, 'create a temporary file for', () => openFd(file.temporary, 'wx', 0o600));
+      file.fd ??= await step(key, 'create the file of', () => createFile(file));
       await step(key, 'write', () => this.#write(file.fd!, batch));
     }
     return pending;
