@@ -38,7 +38,7 @@ export function registerQidoRoutes(app: FastifyInstance, deps: DicomwebRouteDeps
     app.get(
       DICOMWEB_PREFIX + resource.url,
       {
-        config: { access: { scope: 'dicomweb:read' }, auditType: 'query' },
+        config: { access: { scope: 'dicomweb:read' }, auditType: 'query', requestLog: 'debug' },
         schema: {
           summary: resource.summary,
           description: 'PS3.18 10.6. Matching keys, includefield, limit, offset and fuzzymatching as docs/query.md describes; 204 when nothing matches.',

@@ -33,7 +33,7 @@ const THUMBNAIL_SIZE = 128;
 const MAX_FRAME_LIST = 10_000;
 
 export function registerWadoPixelRoutes(app: FastifyInstance, deps: DicomwebRouteDeps): void {
-  const config = { access: { scope: 'dicomweb:read' as const }, auditType: 'view' as const };
+  const config = { access: { scope: 'dicomweb:read' as const }, auditType: 'view' as const, requestLog: 'debug' as const };
   const withFrames = { ...uidParamsSchema(NAMES), properties: { ...uidParamsSchema(NAMES).properties, frames: { type: 'string', description: 'frame numbers from 1, comma-separated' } }, required: [...NAMES, 'frames'] };
   app.get(`${DICOMWEB_PREFIX}${INSTANCE}/frames/:frames`, {
     config,

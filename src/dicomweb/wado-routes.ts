@@ -44,7 +44,7 @@ export function registerWadoRoutes(app: FastifyInstance, deps: DicomwebRouteDeps
     app.get(
       DICOMWEB_PREFIX + url,
       {
-        config: { access: { scope: 'dicomweb:read' }, auditType: 'view' },
+        config: { access: { scope: 'dicomweb:read' }, auditType: 'view', requestLog: 'debug' },
         schema: {
           summary: `Retrieve the instances of a ${level} (WADO-RS)`,
           description: 'PS3.18 10.4. multipart/related; type="application/dicom"; transfer-syntax=* serves the stored bytes, none asks for Explicit VR Little Endian.',
@@ -57,7 +57,7 @@ export function registerWadoRoutes(app: FastifyInstance, deps: DicomwebRouteDeps
     app.get(
       `${DICOMWEB_PREFIX}${url}/metadata`,
       {
-        config: { access: { scope: 'dicomweb:read' }, auditType: 'view' },
+        config: { access: { scope: 'dicomweb:read' }, auditType: 'view', requestLog: 'debug' },
         schema: {
           summary: `Retrieve the metadata of a ${level} (WADO-RS)`,
           description: 'PS3.18 10.4. application/dicom+json; a masked view is the de-identified header.',

@@ -27,7 +27,7 @@ export function registerWadoUriRoute(app: FastifyInstance, deps: DicomwebRouteDe
   app.get(
     WADO_URI_PATH,
     {
-      config: { access: { scope: 'dicomweb:read' }, auditType: 'view' },
+      config: { access: { scope: 'dicomweb:read' }, auditType: 'view', requestLog: 'debug' },
       schema: {
         summary: 'Retrieve an instance (WADO-URI)',
         description: 'PS3.18 9. requestType=WADO, studyUID, seriesUID, objectUID; contentType application/dicom (with transferSyntax) or image/png (with frameNumber, rows, columns, windowCenter, windowWidth).',

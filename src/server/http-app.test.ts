@@ -156,8 +156,11 @@ test('the log never holds a password, TOTP code, bootstrap code, token or Author
   const { code: bootstrapCode, record } = createBootstrapCode({ now: T0 });
   await accounts.replaceBootstrapCode(record);
   const secrets: string[] = [bootstrapCode, PASSWORD];
-  const send = async (method: string, url: string, payload?: object, authorization?: string) =>
-    app.inject({ method: method as 'POST', url, ...(payload === undefined ? {} : { payload }), headers: authorization === undefined ? {} : { authorization } });
+  let requests = 0;
+  const send = async (method: string, url: string, payload?: object, authorization?: string) => {
+    requests++;
+    return app.inject({ method: method as 'POST', url, ...(payload === undefined ? {} : { payload }), headers: authorization === undefined ? {} : { authorization } });
+  };
 
   await send('POST', '/api/bootstrap', { code: bootstrapCode, userName: 'ada', password: PASSWORD });
   const first = (await send('POST', '/api/login', { userName: 'ada', password: PASSWORD })).json<{ token: string }>().token;
@@ -176,9 +179,11 @@ test('the log never holds a password, TOTP code, bootstrap code, token or Author
   await send('POST', '/api/login', { userName: 'li', password: 'wrong but secret words' });
   await app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/json' }, payload: `{"userName":"li","password":"${newPassword}"` });
   await app.inject({ method: 'GET', url: `/api/users?token=${apiToken}`, headers: { authorization: `Bearer ${second}` } });
+  requests += 2;
   secrets.push(first, admin, second, li, apiToken, enrolment.secret, enrolCode, loginCode, newPassword, 'Password123!', 'wrong but secret words');
 
-  assert.ok(logLines.length > 20, 'requests were logged');
+  const completed = logLines.map((line) => JSON.parse(line) as { msg: string }).filter((line) => line.msg === 'request completed');
+  assert.equal(completed.length, requests, 'every request was logged, once');
   const log = logLines.join('\n');
   for (const secret of secrets) assert.equal(log.includes(secret), false, `the log holds a secret of length ${secret.length}`);
   assert.doesNotMatch(log, /authorization|Bearer /i);
@@ -199,4 +204,26 @@ test('a session in use, its signature check reused, is refused on the very next 
     const response = await me(authorization);
     assert.deepEqual([response.statusCode, response.json<{ error: string }>().error], [401, 'invalid-token'], name);
   }
+});
+
+test('each request is logged once as it completes, with method, path, status and time; a hot read path logs its successes only at debug level', async () => {
+  const { app, logLines, signIn, addUser } = await testHttpApp();
+  app.get('/api/hot', { config: { access: 'public', requestLog: 'debug' } }, async () => ({ ok: true }));
+  app.get('/api/hot-refusal', { config: { access: 'session', requestLog: 'debug' } }, async () => ({ ok: true }));
+  await addUser('li', ['clinician']);
+  const authorization = await signIn('li');
+  logLines.length = 0;
+  await app.inject({ method: 'GET', url: '/api/me?x=1', headers: { authorization } });
+  await app.inject({ method: 'GET', url: '/api/nowhere' });
+  const lines = logLines.map((line) => JSON.parse(line) as { level: number; msg: string; req?: object; res?: object; responseTime?: number });
+  assert.deepEqual(lines.map(({ level, msg, req, res }) => ({ level, msg, req, res })), [
+    { level: 30, msg: 'request completed', req: { method: 'GET', path: '/api/me', address: '127.0.0.1' }, res: { status: 200 } },
+    { level: 30, msg: 'request completed', req: { method: 'GET', path: '/api/nowhere', address: '127.0.0.1' }, res: { status: 404 } },
+  ]);
+  assert.ok(lines.every((line) => typeof line.responseTime === 'number'));
+
+  logLines.length = 0;
+  await app.inject({ method: 'GET', url: '/api/hot' });
+  await app.inject({ method: 'GET', url: '/api/hot-refusal' });
+  assert.deepEqual(logLines.map((line) => (JSON.parse(line) as { req: { path: string } }).req.path), ['/api/hot-refusal'], 'the success at debug level, the refusal at info');
 });

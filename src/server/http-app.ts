@@ -71,6 +71,8 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   const verifiedSessions = new VerifiedSessionCache();
   const app = Fastify({
     logger: deps.log === undefined ? false : httpLogOptions(deps.log),
+    // One line per request, written when it completes (onResponse below), not one as it arrives and one as it ends.
+    disableRequestLogging: true,
     bodyLimit: API_BODY_LIMIT,
     genReqId: () => randomUUID(),
     // Unknown members are refused, not silently dropped; types are not coerced (STYLE.md rule 1).
@@ -149,6 +151,9 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.countRequest(request.method, request.is404 ? undefined : request.routeOptions.url, reply.statusCode);
+    const line = { req: request, res: reply, responseTime: Math.round(reply.elapsedTime) };
+    if (!request.is404 && request.routeOptions.config.requestLog === 'debug' && reply.statusCode < 400) request.log.debug(line, 'request completed');
+    else request.log.info(line, 'request completed');
   });
 
   app.setNotFoundHandler(async (request, reply) => {

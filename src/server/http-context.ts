@@ -33,6 +33,11 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** The event type of the route's requests when no use case records one (default `query`). */
     auditType?: AuditEventType;
+    /**
+     * `debug` for a hot read path whose answers /metrics counts: its successful requests are
+     * logged at debug level, its refusals and failures at info like every other request.
+     */
+    requestLog?: 'debug';
   }
   interface FastifyRequest {
     medveil: RequestContext;

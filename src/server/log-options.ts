@@ -2,10 +2,12 @@ import type { FastifyServerOptions } from 'fastify';
 import type { LogLevel } from './config.js';
 
 /**
- * Structured logs (pino, JSON lines) that never hold a secret. Requests are logged by method,
- * path without its query string, and status; headers and bodies are never logged, so passwords,
- * TOTP codes, bootstrap codes, tokens and Authorization headers cannot reach a log line. The
- * redaction list is a second guard for anything that logs an object carrying such a field.
+ * Structured logs (pino, JSON lines) that never hold a secret. Each request is logged once, as
+ * it completes (http-app.ts), by method, path without its query string, status and time taken;
+ * the successes of hot read paths (WADO-RS, QIDO-RS), which /metrics counts, only at debug
+ * level. Headers and bodies are never logged, so passwords, TOTP codes, bootstrap codes,
+ * tokens and Authorization headers cannot reach a log line. The redaction list is a second
+ * guard for anything that logs an object carrying such a field.
  */
 export function httpLogOptions(options: { level: LogLevel; stream?: NodeJS.WritableStream }): FastifyServerOptions['logger'] {
   return {
