@@ -153,17 +153,28 @@ export class FsBlobStore implements BlobStore {
   async #writeAllButLast(key: BlobKey, file: StreamedFile, body: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
-    // Errors of the body itself (a client gone) pass through unchanged: they are not the store's.
-    for await (const chunk of body) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes < WRITE_BATCH_BYTES) continue;
-      const batch = pending;
-      pending = [];
-      pendingBytes = 0;
-      file.fd ??= await step(key, 'create the file of', () => createFile(file));
-      await step(key, 'write', () => this.#write(file.fd!, batch));
+    // One batch is written while the next is gathered: the body (a sealing stream) is not held
+    // up by the disk, and the writes stay in order on the one descriptor.
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      // Errors of the body itself (a client gone) pass through unchanged: they are not the store's.
+      for await (const chunk of body) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes < WRITE_BATCH_BYTES) continue;
+        const batch = pending;
+        pending = [];
+        pendingBytes = 0;
+        await writing;
+        file.fd ??= await step(key, 'create the file of', () => createFile(file));
+        const fd = file.fd;
+        writing = step(key, 'write', () => this.#write(fd, batch));
+        writing.catch(() => undefined);
+      }
+    } finally {
+      await writing.catch(() => undefined);
     }
+    await writing;
     return pending;
   }
 
