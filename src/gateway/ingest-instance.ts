@@ -1,8 +1,11 @@
 /**
  * Use case: ingest one instance (ARCHITECTURE.md, flow 1), whether it came by STOW-RS or C-STORE.
- * Validate, hash, classify, encrypt at rest, audit, index — in that order, so that nothing is
- * ever visible in the index that was not first stored encrypted and recorded in the audit log:
- * if the audit append fails, the object is deleted again and the instance is refused.
+ * Validate, hash, classify, encrypt at rest, audit, index, so that nothing is ever visible in
+ * the index that was not first stored encrypted and recorded in the audit log. A C-STORE data
+ * set is hashed and encrypted while it arrives (receive-instance-object.ts) and kept only once
+ * validated; the object is made durable while its ingest event is appended, and the index is
+ * written after both. If the audit append fails, the object is deleted again and the instance
+ * is refused; if the object fails after its event, a refusal event follows (docs/storage.md).
  *
  * Re-sending an instance is idempotent: the same SOP Instance UID with the same bytes is
  * `unchanged` and stores nothing again. Another object under an indexed SOP Instance UID, or a
