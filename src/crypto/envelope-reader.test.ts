@@ -28,10 +28,11 @@ async function readAll(reader: SealedObjectReader): Promise<Buffer> {
   return Buffer.concat(segments);
 }
 
+const tagOf = (suite: string) => (suite === 'intl' ? 16 : 32);
 const integrityFailure = (error: unknown) => error instanceof MedVeilError && error.code === 'crypto' && error.message.startsWith('integrity check failed');
 
 for (const suite of cryptoSuites) {
-  test(`${suite}: SealedObjectReader opens what sealObject() wrote, segment by segment through one scratch buffer, whatever the short reads`, async () => {
+  test(`${suite}: SealedObjectReader opens what sealObject() wrote, segment by segment through one scratch buffer (the first with the header when it fits), whatever the short reads`, async () => {
     const dataKey = generateDataKey(suite);
     for (const size of [0, 1, 1023, 1024, 1025, 5000]) {
       const plaintext = randomBytes(size);
@@ -41,6 +42,10 @@ for (const suite of cryptoSuites) {
         assert.equal(reader.plaintextBytes, size);
         assert.equal(reader.segments, Math.max(1, Math.ceil(size / 1024)));
         assert.ok((await readAll(reader)).equals(plaintext), `${size} bytes, reads of ${chunk}`);
+        for (const scratchBytes of [44 + 1024 + 64, 1024 + 64]) {
+          const opened = await SealedObjectReader.openWithFirstSegment(memorySource(sealed, chunk), { identity, resolveKey: () => dataKey }, Buffer.alloc(scratchBytes));
+          assert.ok(opened.first.equals(plaintext.subarray(0, 1024)), `first segment of ${size} bytes through ${scratchBytes} bytes of scratch`);
+        }
       }
     }
   });
@@ -53,6 +58,9 @@ for (const suite of cryptoSuites) {
       const flipped = Buffer.from(sealed);
       flipped[at]! ^= 0x20;
       await assert.rejects(async () => readAll(await open(flipped)), integrityFailure, `byte ${at}`);
+      if (at < 44 + 1024 + tagOf(suite)) {
+        await assert.rejects(SealedObjectReader.openWithFirstSegment(memorySource(flipped), { identity, resolveKey: () => dataKey }, Buffer.alloc(2048)), integrityFailure, `first segment, byte ${at}`);
+      }
     }
     const tag = suite === 'intl' ? 16 : 32;
     for (const [name, bytes] of [

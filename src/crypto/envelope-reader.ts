@@ -66,13 +66,30 @@ export class SealedObjectReader {
 
   /** Reads and checks the header, and resolves its data key. */
   static async open(source: SealedSource, options: SealedReaderOptions): Promise<SealedObjectReader> {
-    if (source.size < OBJECT_HEADER_BYTES) throw integrityError(`${source.size} bytes are shorter than the ${OBJECT_HEADER_BYTES}-byte header`);
     const headerBytes = new Uint8Array(OBJECT_HEADER_BYTES);
-    await readExactly(source, headerBytes, 0);
-    const header = parseObjectHeader(headerBytes);
+    return (await SealedObjectReader.#open(source, options, headerBytes)).reader;
+  }
+
+  /**
+   * Opens the object and returns its first segment's plaintext too, reading the header and that
+   * segment in one read when `scratch` holds both (one read fewer for every object).
+   */
+  static async openWithFirstSegment(source: SealedSource, options: SealedReaderOptions, scratch: Uint8Array): Promise<{ reader: SealedObjectReader; first: Buffer }> {
+    const { reader, prefix } = await SealedObjectReader.#open(source, options, scratch);
+    const end = OBJECT_HEADER_BYTES + reader.#segmentLength(0);
+    const first = end <= prefix.length ? reader.#openSegment(0, prefix.subarray(OBJECT_HEADER_BYTES, end)) : await reader.segment(0, scratch);
+    return { reader, first };
+  }
+
+  /** Reads the first `min(size, into.length)` bytes into `into`, checks the header among them, resolves its key. */
+  static async #open(source: SealedSource, options: SealedReaderOptions, into: Uint8Array): Promise<{ reader: SealedObjectReader; prefix: Uint8Array }> {
+    if (source.size < OBJECT_HEADER_BYTES) throw integrityError(`${source.size} bytes are shorter than the ${OBJECT_HEADER_BYTES}-byte header`);
+    const prefix = into.subarray(0, Math.min(source.size, into.length));
+    await readExactly(source, prefix, 0);
+    const header = parseObjectHeader(prefix);
     const dataKey = await options.resolveKey(header);
     checkHeaderKey(header, dataKey);
-    return new SealedObjectReader(source, header, dataKey, options.identity);
+    return { reader: new SealedObjectReader(source, header, dataKey, options.identity), prefix };
   }
 
   /**
@@ -80,12 +97,19 @@ export class SealedObjectReader {
    * again once this resolves), or an integrity error.
    */
   async segment(index: number, scratch: Uint8Array): Promise<Buffer> {
-    const start = OBJECT_HEADER_BYTES + index * this.#stride;
-    const final = index === this.segments - 1;
-    const length = final ? this.#source.size - start : this.#stride;
-    const sealed = scratch.subarray(0, length);
-    await readExactly(this.#source, sealed, start);
-    const plain = this.#aead.open(segmentNonce(index, final), sealed.subarray(0, length - this.#tagBytes), sealed.subarray(length - this.#tagBytes), this.#associatedData);
+    const sealed = scratch.subarray(0, this.#segmentLength(index));
+    await readExactly(this.#source, sealed, OBJECT_HEADER_BYTES + index * this.#stride);
+    return this.#openSegment(index, sealed);
+  }
+
+  /** Bytes segment `index` takes as stored, tag included. */
+  #segmentLength(index: number): number {
+    return index === this.segments - 1 ? this.#source.size - OBJECT_HEADER_BYTES - index * this.#stride : this.#stride;
+  }
+
+  #openSegment(index: number, sealed: Uint8Array): Buffer {
+    const tagAt = sealed.length - this.#tagBytes;
+    const plain = this.#aead.open(segmentNonce(index, index === this.segments - 1), sealed.subarray(0, tagAt), sealed.subarray(tagAt), this.#associatedData);
     if (plain === undefined) throw integrityError(`segment ${index} does not verify`);
     return plain;
   }

@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { generateDataKey, unwrapDataKey, wrapDataKey, type DataKey, type RandomSource, type WrappingMasterKey } from '../crypto/envelope.js';
-import { DEFAULT_SEGMENT_LOG2, type ObjectHeader } from '../crypto/envelope-format.js';
+import { DEFAULT_SEGMENT_LOG2, OBJECT_HEADER_BYTES, type ObjectHeader } from '../crypto/envelope-format.js';
 import { sealObject } from '../crypto/envelope-object.js';
 import { SealedObjectReader } from '../crypto/envelope-reader.js';
 import { createOpenStream, createSealStream } from '../crypto/envelope-stream.js';
@@ -95,10 +95,11 @@ export class EncryptedBlobStore {
     const source = await this.#blobs.openReader(key);
     if (source === undefined) return undefined;
     try {
-      const reader = await this.#sealedReader(key, source);
-      if (reader.segments === 1) return await this.#segment(reader, 0);
+      const { reader, first } = await this.#openWithFirstSegment(key, source);
+      if (reader.segments === 1) return first;
       const plaintext = Buffer.allocUnsafe(reader.plaintextBytes);
-      for (let index = 0, at = 0; index < reader.segments; index++) {
+      plaintext.set(first, 0);
+      for (let index = 1, at = first.length; index < reader.segments; index++) {
         const segment = await this.#segment(reader, index);
         plaintext.set(segment, at);
         at += segment.length;
@@ -142,8 +143,7 @@ export class EncryptedBlobStore {
     let reader: SealedObjectReader;
     let first: Buffer;
     try {
-      reader = await this.#sealedReader(key, source);
-      first = await this.#segment(reader, 0);
+      ({ reader, first } = await this.#openWithFirstSegment(key, source));
     } catch (error) {
       await source.close().catch(() => undefined);
       throw readError(key, error);
@@ -180,8 +180,14 @@ export class EncryptedBlobStore {
     return stored.id;
   }
 
-  #sealedReader(key: BlobKey, source: BlobReader): Promise<SealedObjectReader> {
-    return SealedObjectReader.open(source, { identity: key, resolveKey: (header) => this.#dataKeyOf(key, header) });
+  /** Opens a sealed object with its first segment, read with the header through a scratch buffer. */
+  async #openWithFirstSegment(key: BlobKey, source: BlobReader): Promise<{ reader: SealedObjectReader; first: Buffer }> {
+    const scratch = this.#scratch.take(SCRATCH_BYTES);
+    try {
+      return await SealedObjectReader.openWithFirstSegment(source, { identity: key, resolveKey: (header) => this.#dataKeyOf(key, header) }, scratch);
+    } finally {
+      this.#scratch.give(scratch);
+    }
   }
 
   /** One verified segment, read through a scratch buffer that is free again once it resolves. */
@@ -320,8 +326,8 @@ class ScratchBuffers {
   }
 }
 
-/** Large enough for a segment of the default size under either suite (envelope-format.ts). */
-const SCRATCH_BYTES = 2 ** DEFAULT_SEGMENT_LOG2 + 32;
+/** Large enough for the header and a segment of the default size under either suite (envelope-format.ts). */
+const SCRATCH_BYTES = OBJECT_HEADER_BYTES + 2 ** DEFAULT_SEGMENT_LOG2 + 32;
 const MAX_FREE_SCRATCH_BUFFERS = 16;
 
 /** Integrity failures of the crypto core become storage errors naming the object; the rest pass as they are. */
