@@ -48,7 +48,7 @@ export interface DicomwebDeps {
 
 /** `DicomwebDeps` with what the HTTP app already has. */
 export interface DicomwebRouteDeps extends DicomwebDeps {
-  readonly accounts: Pick<AccountStore, 'findUser' | 'careRelationships'>;
+  readonly accounts: Pick<AccountStore, 'findUser' | 'carePatientRefs'>;
   readonly clock: Clock;
 }
 

@@ -62,7 +62,7 @@ describe('actorForUser()', () => {
 
   test('an account record the access core refuses (an unknown role) gives no actor at all, not a partial one', async () => {
     const user = { ...(await gateway.accounts.findUser('dr-li'))!, roles: ['radiologist', 'clinican'] } as unknown as UserRecord;
-    const accounts: Pick<AccountStore, 'findUser' | 'careRelationships'> = { findUser: async () => user, careRelationships: async () => [] };
+    const accounts: Pick<AccountStore, 'findUser' | 'carePatientRefs'> = { findUser: async () => user, carePatientRefs: async () => [] };
     assert.deepEqual(await actorForUser({ accounts, grants: gateway.deps.grants }, 'dr-li'), { outcome: 'malformed' });
   });
 });

@@ -18,7 +18,7 @@ export type GrantSource = (userName: string) => Promise<readonly Grant[]>;
 export const NO_GRANTS: GrantSource = async () => [];
 
 export interface ActorDeps {
-  readonly accounts: Pick<AccountStore, 'findUser' | 'careRelationships'>;
+  readonly accounts: Pick<AccountStore, 'findUser' | 'carePatientRefs'>;
   readonly grants: GrantSource;
 }
 
@@ -41,7 +41,7 @@ export async function actorForUser(deps: ActorDeps, userName: string): Promise<A
   const user = await deps.accounts.findUser(userName);
   if (user === undefined || user.deletedAt !== undefined) return { outcome: 'unknown' };
   if (user.disabled) return { outcome: 'disabled' };
-  const care = await deps.accounts.careRelationships(user.name);
+  const careFor = await deps.accounts.carePatientRefs(user.name);
   let actor: Actor;
   try {
     actor = parseActor({
@@ -49,7 +49,7 @@ export async function actorForUser(deps: ActorDeps, userName: string): Promise<A
       roles: user.roles,
       departments: user.departments,
       directorOf: user.directorOf,
-      careFor: care.map((relationship) => relationship.patientRef),
+      careFor,
     });
   } catch (error) {
     if (error instanceof MedVeilError && error.code === 'access') return { outcome: 'malformed' };

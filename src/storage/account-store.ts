@@ -154,6 +154,8 @@ export interface AccountStore {
   insertDepartment(department: Department): Promise<boolean>;
 
   careRelationships(userName: string): Promise<CareRelationship[]>;
+  /** The patient references of a user's care relationships, sorted: what an access decision reads on every request. */
+  carePatientRefs(userName: string): Promise<string[]>;
   /** False when the relationship exists already. */
   insertCareRelationship(relationship: CareRelationship): Promise<boolean>;
   /** False when there was none. */

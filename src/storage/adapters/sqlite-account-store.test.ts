@@ -120,7 +120,11 @@ test('care relationships, departments, API tokens and revoked sessions round-tri
   assert.equal(await store.insertCareRelationship(care), true);
   assert.equal(await store.insertCareRelationship(care), false);
   assert.deepEqual(await store.careRelationships('jane'), [care]);
+  assert.equal(await store.insertCareRelationship({ ...care, patientRef: 'MVP-0000' }), true);
+  assert.deepEqual(await store.carePatientRefs('jane'), ['MVP-0000', 'MVP-0001']);
+  assert.equal(await store.deleteCareRelationship('jane', 'MVP-0000'), true);
   assert.equal(await store.deleteCareRelationship('jane', 'MVP-0001'), true);
+  assert.deepEqual(await store.carePatientRefs('jane'), []);
   assert.equal(await store.deleteCareRelationship('jane', 'MVP-0001'), false);
   await assert.rejects(store.insertCareRelationship({ ...care, userName: 'nobody' }));
 
