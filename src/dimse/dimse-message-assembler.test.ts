@@ -82,3 +82,39 @@ test('DimseMessageAssembler refuses fragments out of the order of PS3.8 E.2, and
     assert.throws(() => assembler.push(values), (e: unknown) => e instanceof PduError && message.test(e.message), name);
   }
 });
+
+test('a streamed C-STORE data set: the message comes with its command, the fragments follow as they arrive, the last ends the stream', async () => {
+  const assembler = new DimseMessageAssembler(limits, { streamDataSetOf: (command) => command.commandField === CommandField.CStoreRQ });
+  const pdv = (isCommand: boolean, last: boolean, data: Uint8Array) => ({ presentationContextId: 1, command: isCommand, last, data });
+  const [message, ...more] = assembler.push([pdv(true, true, encodeCommand(store))]);
+  assert.deepEqual(more, []);
+  assert.deepEqual(message!.command, store);
+  assert.equal(message!.dataSet, undefined);
+  const stream = message!.dataSetStream!;
+  const read = (async () => {
+    const parts: Uint8Array[] = [];
+    for await (const part of stream) parts.push(part);
+    return Buffer.concat(parts);
+  })();
+  assert.deepEqual(assembler.push([pdv(false, false, Buffer.alloc(10, 1)), pdv(false, false, Buffer.alloc(0))]), []);
+  assert.equal(assembler.inProgress, true);
+  assert.deepEqual(assembler.push([pdv(false, true, Buffer.alloc(5, 2))]), []);
+  assert.equal(assembler.inProgress, false);
+  assert.deepEqual(await read, Buffer.concat([Buffer.alloc(10, 1), Buffer.alloc(5, 2)]));
+  assert.equal(stream.received, 15);
+  // The next message on the association is unaffected.
+  const echo = encodeCommand({ commandField: CommandField.CEchoRQ, messageId: 2, hasDataSet: false });
+  assert.equal(assembler.push([pdv(true, true, echo)]).length, 1);
+});
+
+test('a streamed data set cut off by the end of the association fails its reader, and drain() says it never ended', async () => {
+  const assembler = new DimseMessageAssembler(limits, { streamDataSetOf: () => true });
+  const [message] = assembler.push([{ presentationContextId: 1, command: true, last: true, data: encodeCommand(store) }]);
+  assembler.push([{ presentationContextId: 1, command: false, last: false, data: Buffer.alloc(100) }]);
+  const reading = (async () => {
+    for await (const part of message!.dataSetStream!) assert.equal(part.length, 100);
+  })();
+  assembler.abandon('the connection closed');
+  await assert.rejects(reading, /cut short: the connection closed/);
+  assert.equal(await message!.dataSetStream!.drain(), false);
+});
