@@ -10,6 +10,7 @@
  * returned only once its tag verified; the object is whole only when every segment did, since
  * the last one's nonce marks it final (a cut at a segment boundary fails there).
  */
+import { internalError } from '../errors.js';
 import { aeadTagBytes, type Aead } from './aead.js';
 import type { DataKey } from './envelope.js';
 import { checkHeaderKey } from './envelope-object.js';
@@ -77,7 +78,8 @@ export class SealedObjectReader {
   static async openWithFirstSegment(source: SealedSource, options: SealedReaderOptions, scratch: Uint8Array): Promise<{ reader: SealedObjectReader; first: Buffer }> {
     const { reader, prefix } = await SealedObjectReader.#open(source, options, scratch);
     const end = OBJECT_HEADER_BYTES + reader.#segmentLength(0);
-    const first = end <= prefix.length ? reader.#openSegment(0, prefix.subarray(OBJECT_HEADER_BYTES, end)) : await reader.segment(0, scratch);
+    if (end <= prefix.length) return { reader, first: reader.#openSegment(0, prefix.subarray(OBJECT_HEADER_BYTES, end)) };
+    const first = await reader.segment(0, scratch.length >= reader.maxSegmentBytes ? scratch : new Uint8Array(reader.maxSegmentBytes));
     return { reader, first };
   }
 
@@ -97,7 +99,9 @@ export class SealedObjectReader {
    * again once this resolves), or an integrity error.
    */
   async segment(index: number, scratch: Uint8Array): Promise<Buffer> {
-    const sealed = scratch.subarray(0, this.#segmentLength(index));
+    const length = this.#segmentLength(index);
+    if (scratch.length < length) throw internalError(`a scratch buffer of ${scratch.length} bytes cannot hold segment ${index} (${length} bytes)`);
+    const sealed = scratch.subarray(0, length);
     await readExactly(this.#source, sealed, OBJECT_HEADER_BYTES + index * this.#stride);
     return this.#openSegment(index, sealed);
   }

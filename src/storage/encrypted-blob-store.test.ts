@@ -212,6 +212,17 @@ test('a failing body stores nothing and its error reaches the caller', async () 
   assert.deepEqual(files(objectsFolder), []);
 });
 
+test('objects sealed in segments larger than the default (2 MiB) read back through get and open', async () => {
+  const { store } = freshStore('intl', { segmentLog2: 21 });
+  for (const size of [3 * MiB, 2 * MiB - 5]) {
+    const plaintext = randomBytes(size);
+    const key = newBlobKey('instance');
+    await store.put(key, plaintext, 'study-1');
+    assert.ok((await store.get(key))!.equals(plaintext), `get ${size}`);
+    assert.ok((await buffer((await store.open(key))!.stream)).equals(plaintext), `open ${size}`);
+  }
+});
+
 test('open() rejects before any byte for a damaged object of one segment, and passes the first segment of a longer one only once it verified', async () => {
   const { store, blobs } = freshStore('intl', { segmentLog2: 10 });
   const small = newBlobKey('instance');
