@@ -2,13 +2,12 @@ import { freshLockoutState, lockedUntil, recordLoginAttempt } from '../access/id
 import { normalizePassword } from '../access/identity/normalize-password.js';
 import { verifyPassword } from '../access/identity/password-hash.js';
 import { issueSessionToken, type AuthenticationMethod, type Session } from '../access/identity/session-token.js';
-import { verifyTotp } from '../access/identity/totp.js';
 import type { UserRecord } from '../storage/account-store.js';
 import { refusal, type AccountRefusal } from './account-refusal.js';
 import { auditActorOf } from './audit-actor.js';
 import type { LoginDeps } from './login.js';
 import { hashNewPassword } from './new-password.js';
-import { openTotpSecret } from './sealed-totp-secret.js';
+import { checkTotpCode } from './totp-code-check.js';
 
 /**
  * The `sessionsNotBefore` that voids every session issued up to `now`. A session token states
@@ -78,13 +77,9 @@ export async function changePassword(deps: LoginDeps, input: ChangePasswordInput
       await failed('totp-required');
       return refusal('totp-required', 'enter the six-digit code of your authenticator app as well');
     }
-    const secret = openTotpSecret(user.totp.secret, user.name, deps.secrets.master);
-    const check = await verifyTotp(secret, typeof input.totp === 'string' ? input.totp : '', {
-      now,
-      ...(user.totp.lastAcceptedStep === undefined ? {} : { lastAcceptedStep: user.totp.lastAcceptedStep }),
-    });
-    if (check.outcome !== 'accepted' || !(await accounts.acceptTotpStep(user.name, check.timeStep))) {
-      await failed(check.outcome === 'accepted' ? 'totp-replayed' : `totp-${check.outcome}`);
+    const check = await checkTotpCode(deps, { ...user, totp: user.totp }, input.totp, now);
+    if (check.outcome === 'refused') {
+      await failed(check.auditReason);
       return refusal('totp-invalid', 'that code is wrong or was used already; wait for the next code and try again');
     }
     methods.push('otp');

@@ -1,9 +1,8 @@
 import { freshLockoutState, lockedUntil, recordLoginAttempt } from '../access/identity/lockout.js';
-import { verifyTotp } from '../access/identity/totp.js';
 import { refusal, type AccountRefusal } from './account-refusal.js';
 import { auditActorOf } from './audit-actor.js';
 import { issueOidcSession, oidcLoginFailed, oidcSecretDigest, type OidcLoginDeps, type OidcSignedIn } from './login-oidc-deps.js';
-import { openTotpSecret } from './sealed-totp-secret.js';
+import { checkTotpCode } from './totp-code-check.js';
 
 export interface CompleteOidcMfaInput {
   readonly ticket: unknown;
@@ -43,13 +42,9 @@ export async function completeOidcMfa(deps: OidcLoginDeps, input: CompleteOidcMf
     await oidcLoginFailed(deps, actor, 'account-locked', { providerMethods: ticket.providerMethods });
     return refusal('account-locked', `too many failed sign-ins; try again after ${new Date(retryAt).toISOString()}`, { retryAt });
   }
-  const secret = openTotpSecret(user.totp.secret, user.name, deps.secrets.master);
-  const check = await verifyTotp(secret, typeof input.totp === 'string' ? input.totp : '', {
-    now,
-    ...(user.totp.lastAcceptedStep === undefined ? {} : { lastAcceptedStep: user.totp.lastAcceptedStep }),
-  });
-  if (check.outcome !== 'accepted' || !(await accounts.acceptTotpStep(user.name, check.timeStep))) {
-    await oidcLoginFailed(deps, actor, check.outcome === 'accepted' ? 'totp-replayed' : `totp-${check.outcome}`, { providerMethods: ticket.providerMethods });
+  const check = await checkTotpCode(deps, { ...user, totp: user.totp }, input.totp, now);
+  if (check.outcome === 'refused') {
+    await oidcLoginFailed(deps, actor, check.auditReason, { providerMethods: ticket.providerMethods });
     return refusal('totp-invalid', 'that code is wrong or was used already; sign in again with GET /api/oidc/login and enter the next code');
   }
   await accounts.updateLockout(user.name, () => ({ ...freshLockoutState }));

@@ -1,12 +1,11 @@
 import { freshLockoutState, lockedUntil, recordLoginAttempt } from '../access/identity/lockout.js';
 import { hashPassword, needsRehash, verifyPassword } from '../access/identity/password-hash.js';
 import { issueSessionToken, type AuthenticationMethod, type Session } from '../access/identity/session-token.js';
-import { verifyTotp } from '../access/identity/totp.js';
 import type { UserRecord } from '../storage/account-store.js';
 import type { AccountDeps, SecretSealing, SessionIssuing } from './account-deps.js';
 import { refusal, type AccountRefusal } from './account-refusal.js';
 import { auditActorOf } from './audit-actor.js';
-import { openTotpSecret } from './sealed-totp-secret.js';
+import { checkTotpCode } from './totp-code-check.js';
 import { canonicalUserName } from './user-name.js';
 import { requiresMfa } from './user-view.js';
 
@@ -79,13 +78,9 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<LoginRe
       await failed(deps, actor, 'totp-required');
       return refusal('totp-required', 'enter the six-digit code of your authenticator app as well');
     }
-    const secret = openTotpSecret(user.totp.secret, user.name, deps.secrets.master);
-    const check = await verifyTotp(secret, typeof input.totp === 'string' ? input.totp : '', {
-      now,
-      ...(user.totp.lastAcceptedStep === undefined ? {} : { lastAcceptedStep: user.totp.lastAcceptedStep }),
-    });
-    if (check.outcome !== 'accepted' || !(await accounts.acceptTotpStep(user.name, check.timeStep))) {
-      await failed(deps, actor, check.outcome === 'accepted' ? 'totp-replayed' : `totp-${check.outcome}`);
+    const check = await checkTotpCode(deps, { ...user, totp: user.totp }, input.totp, now);
+    if (check.outcome === 'refused') {
+      await failed(deps, actor, check.auditReason);
       return refusal('totp-invalid', 'that code is wrong or was used already; wait for the next code and try again');
     }
     methods.push('otp');
