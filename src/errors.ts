@@ -25,7 +25,8 @@ export type MedVeilErrorCode =
   | 'dimse'
   | 'storage'
   | 'config'
-  | 'http';
+  | 'http'
+  | 'pixels';
 
 export class MedVeilError extends Error {
   readonly code: MedVeilErrorCode;
