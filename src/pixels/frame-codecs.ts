@@ -1,0 +1,24 @@
+/**
+ * Which FrameCodec reads and writes which transfer syntax. A plain list: a codec is added by
+ * importing it and appending it below; the first codec naming a syntax wins.
+ */
+import { lookupTransferSyntax } from '../dicom/transfer-syntax.js';
+import { MedVeilError } from '../errors.js';
+import { nativeBigEndianCodec, nativeLittleEndianCodec } from './codec-native.js';
+import { rleLosslessCodec } from './codec-rle.js';
+import type { FrameCodec } from './frame-codec.js';
+
+export const FRAME_CODECS: readonly FrameCodec[] = [
+  nativeLittleEndianCodec,
+  nativeBigEndianCodec,
+  rleLosslessCodec,
+];
+
+export function frameCodecFor(transferSyntaxUid: string): FrameCodec {
+  const codec = FRAME_CODECS.find((candidate) => candidate.transferSyntaxUids.includes(transferSyntaxUid));
+  if (codec !== undefined) return codec;
+  const name = lookupTransferSyntax(transferSyntaxUid)?.name;
+  throw new MedVeilError('pixels', `no pixel codec for ${name === undefined ? `the unknown transfer syntax ${transferSyntaxUid}` : `${name} (${transferSyntaxUid})`}`, {
+    hint: `the syntaxes with a codec are ${FRAME_CODECS.flatMap((c) => c.transferSyntaxUids).join(', ')}`,
+  });
+}
