@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MedVeilError } from '../errors.js';
-import { decodeWithPeer, pydicomSamplePath, readPixelSample } from '../../test/support/pixel-sample-files.js';
+import { convertWithPeer, pydicomSamplePath, readPixelSample } from '../../test/support/pixel-sample-files.js';
 import { maxSampleDifference, syntheticFrame, syntheticGeometry } from '../../test/support/synthetic-frames.js';
 import { JPEG_BASELINE, JPEG_EXTENDED, jpegBaselineCodec } from './codec-jpeg-baseline.js';
 
@@ -52,7 +52,7 @@ describe('jpegBaselineCodec', () => {
     for (const name of names) {
       const { frame, sample } = firstFrame(name);
       const decoded = await jpegBaselineCodec.decode(frame, sample.geometry);
-      const peer = decodeWithPeer('dcmdjpeg', [], pydicomSamplePath(name));
+      const peer = convertWithPeer('dcmdjpeg', [], pydicomSamplePath(name));
       assert.ok(peer.native !== undefined);
       const difference = maxSampleDifference(decoded.samples, peer.native.subarray(0, decoded.samples.length), decoded.geometry);
       assert.ok(difference === 0, `${name}: differs from dcmdjpeg by up to ${difference}`);

@@ -6,6 +6,7 @@
  */
 import type { DecodedFrame, FrameCodec, FrameGeometry } from './frame-codec.js';
 import { type EmbindObject, type WasmFrameInfo, WasmCodecModule, using } from './codec-wasm-module.js';
+import { scanJpegHeader } from './codec-jpeg-markers.js';
 import { checkDecodedLength, checkFrameToEncode, checkStreamHeader, interleaved, pixelsError } from './codec-frame-checks.js';
 
 export const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
@@ -42,32 +43,6 @@ interface LibjpegTurboModule {
 }
 
 const libjpegTurbo = new WasmCodecModule<LibjpegTurboModule>('@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs');
-
-/** What the marker segments before the first SOF say (ITU-T T.81 B.2; JFIF APP0; Adobe APP14). */
-interface JpegHeader {
-  readonly precision: number | undefined;
-  /** A JFIF or Adobe segment says how the components are colour-transformed. */
-  readonly declaresColourTransform: boolean;
-}
-
-export function scanJpegHeader(encoded: Uint8Array): JpegHeader {
-  let declaresColourTransform = false;
-  let at = 2;
-  while (at + 4 < encoded.length) {
-    if (encoded[at] !== 0xff) break;
-    const marker = encoded[at + 1]!;
-    if (marker === 0xff) {
-      at += 1;
-      continue;
-    }
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return { precision: encoded[at + 4], declaresColourTransform };
-    const identifier = String.fromCharCode(...encoded.subarray(at + 4, at + 9));
-    if ((marker === 0xe0 && identifier === 'JFIF\0') || (marker === 0xee && identifier === 'Adobe')) declaresColourTransform = true;
-    at += 2 + ((encoded[at + 2]! << 8) | encoded[at + 3]!);
-  }
-  return { precision: undefined, declaresColourTransform };
-}
 
 /**
  * An Adobe APP14 segment with transform 0 ("no colour transform"), put after SOI of an RGB

@@ -60,10 +60,10 @@ export function readPixelSample(path: string): PixelSample {
 }
 
 /**
- * Decodes `path` with a peer's command-line tool (dcmtk's dcmdjpeg or dcmdjpls, gdcm's
- * gdcmconv --raw) into a temporary file and reads its native Pixel Data.
+ * Converts `path` with a peer's command-line tool (dcmtk's dcmdjpeg, dcmcjpls, ..., gdcm's
+ * gdcmconv) into a temporary file and reads its Pixel Data.
  */
-export function decodeWithPeer(command: string, args: readonly string[], path: string): PixelSample {
+export function convertWithPeer(command: string, args: readonly string[], path: string): PixelSample {
   const dir = mkdtempSync(join(tmpdir(), 'medveil-peer-'));
   try {
     const out = join(dir, 'decoded.dcm');
