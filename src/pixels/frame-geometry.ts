@@ -82,7 +82,7 @@ function wholeNumber(dataset: Dataset, tag: number, name: string, fallback?: num
     if (fallback === undefined) refuse(`the data set has Pixel Data but no ${name}`);
     return fallback;
   }
-  if (!Number.isSafeInteger(value)) refuse(`${name} ${value} is not a whole number`);
+  if (!Number.isSafeInteger(value)) refuse(`${name} "${dataset.getString(tag) ?? value}" is not a whole number`);
   return value;
 }
 

@@ -1,9 +1,11 @@
 /**
- * Byte order of native Pixel Data. A data set holds values in its own byte order, swapped per
- * value of the element's VR (PS3.5 7.3: OW by 16-bit words, OB never); a native frame of a
- * transfer syntax holds each sample in that syntax's byte order, swapped per sample. The two
- * differ when 8-bit samples sit in OW (whose words swap in big endian) or 32-bit samples in
- * OW (swapped by words, not by samples), so a value is converted through little endian.
+ * Byte order of native Pixel Data. A Dataset holds a value as the file it was read from held
+ * it, and the writer swaps it per value of its VR (OW by 16-bit words) when the file it writes
+ * has the other byte order. A big endian file holds each sample of 16 or 32 bits swapped as a
+ * whole (what pydicom and dcmtk write, also for 32-bit samples in OW), and 8-bit samples in OW
+ * swapped by words (PS3.5 7.3); OB is never swapped. A native frame of a transfer syntax holds
+ * each sample in that syntax's byte order. These functions convert between the two, so that
+ * what `valueInDatasetOrder` puts in a data set is written as the syntax's frames.
  */
 import type { DatasetEncoding } from '../dicom/dataset.js';
 import type { VR } from '../dicom/vr.js';
@@ -14,7 +16,7 @@ export interface NativeByteOrder {
   /** The element's VR and the data set's encoding say how the value is held. */
   readonly vr: VR;
   readonly encoding: DatasetEncoding;
-  /** Whether the transfer syntax's frames are little endian. */
+  /** Whether the transfer syntax (of the file read, or to be written) is little endian. */
   readonly syntaxLittleEndian: boolean;
 }
 
@@ -25,18 +27,22 @@ export function sampleWidth(geometry: Pick<FrameGeometry, 'bitsAllocated'>): num
 
 /** A Pixel Data value as held in the data set, in the byte order of the transfer syntax's frames. */
 export function valueInSyntaxOrder(value: Uint8Array, geometry: FrameGeometry, order: NativeByteOrder): Uint8Array {
-  const valueWidth = swapWidth(order.vr);
+  const inFile = order.encoding.littleEndian === order.syntaxLittleEndian ? value : swapBytes(value, swapWidth(order.vr));
+  const stored = storedWidth(order.vr, geometry);
   const width = sampleWidth(geometry);
-  if (order.encoding.littleEndian === order.syntaxLittleEndian && (order.syntaxLittleEndian || valueWidth === width)) return value;
-  const little = order.encoding.littleEndian ? value : swapBytes(value, valueWidth);
-  return order.syntaxLittleEndian ? little : swapBytes(little, width);
+  if (order.syntaxLittleEndian || stored === width) return inFile;
+  return swapBytes(swapBytes(inFile, stored), width);
 }
 
 /** The inverse of `valueInSyntaxOrder`: frames joined in the syntax's order, as the data set must hold them. */
 export function valueInDatasetOrder(joined: Uint8Array, geometry: FrameGeometry, order: NativeByteOrder): Uint8Array {
-  const valueWidth = swapWidth(order.vr);
+  const stored = storedWidth(order.vr, geometry);
   const width = sampleWidth(geometry);
-  if (order.encoding.littleEndian === order.syntaxLittleEndian && (order.syntaxLittleEndian || valueWidth === width)) return joined;
-  const little = order.syntaxLittleEndian ? joined : swapBytes(joined, width);
-  return order.encoding.littleEndian ? little : swapBytes(little, valueWidth);
+  const inFile = order.syntaxLittleEndian || stored === width ? joined : swapBytes(swapBytes(joined, width), stored);
+  return order.encoding.littleEndian === order.syntaxLittleEndian ? inFile : swapBytes(inFile, swapWidth(order.vr));
+}
+
+/** The unit a big endian file swaps in a Pixel Data value: OB none, OW words or whole samples. */
+function storedWidth(vr: VR, geometry: FrameGeometry): number {
+  return vr === 'OB' ? 1 : Math.max(swapWidth(vr), sampleWidth(geometry));
 }

@@ -4,6 +4,7 @@ import { EXPLICIT_BIG, IMPLICIT_LITTLE } from '../dicom/dataset.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
 import { encodeDicomFile } from '../dicom/write-dicom-file.js';
+import { swapBytes } from '../dicom/write-swap-bytes.js';
 import type { FrameGeometry } from './frame-codec.js';
 import { frameCodecFor } from './frame-codecs.js';
 import { frameBitLength } from './frame-geometry.js';
@@ -69,15 +70,26 @@ describe('writeFrames() and readFrames()', () => {
     }
   }
 
-  it('writes from a big endian and from an implicit VR data set into every syntax', async () => {
-    const geometry = testGeometry({ bitsAllocated: 16, bitsStored: 12 });
-    for (const encoding of [EXPLICIT_BIG, IMPLICIT_LITTLE]) {
-      for (const uid of SYNTAXES) {
-        const frames = framesOf(geometry, 2);
-        const file = testImageFile(geometry, 2, { encoding, transferSyntaxUid: encoding === EXPLICIT_BIG ? '1.2.840.10008.1.2.2' : '1.2.840.10008.1.2' });
-        writeFrames(file, await encodeAll(frames, geometry, uid));
-        assert.deepEqual((await decodeFile(encodeDicomFile(file))).samples, frames, uid);
+  it('writes 8-, 16- and 32-bit frames from a big endian and from an implicit VR data set into every syntax', async () => {
+    for (const geometry of [testGeometry(), testGeometry({ bitsAllocated: 16, bitsStored: 12 }), testGeometry({ bitsAllocated: 32, bitsStored: 32 })]) {
+      for (const encoding of [EXPLICIT_BIG, IMPLICIT_LITTLE]) {
+        for (const uid of SYNTAXES) {
+          const frames = framesOf(geometry, 2);
+          const file = testImageFile(geometry, 2, { encoding, transferSyntaxUid: encoding === EXPLICIT_BIG ? '1.2.840.10008.1.2.2' : '1.2.840.10008.1.2' });
+          writeFrames(file, await encodeAll(frames, geometry, uid));
+          assert.deepEqual((await decodeFile(encodeDicomFile(file))).samples, frames, uid);
+        }
       }
+    }
+  });
+
+  it('writes a big endian file with each 16- and 32-bit sample swapped whole, as pydicom and dcmtk read it', async () => {
+    for (const [geometry, width] of [[testGeometry({ bitsAllocated: 16, bitsStored: 16 }), 2], [testGeometry({ bitsAllocated: 32, bitsStored: 32 }), 4]] as const) {
+      const frames = framesOf(geometry, 1);
+      const file = testImageFile(geometry, 1);
+      writeFrames(file, await encodeAll(frames, geometry, '1.2.840.10008.1.2.2'));
+      const written = readDicomFile(encodeDicomFile(file)).dataset.get(Tag.PixelData)!.value!;
+      assert.deepEqual(written, swapBytes(frames[0]!, width));
     }
   });
 
