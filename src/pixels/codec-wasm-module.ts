@@ -23,7 +23,17 @@ export interface WasmFrameInfo {
   isUsingColorTransform?: boolean;
 }
 
-type ModuleFactory<M> = () => Promise<M>;
+/** Emscripten's MODULARIZE factory; `print` and `printErr` take what the C code writes to stdout and stderr. */
+type ModuleFactory<M> = (options: { print: (text: string) => void; printErr: (text: string) => void }) => Promise<M>;
+
+/**
+ * OpenJPEG reports progress on stdout, which a CLI or a server must keep for itself; failures
+ * surface as exceptions. A new object each time: Emscripten makes the object it is given the
+ * module itself, so two modules given one object would overwrite each other's exports.
+ */
+function quietModuleOptions(): { print: (text: string) => void; printErr: (text: string) => void } {
+  return { print: () => {}, printErr: () => {} };
+}
 
 /**
  * A lazily instantiated module. A module that threw is dropped: an Emscripten abort leaves its
@@ -56,7 +66,7 @@ export class WasmCodecModule<M> {
     if (this.#instance === undefined) {
       const loaded = require(this.#specifier) as ModuleFactory<M> | { default: ModuleFactory<M> };
       const factory = typeof loaded === 'function' ? loaded : loaded.default;
-      const instance = factory();
+      const instance = factory(quietModuleOptions());
       instance.catch(() => {
         if (this.#instance === instance) this.#instance = undefined;
       });
