@@ -59,7 +59,10 @@ export function rleBytesPerSample(geometry: FrameGeometry): number {
   return geometry.bitsAllocated / 8;
 }
 
-/** Fills `out` from the PackBits `segment`; bytes after `out` is full are padding and ignored (PS3.5 G.4). */
+/**
+ * Fills `out` from the PackBits `segment`. What would go past a full plane is dropped, as
+ * pydicom and dcmtk do: some encoders run a segment's last run into its padding (PS3.5 G.4).
+ */
 function unpackBits(segment: Uint8Array, out: Uint8Array, index: number): void {
   let at = 0;
   let filled = 0;
@@ -68,16 +71,16 @@ function unpackBits(segment: Uint8Array, out: Uint8Array, index: number): void {
     if (header < 0x80) {
       const length = header + 1;
       if (at + length > segment.length) refuse(`a literal run of ${length} bytes in segment ${index} runs past its end`);
-      if (filled + length > out.length) refuse(`segment ${index} decodes to more than the ${out.length} bytes of a plane`);
-      out.set(segment.subarray(at, at + length), filled);
+      const kept = Math.min(length, out.length - filled);
+      out.set(segment.subarray(at, at + kept), filled);
       at += length;
-      filled += length;
+      filled += kept;
     } else if (header > 0x80) {
       const length = 257 - header;
       if (at >= segment.length) refuse(`a replicate run in segment ${index} runs past its end`);
-      if (filled + length > out.length) refuse(`segment ${index} decodes to more than the ${out.length} bytes of a plane`);
-      out.fill(segment[at++]!, filled, filled + length);
-      filled += length;
+      const kept = Math.min(length, out.length - filled);
+      out.fill(segment[at++]!, filled, filled + kept);
+      filled += kept;
     }
   }
   if (filled < out.length) refuse(`segment ${index} decodes to ${filled} bytes, fewer than the ${out.length} of a plane`);
