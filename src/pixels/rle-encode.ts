@@ -60,7 +60,8 @@ function packBits(input: Uint8Array, start: number, end: number, out: Uint8Array
       continue;
     }
     let j = i + run;
-    while (j < end && j - i < 128 && runLength(input, j, end) < 3) j++;
+    // A literal run stops where three equal bytes begin.
+    while (j < end && j - i < 128 && !(j + 2 < end && input[j] === input[j + 1] && input[j] === input[j + 2])) j++;
     const length = Math.min(j - i, 128);
     out[at++] = length - 1;
     out.set(input.subarray(i, i + length), at);
