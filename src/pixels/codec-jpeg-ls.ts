@@ -8,7 +8,7 @@ import { type EmbindObject, type WasmFrameInfo, WasmCodecModule, using } from '.
 import {
   checkDecodedLength, checkFrameToEncode, checkStreamHeader, frameLength, interleaved, maskToBitsStored, pixelsError, signExtendInPlace,
 } from './codec-frame-checks.js';
-import { checkJpegFrameHeader, scanJpegHeader, startsWithSoi } from './codec-jpeg-markers.js';
+import { checkEndsWithEoi, checkJpegFrameHeader, scanJpegHeader, startsWithSoi } from './codec-jpeg-markers.js';
 
 export const JPEG_LS_LOSSLESS = '1.2.840.10008.1.2.4.80';
 export const JPEG_LS_NEAR_LOSSLESS = '1.2.840.10008.1.2.4.81';
@@ -44,6 +44,7 @@ async function decode(encoded: Uint8Array, geometry: FrameGeometry): Promise<Dec
   const what = 'JPEG-LS frame';
   if (!startsWithSoi(encoded)) throw pixelsError(`${what}: the frame does not start with an SOI marker`);
   checkJpegFrameHeader(what, scanJpegHeader(encoded), geometry);
+  checkEndsWithEoi(what, encoded);
   const sampleBytes = geometry.bitsAllocated / 8;
   const { samples, interleaveMode } = await charls.run(what, (module) => using(new module.JpegLSDecoder(), (decoder) => {
     decoder.getEncodedBuffer(encoded.length).set(encoded);

@@ -64,3 +64,13 @@ export function checkJpegFrameHeader(what: string, header: JpegHeader, geometry:
 export function startsWithSoi(encoded: Uint8Array): boolean {
   return encoded.length >= 4 && encoded[0] === 0xff && encoded[1] === 0xd8;
 }
+
+/**
+ * Refuses a stream that does not end with EOI (after the zero bytes that pad fragments to even
+ * length, PS3.5 A.4): some decoders fill in a cut-off frame's missing rows without complaint.
+ */
+export function checkEndsWithEoi(what: string, encoded: Uint8Array): void {
+  let end = encoded.length;
+  while (end > 0 && encoded[end - 1] === 0) end--;
+  if (end < 2 || encoded[end - 2] !== 0xff || encoded[end - 1] !== 0xd9) throw pixelsError(`${what}: the frame does not end with an EOI marker (truncated)`);
+}
