@@ -4,6 +4,11 @@
  */
 import { lookupTransferSyntax } from '../dicom/transfer-syntax.js';
 import { MedVeilError } from '../errors.js';
+import { htj2kCodec } from './codec-htj2k.js';
+import { jpeg2000Codec } from './codec-jpeg-2000.js';
+import { jpegBaselineCodec } from './codec-jpeg-baseline.js';
+import { jpegLosslessCodec } from './codec-jpeg-lossless.js';
+import { jpegLsCodec } from './codec-jpeg-ls.js';
 import { nativeBigEndianCodec, nativeLittleEndianCodec } from './codec-native.js';
 import { rleLosslessCodec } from './codec-rle.js';
 import type { FrameCodec } from './frame-codec.js';
@@ -12,6 +17,11 @@ export const FRAME_CODECS: readonly FrameCodec[] = [
   nativeLittleEndianCodec,
   nativeBigEndianCodec,
   rleLosslessCodec,
+  jpegBaselineCodec,
+  jpegLosslessCodec,
+  jpegLsCodec,
+  jpeg2000Codec,
+  htj2kCodec,
 ];
 
 export function frameCodecFor(transferSyntaxUid: string): FrameCodec {
