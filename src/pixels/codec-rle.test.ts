@@ -81,6 +81,26 @@ describe('the RLE Lossless codec', () => {
     });
   }
 
+  it('every prefix and every single-byte corruption of a valid frame decodes or is refused with a MedVeilError', () => {
+    const g = testGeometry({ rows: 6, columns: 9, samplesPerPixel: 3, bitsAllocated: 16, bitsStored: 16, photometricInterpretation: 'RGB' });
+    const valid = encodeRleFrame(testSamples(g, 4), g);
+    const outcome = (input: Uint8Array): void => {
+      try {
+        assert.equal(decodeRleFrame(input, g).length, 6 * 9 * 3 * 2);
+      } catch (error) {
+        assert.ok(error instanceof MedVeilError, String(error));
+      }
+    };
+    for (let n = 0; n < valid.length; n++) outcome(valid.subarray(0, n));
+    for (let at = 0; at < valid.length; at++) {
+      for (const value of [0x00, 0x7f, 0x80, 0x81, 0xff]) {
+        const corrupt = valid.slice();
+        corrupt[at] = value;
+        outcome(corrupt);
+      }
+    }
+  });
+
   it('refuses 1-bit samples, YBR_FULL_422 and another syntax', async () => {
     await assert.rejects(rleLosslessCodec.encode({ geometry: testGeometry({ bitsAllocated: 1, bitsStored: 1 }), samples: new Uint8Array(5) }, RLE_LOSSLESS), /whole bytes/);
     await assert.rejects(rleLosslessCodec.decode(new Uint8Array(80), testGeometry({ columns: 6, samplesPerPixel: 3, photometricInterpretation: 'YBR_FULL_422' })), /YBR_FULL_422/);
