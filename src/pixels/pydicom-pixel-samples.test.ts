@@ -107,6 +107,19 @@ describe("pydicom's native and RLE sample files", () => {
     }
   });
 
+  it('big endian samples transcoded through their frames to explicit VR little endian hold their twin\'s bytes', async () => {
+    for (const [name, twin] of TWINS.filter(([name]) => name.includes('expb') || name.includes('bigendian'))) {
+      const file = readDicomFile(readFileSync(pathOf(name)));
+      const { transferSyntaxUid, geometry, frames } = readFrames(file);
+      const decoded = await Promise.all(frames.map((frame) => frameCodecFor(transferSyntaxUid).decode(frame, geometry)));
+      const encoded = await Promise.all(decoded.map((frame) => frameCodecFor('1.2.840.10008.1.2.1').encode(frame, '1.2.840.10008.1.2.1')));
+      writeFrames(file, { transferSyntaxUid: '1.2.840.10008.1.2.1', geometry, frames: encoded.map((e) => e.encoded) });
+      const written = readDicomFile(encodeDicomFile(file)).dataset.get(0x7fe00010)!.value!;
+      const native = readDicomFile(readFileSync(pathOf(twin))).dataset.get(0x7fe00010)!.value!;
+      assert.deepEqual(written.subarray(0, native.length), native.subarray(0, written.length), `${name} against ${twin}`);
+    }
+  });
+
   it('our RLE encoding of every native and RLE sample decodes back exactly, with us and with pydicom', async () => {
     const written: string[] = [];
     const originals = new Map<string, Uint8Array>();
