@@ -39,6 +39,11 @@ describe('readImagePixel()', () => {
     });
   }
 
+  it('refuses a Photometric Interpretation with another number of samples', () => {
+    assert.throws(() => readImagePixel(testImageFile(testGeometry({ samplesPerPixel: 3, photometricInterpretation: 'MONOCHROME2' }), 1).dataset), /MONOCHROME2 has 1 sample\(s\) per pixel, not 3/);
+    assert.throws(() => readImagePixel(testImageFile(testGeometry({ photometricInterpretation: 'RGB' }), 1).dataset), /RGB has 3 sample\(s\) per pixel, not 1/);
+  });
+
   it('refuses 1-bit colour and odd-width YBR_FULL_422', () => {
     assert.throws(() => readImagePixel(testImageFile(testGeometry({ samplesPerPixel: 3, bitsAllocated: 1, bitsStored: 1, photometricInterpretation: 'RGB' }), 1).dataset), /Bits Allocated 1/);
     assert.throws(() => readImagePixel(testImageFile(testGeometry({ samplesPerPixel: 3, photometricInterpretation: 'YBR_FULL_422' }), 1).dataset), /even number of Columns/);

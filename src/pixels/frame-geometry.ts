@@ -14,6 +14,11 @@ export interface ImagePixel {
 }
 
 const BITS_ALLOCATED = new Set([1, 8, 16, 32]);
+/** PS3.3 C.7.6.3.1.2: the samples per pixel of each defined Photometric Interpretation. */
+const SAMPLES_OF_PHOTOMETRIC: ReadonlyMap<string, number> = new Map([
+  ['MONOCHROME1', 1], ['MONOCHROME2', 1], ['PALETTE COLOR', 1],
+  ['RGB', 3], ['YBR_FULL', 3], ['YBR_FULL_422', 3], ['YBR_PARTIAL_420', 3], ['YBR_ICT', 3], ['YBR_RCT', 3],
+]);
 
 export function readImagePixel(dataset: Dataset): ImagePixel {
   const rows = wholeNumber(dataset, Tag.Rows, 'Rows');
@@ -38,6 +43,10 @@ export function readImagePixel(dataset: Dataset): ImagePixel {
   }
   if (numberOfFrames < 1) refuse(`Number of Frames ${numberOfFrames} is not at least 1`);
   if (photometricInterpretation === undefined) refuse('the data set has Pixel Data but no Photometric Interpretation (0028,0004)');
+  const samplesNeeded = SAMPLES_OF_PHOTOMETRIC.get(photometricInterpretation);
+  if (samplesNeeded !== undefined && samplesNeeded !== samplesPerPixel) {
+    refuse(`Photometric Interpretation ${photometricInterpretation} has ${samplesNeeded} sample(s) per pixel, not ${samplesPerPixel} (PS3.3 C.7.6.3.1.2)`);
+  }
   if (photometricInterpretation === 'YBR_FULL_422' && columns % 2 !== 0) {
     refuse(`YBR_FULL_422 needs an even number of Columns, not ${columns} (PS3.3 C.7.6.3.1.2)`);
   }
