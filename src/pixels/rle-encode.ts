@@ -19,8 +19,8 @@ export function encodeRleFrame(samples: Uint8Array, geometry: FrameGeometry): Ui
     throw new MedVeilError('pixels', `a frame of this geometry holds ${pixels * count} bytes of samples, not ${samples.length}`);
   }
   const plane = new Uint8Array(pixels);
-  // A literal header per 128 bytes is the worst case, plus the padding byte.
   const segments: Uint8Array[] = [];
+  // Worst case per row: the bytes, a literal header per 128 of them and one more; then the padding byte.
   const scratch = new Uint8Array(pixels + rows * (Math.ceil(columns / 128) + 1) + 1);
   for (let k = 0; k < count; k++) {
     const sample = Math.floor(k / bytesPerSample);
