@@ -22,8 +22,18 @@ export function frameLength(geometry: FrameGeometry, sampleBytes: number): numbe
   return geometry.rows * geometry.columns * geometry.samplesPerPixel * sampleBytes;
 }
 
+/**
+ * The largest decoded frame accepted: 1 GiB, eight times a 4096 x 4096 16-bit RGB frame. A
+ * header and a data set that agree on a huge size would otherwise have a decoder allocate it.
+ */
+export const MAX_DECODED_FRAME_BYTES = 2 ** 30;
+
 /** The encoded frame's own header against the data set's geometry (PS3.5 8.2: they must agree). */
 export function checkStreamHeader(what: string, info: WasmFrameInfo, geometry: FrameGeometry): void {
+  const decodedBytes = geometry.rows * geometry.columns * geometry.samplesPerPixel * Math.ceil(geometry.bitsAllocated / 8);
+  if (decodedBytes > MAX_DECODED_FRAME_BYTES) {
+    throw pixelsError(`${what}: a ${geometry.columns}x${geometry.rows} frame of ${decodedBytes} bytes is larger than the ${MAX_DECODED_FRAME_BYTES} bytes accepted`);
+  }
   if (info.width !== geometry.columns || info.height !== geometry.rows) {
     throw pixelsError(`${what}: the frame is ${info.width}x${info.height} but the data set says ${geometry.columns}x${geometry.rows} (columns x rows)`);
   }

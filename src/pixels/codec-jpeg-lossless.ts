@@ -18,6 +18,10 @@ async function decode(encoded: Uint8Array, geometry: FrameGeometry): Promise<Dec
   if (!startsWithSoi(encoded)) throw pixelsError(`${what}: the frame does not start with an SOI marker`);
   checkJpegFrameHeader(what, scanJpegHeader(encoded), geometry);
   checkEndsWithEoi(what, encoded);
+  // Huffman coding spends at least one bit on each sample's difference (ITU-T T.81 H.1.2.2), so a
+  // frame shorter than that is not this image: refused before the decoder allocates the image.
+  const sampleCount = geometry.rows * geometry.columns * geometry.samplesPerPixel;
+  if (encoded.length * 8 < sampleCount) throw pixelsError(`${what}: ${encoded.length} bytes cannot hold ${sampleCount} samples (truncated)`);
   const sampleBytes = geometry.bitsAllocated / 8;
   let output: Uint8Array | Uint16Array;
   try {
