@@ -103,9 +103,20 @@ describe('writeFrames() and readFrames()', () => {
     assert.equal(file.dataset.getString(Tag.PhotometricInterpretation), 'YBR_FULL');
     assert.equal(file.dataset.getNumber(Tag.PlanarConfiguration), 0);
     assert.equal(file.dataset.getNumber(Tag.NumberOfFrames), 3);
+    assert.equal(file.dataset.get(Tag.PlanarConfiguration)!.vr, 'US');
     assert.equal(file.dataset.has(Tag.ExtendedOffsetTable), false);
     assert.equal(file.dataset.has(Tag.ExtendedOffsetTableLengths), false);
     assert.equal(file.dataset.has(Tag.LossyImageCompression), false);
+  });
+
+  it('states the geometry of the frames in the Image Pixel module when it differs', () => {
+    const file = testImageFile(testGeometry({ rows: 10, columns: 10, bitsAllocated: 16, bitsStored: 12 }), 1);
+    const smaller = testGeometry({ rows: 4, columns: 6, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 1 });
+    writeFrames(file, { transferSyntaxUid: '1.2.840.10008.1.2.1', geometry: smaller, frames: [new Uint8Array(24)] });
+    for (const [tag, value] of [[Tag.Rows, 4], [Tag.Columns, 6], [Tag.BitsAllocated, 8], [Tag.BitsStored, 8], [Tag.HighBit, 7], [Tag.PixelRepresentation, 1]] as const) {
+      assert.equal(file.dataset.getNumber(tag), value);
+    }
+    assert.deepEqual(readFrames(file).geometry, smaller);
   });
 
   it('records a lossy syntax: Lossy Image Compression 01, and each step\'s ratio and method appended', () => {

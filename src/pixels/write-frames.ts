@@ -1,7 +1,8 @@
 /**
  * Puts encoded frames into a file as its Pixel Data, and makes the rest of the file agree:
- * the transfer syntax (the file's and the meta's), Photometric Interpretation and Planar
- * Configuration as the codec left them, Number of Frames, and, after a lossy syntax, Lossy
+ * the transfer syntax (the file's and the meta's), the Image Pixel module as the geometry states
+ * it (Photometric Interpretation and Planar Configuration as the codec left them), Number of
+ * Frames, and, after a lossy syntax, Lossy
  * Image Compression (0028,2110) "01" with the ratio and method of this step appended to any
  * earlier ones (PS3.3 C.7.6.1.1.5). Native frames become one value in the data set's byte
  * order; encapsulated ones one fragment each, with a Basic Offset Table (PS3.5 A.4).
@@ -59,8 +60,18 @@ export function writeFrames(file: DicomFile, encoded: EncodedFrames, options: Wr
   if (dataset.getString(Tag.PhotometricInterpretation)?.trim() !== geometry.photometricInterpretation) {
     dataset.setString(Tag.PhotometricInterpretation, geometry.photometricInterpretation);
   }
-  if (geometry.samplesPerPixel > 1 && dataset.getNumber(Tag.PlanarConfiguration) !== geometry.planarConfiguration) {
-    dataset.set({ tag: Tag.PlanarConfiguration, vr: 'US', value: uint16(geometry.planarConfiguration, dataset.encoding.littleEndian) });
+  const unsignedShorts: ReadonlyArray<readonly [number, number]> = [
+    [Tag.SamplesPerPixel, geometry.samplesPerPixel],
+    [Tag.Rows, geometry.rows],
+    [Tag.Columns, geometry.columns],
+    [Tag.BitsAllocated, geometry.bitsAllocated],
+    [Tag.BitsStored, geometry.bitsStored],
+    [Tag.HighBit, geometry.bitsStored - 1],
+    [Tag.PixelRepresentation, geometry.pixelRepresentation],
+    ...(geometry.samplesPerPixel > 1 ? [[Tag.PlanarConfiguration, geometry.planarConfiguration] as const] : []),
+  ];
+  for (const [tag, value] of unsignedShorts) {
+    if (dataset.getNumber(tag) !== value) dataset.set({ tag, vr: 'US', value: uint16(value, dataset.encoding.littleEndian) });
   }
   if ((dataset.has(Tag.NumberOfFrames) || frames.length > 1) && dataset.getNumber(Tag.NumberOfFrames) !== frames.length) {
     dataset.setString(Tag.NumberOfFrames, String(frames.length));
