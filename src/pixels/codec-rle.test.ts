@@ -72,11 +72,14 @@ describe('the RLE Lossless codec', () => {
     ['a literal run past the segment end', frame(header(1, 64), Uint8Array.from([3, 1, 2])), /literal run of 4 bytes in segment 0 runs past its end/],
     ['a replicate run with no byte to repeat', frame(header(1, 64), Uint8Array.from([0xfd])), /replicate run in segment 0 runs past its end/],
     ['a segment that decodes to too little', frame(header(1, 64), Uint8Array.from([0xff, 1])), /decodes to 2 bytes, fewer than the 4/],
+    ['a segment far too short for its plane', frame(header(1, 64), Uint8Array.from([0x81, 1])), /holds 2 bytes, too few to decode to a plane of 4294836225/],
     ['segment offsets out of order', frame(header(3, 70, 66, 74), new Uint8Array(12)), /segment 1 starts at 66, not after segment 0/],
   ];
   for (const [name, input, message] of hostile) {
     it(`refuses ${name} with a MedVeilError`, async () => {
-      const g = name.startsWith('segment offsets') ? testGeometry({ rows: 2, columns: 2, samplesPerPixel: 3, photometricInterpretation: 'RGB' }) : geometry;
+      const g = name.startsWith('segment offsets')
+        ? testGeometry({ rows: 2, columns: 2, samplesPerPixel: 3, photometricInterpretation: 'RGB' })
+        : name.includes('far too short') ? testGeometry({ rows: 65535, columns: 65535 }) : geometry;
       await assert.rejects(rleLosslessCodec.decode(input, g), (e: unknown) => e instanceof MedVeilError && e.code === 'pixels' && message.test(e.message));
     });
   }

@@ -37,6 +37,12 @@ export function decodeRleFrame(frame: Uint8Array, geometry: FrameGeometry): Uint
   }
 
   const pixels = geometry.rows * geometry.columns;
+  for (let k = 0; k < count; k++) {
+    // Two bytes of PackBits give at most 128: a plane that large cannot come from this segment,
+    // and memory for it is not taken on the word of a hostile header.
+    const length = (offsets[k + 1] ?? frame.length) - offsets[k]!;
+    if (Math.ceil(length / 2) * 128 < pixels) refuse(`segment ${k} holds ${length} bytes, too few to decode to a plane of ${pixels}`);
+  }
   const plane = new Uint8Array(pixels);
   const out = new Uint8Array(pixels * expected);
   for (let k = 0; k < count; k++) {
