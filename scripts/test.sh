@@ -10,6 +10,8 @@ command -v dciodvfy >/dev/null 2>&1 || need+=(dicom3tools)
 command -v gdcmanon >/dev/null 2>&1 || need+=(libgdcm-tools)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 dpkg -s python3-pydicom >/dev/null 2>&1 || need+=(python3-pydicom)
+# The pixel tests compare with pydicom's own decoding, which needs numpy (only recommended by python3-pydicom).
+dpkg -s python3-numpy >/dev/null 2>&1 || need+=(python3-numpy)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   sudo=""
