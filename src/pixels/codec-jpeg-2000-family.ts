@@ -4,7 +4,7 @@
  * is set up differ.
  */
 import type { DecodedFrame, FrameGeometry } from './frame-codec.js';
-import { type EmbindObject, type WasmFrameInfo, type WasmCodecModule, using } from './codec-wasm-module.js';
+import { type EmbindObject, type WasmFrameInfo, type WasmCodecModule, withEmbindObject } from './codec-wasm-module.js';
 import {
   checkDecodedLength, checkFrameToEncode, checkStreamHeader, frameLength, interleaved, maskToBitsStored, pixelsError, signExtendInPlace,
 } from './codec-frame-checks.js';
@@ -45,7 +45,7 @@ export async function decodeJ2kFrame<M, E extends J2kEncoder>(family: J2kFamily<
   const codestream = readCodestream(what, encoded);
   checkStreamHeader(what, codestream.info, geometry);
   const sampleBytes = geometry.bitsAllocated / 8;
-  const samples = await family.module.run(what, (module) => using(family.newDecoder(module), (decoder) => {
+  const samples = await family.module.run(what, (module) => withEmbindObject(family.newDecoder(module), (decoder) => {
     decoder.getEncodedBuffer(codestream.bytes.length).set(codestream.bytes);
     decoder.decode();
     checkStreamHeader(what, decoder.getFrameInfo(), geometry);
@@ -81,7 +81,7 @@ export async function encodeJ2kFrame<M, E extends J2kEncoder>(
   }
   const samples = geometry.pixelRepresentation === 0 ? maskToBitsStored(interleaved(frame, sampleBytes), geometry) : interleaved(frame, sampleBytes);
   const transformColour = colour && geometry.photometricInterpretation === 'RGB';
-  const encoded = await family.module.run(what, (module) => using(family.newEncoder(module), (encoder) => {
+  const encoded = await family.module.run(what, (module) => withEmbindObject(family.newEncoder(module), (encoder) => {
     const input = encoder.getDecodedBuffer({
       width: geometry.columns,
       height: geometry.rows,

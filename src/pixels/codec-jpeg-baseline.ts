@@ -5,7 +5,7 @@
  * Process 4 frames are refused with a clear error rather than decoded by hand.
  */
 import type { DecodedFrame, FrameCodec, FrameGeometry } from './frame-codec.js';
-import { type EmbindObject, type WasmFrameInfo, WasmCodecModule, using } from './codec-wasm-module.js';
+import { type EmbindObject, type WasmFrameInfo, WasmCodecModule, withEmbindObject } from './codec-wasm-module.js';
 import { scanJpegHeader } from './codec-jpeg-markers.js';
 import { checkDecodedLength, checkFrameToEncode, checkStreamHeader, interleaved, pixelsError } from './codec-frame-checks.js';
 
@@ -71,7 +71,7 @@ async function decode(encoded: Uint8Array, geometry: FrameGeometry): Promise<Dec
     throw pixelsError(`${what}: 8-bit JPEG needs Bits Allocated 8 and unsigned samples, the data set says ${geometry.bitsAllocated} bits, Pixel Representation ${geometry.pixelRepresentation}`);
   }
   const stream = geometry.photometricInterpretation === 'RGB' && !header.declaresColourTransform ? withoutColourTransform(encoded) : encoded;
-  const samples = await libjpegTurbo.run(what, (module) => using(new module.JPEGDecoder(), (decoder) => {
+  const samples = await libjpegTurbo.run(what, (module) => withEmbindObject(new module.JPEGDecoder(), (decoder) => {
     decoder.getEncodedBuffer(stream.length).set(stream);
     decoder.readHeader();
     checkStreamHeader(what, decoder.getFrameInfo(), geometry);
@@ -100,7 +100,7 @@ async function encode(frame: DecodedFrame, transferSyntaxUid: string): Promise<{
     throw pixelsError(`${what}: colour frames are written from RGB, not ${geometry.photometricInterpretation}`);
   }
   const samples = interleaved(frame, 1);
-  const encoded = await libjpegTurbo.run(what, (module) => using(new module.JPEGEncoder(), (encoder) => {
+  const encoded = await libjpegTurbo.run(what, (module) => withEmbindObject(new module.JPEGEncoder(), (encoder) => {
     encoder.getDecodedBuffer({
       width: geometry.columns,
       height: geometry.rows,

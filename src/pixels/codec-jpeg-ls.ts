@@ -4,7 +4,7 @@
  * syntaxes: near-lossless allows it, and a frame re-encoded after cleaning loses nothing more.
  */
 import type { DecodedFrame, FrameCodec, FrameGeometry } from './frame-codec.js';
-import { type EmbindObject, type WasmFrameInfo, WasmCodecModule, using } from './codec-wasm-module.js';
+import { type EmbindObject, type WasmFrameInfo, WasmCodecModule, withEmbindObject } from './codec-wasm-module.js';
 import {
   checkDecodedLength, checkFrameToEncode, checkStreamHeader, frameLength, interleaved, maskToBitsStored, pixelsError, signExtendInPlace,
 } from './codec-frame-checks.js';
@@ -46,7 +46,7 @@ async function decode(encoded: Uint8Array, geometry: FrameGeometry): Promise<Dec
   checkJpegFrameHeader(what, scanJpegHeader(encoded), geometry);
   checkEndsWithEoi(what, encoded);
   const sampleBytes = geometry.bitsAllocated / 8;
-  const { samples, interleaveMode } = await charls.run(what, (module) => using(new module.JpegLSDecoder(), (decoder) => {
+  const { samples, interleaveMode } = await charls.run(what, (module) => withEmbindObject(new module.JpegLSDecoder(), (decoder) => {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
     checkStreamHeader(what, decoder.getFrameInfo(), geometry);
@@ -67,7 +67,7 @@ async function encode(frame: DecodedFrame, transferSyntaxUid: string): Promise<{
   if (geometry.bitsStored < 2) throw pixelsError(`${what}: JPEG-LS needs at least 2 bits per sample, Bits Stored is ${geometry.bitsStored}`);
   // JPEG-LS knows no sign: two's complement samples are coded as their low Bits Stored bits.
   const samples = maskToBitsStored(interleaved(frame, sampleBytes), geometry);
-  const encoded = await charls.run(what, (module) => using(new module.JpegLSEncoder(), (encoder) => {
+  const encoded = await charls.run(what, (module) => withEmbindObject(new module.JpegLSEncoder(), (encoder) => {
     const input = encoder.getDecodedBuffer({
       width: geometry.columns,
       height: geometry.rows,

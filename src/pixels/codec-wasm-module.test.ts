@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MedVeilError } from '../errors.js';
-import { type EmbindObject, WasmCodecModule, using } from './codec-wasm-module.js';
+import { type EmbindObject, WasmCodecModule, withEmbindObject } from './codec-wasm-module.js';
 
 interface CharlsModule {
   JpegLSDecoder: new () => EmbindObject & { getEncodedBuffer(length: number): Uint8Array; decode(): void };
@@ -25,7 +25,7 @@ describe('WasmCodecModule', () => {
   it('turns what the module throws into a pixels error and gives the next call a fresh instance', async () => {
     const charls = new WasmCodecModule<CharlsModule>('@cornerstonejs/codec-charls/wasmjs');
     const before = await charls.run('test', (module) => module);
-    await assert.rejects(charls.run('garbage', (module) => using(new module.JpegLSDecoder(), (decoder) => {
+    await assert.rejects(charls.run('garbage', (module) => withEmbindObject(new module.JpegLSDecoder(), (decoder) => {
       decoder.getEncodedBuffer(64).fill(0xff);
       decoder.decode();
     })), (error: unknown) => error instanceof MedVeilError && error.code === 'pixels' && /garbage/.test(error.message));

@@ -52,7 +52,15 @@ export class WasmCodecModule<M> {
    * number or a string, an abort as a RuntimeError) becomes a 'pixels' MedVeilError saying `what`.
    */
   async run<T>(what: string, work: (module: M) => T): Promise<T> {
-    const module = await this.#load();
+    let module: M;
+    try {
+      module = await this.#load();
+    } catch (error) {
+      throw new MedVeilError('pixels', `${what}: the codec ${this.#specifier} could not be loaded`, {
+        cause: error,
+        hint: 'reinstall MedVeil\'s dependencies with `npm ci`',
+      });
+    }
     try {
       return work(module);
     } catch (error) {
@@ -77,7 +85,7 @@ export class WasmCodecModule<M> {
 }
 
 /** Runs `work` with `object` and frees it from the module's heap afterwards, whatever happened. */
-export function using<O extends EmbindObject, T>(object: O, work: (object: O) => T): T {
+export function withEmbindObject<O extends EmbindObject, T>(object: O, work: (object: O) => T): T {
   try {
     return work(object);
   } finally {
