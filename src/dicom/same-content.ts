@@ -12,7 +12,7 @@
 import type { Dataset } from './dataset.js';
 import type { DataElement } from './element.js';
 import { readDicomFile } from './read-dicom-file.js';
-import { swapBytes, swapWidth } from './write-swap-bytes.js';
+import { swapBytes, valueSwapWidth } from './write-swap-bytes.js';
 
 export function sameDicomContent(a: Uint8Array, b: Uint8Array): boolean {
   let left: Dataset;
@@ -59,7 +59,7 @@ function littleEndianValue(element: DataElement, from: Dataset): Uint8Array | un
   const value = element.value ?? new Uint8Array(0);
   if (from.encoding.littleEndian) return value;
   if (element.vr === 'UN') return value.length === 0 ? value : undefined;
-  return swapBytes(value, swapWidth(element.vr));
+  return swapBytes(value, valueSwapWidth(element, from));
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -149,6 +149,31 @@ describe('writeDataset()', () => {
     assert.deepEqual(joined(writeDataset(reread, EXPLICIT_LITTLE)), joined(writeDataset(dataset, EXPLICIT_LITTLE)));
   });
 
+  // Regression: 32-bit samples in OW were swapped by 16-bit words, so a big endian file written
+  // little endian came out with each sample's halves exchanged (pydicom's rtdose_expb.dcm).
+  const pixelCases = [
+    { name: '32-bit samples in OW swap whole', vr: 'OW', bitsAllocated: 32, big: [0x00, 0x13, 0x0e, 0xe8, 0x04, 0x03, 0x02, 0x01] },
+    { name: '16-bit samples in OW swap by sample', vr: 'OW', bitsAllocated: 16, big: [0x0e, 0xe8, 0x00, 0x13, 0x02, 0x01, 0x04, 0x03] },
+    { name: '8-bit samples in OW swap by 16-bit word (PS3.5 8.2)', vr: 'OW', bitsAllocated: 8, big: [0x0e, 0xe8, 0x00, 0x13, 0x02, 0x01, 0x04, 0x03] },
+    { name: '8-bit samples in OB never swap', vr: 'OB', bitsAllocated: 8, big: [0xe8, 0x0e, 0x13, 0x00, 0x01, 0x02, 0x03, 0x04] },
+  ] as const;
+  for (const { name, vr, bitsAllocated, big } of pixelCases) {
+    it(`changes the byte order of native Pixel Data by Bits Allocated: ${name}, and back`, () => {
+      const little = new Uint8Array([0xe8, 0x0e, 0x13, 0x00, 0x01, 0x02, 0x03, 0x04]);
+      const dataset = new Dataset(EXPLICIT_LITTLE);
+      dataset.set({ tag: Tag.BitsAllocated, vr: 'US', value: encodeNumbers([bitsAllocated], 'US') });
+      dataset.set({ tag: Tag.PixelData, vr, value: little });
+      const written = joined(writeDataset(dataset, EXPLICIT_BIG));
+      assert.deepEqual(written, concat(
+        element(EBE, Tag.BitsAllocated, 'US', u16([bitsAllocated], false)),
+        element(EBE, Tag.PixelData, vr, new Uint8Array(big)),
+      ));
+      const reread = readDataset(written, EXPLICIT_BIG).dataset;
+      assert.deepEqual(reread.get(Tag.PixelData)!.value, new Uint8Array(big));
+      assert.deepEqual(joined(writeDataset(reread, EXPLICIT_LITTLE)), joined(writeDataset(dataset, EXPLICIT_LITTLE)));
+    });
+  }
+
   it('writes a value too long for a 16-bit length field as UN with a 32-bit length', () => {
     const dataset = new Dataset(EXPLICIT_LITTLE);
     const long = Buffer.alloc(70_000, 0x41);

@@ -10,7 +10,7 @@ import { MedVeilError } from '../errors.js';
 import { ChunkList } from './write-chunk-list.js';
 import { UNDEFINED_LENGTH, elementHeader, itemHeader } from './write-element-header.js';
 import { canReuseElement, canReuseItem } from './write-source-reuse.js';
-import { swapBytes, swapWidth } from './write-swap-bytes.js';
+import { swapBytes, valueSwapWidth } from './write-swap-bytes.js';
 import { ITEM, ITEM_DELIMITATION, SEQUENCE_DELIMITATION, formatTag } from './tag.js';
 import { hasLongHeader, paddingByte } from './vr.js';
 
@@ -48,7 +48,7 @@ export function writeDatasetInto(dataset: Dataset, to: DatasetEncoding, out: Chu
       groupStart = out.byteLength;
       continue;
     }
-    writeElement(element, from, to, out);
+    writeElement(element, dataset, to, out);
   }
   if (groupLength !== undefined) fillGroupLength(groupLength, from, to, out, slot, out.byteLength - groupStart);
 }
@@ -67,7 +67,8 @@ function fillGroupLength(element: DataElement, from: DatasetEncoding, to: Datase
   out.fill(slot, bytes, true);
 }
 
-function writeElement(element: DataElement, from: DatasetEncoding, to: DatasetEncoding, out: ChunkList): void {
+function writeElement(element: DataElement, dataset: Dataset, to: DatasetEncoding, out: ChunkList): void {
+  const from = dataset.encoding;
   if (canReuseElement(element, { from, to })) {
     out.pushSource(element.source!);
     return;
@@ -82,7 +83,7 @@ function writeElement(element: DataElement, from: DatasetEncoding, to: DatasetEn
   }
   let vr = element.vr;
   let value = element.value ?? new Uint8Array(0);
-  if (from.littleEndian !== to.littleEndian) value = swapBytes(value, swapWidth(vr));
+  if (from.littleEndian !== to.littleEndian) value = swapBytes(value, valueSwapWidth(element, dataset));
   const odd = value.length % 2;
   const length = value.length + odd;
   if (length > MAX_DEFINED_LENGTH) {
