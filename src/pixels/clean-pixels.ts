@@ -1,0 +1,109 @@
+/**
+ * The burned-in text stage (PS3.15 E.3.1 Clean Pixel Data Option) for one file, in place: the
+ * rules that match the image's device and size say which rectangles to fill, an optional
+ * finder (OCR, a later task) adds regions per frame, and every frame is decoded through the
+ * codec registry, filled solid, cleared above its High Bit and re-encoded. Overlays and icon
+ * thumbnails are removed.
+ *
+ * Frames are re-encoded in the file's own syntax when it is lossless and MedVeil can write it;
+ * otherwise in Explicit VR Little Endian, which every reader reads and which loses nothing
+ * more, and the file states the new syntax (`writeFrames`). When nothing in the pixels changed,
+ * Pixel Data is left as it was read. A frame that cannot be decoded or written is a
+ * MedVeilError: the caller quarantines the file rather than pass its pixels on uncleaned.
+ *
+ * The report carries rule names and counts only, never a value of the data set or the pixels.
+ */
+import type { DicomFile } from '../dicom/dicom-file.js';
+import { Tag } from '../dicom/tag.js';
+import { internalError, MedVeilError } from '../errors.js';
+import { clearBitsAboveHighBit } from './clear-bits-above-high-bit.js';
+import type { DecodedFrame, FrameGeometry } from './frame-codec.js';
+import { frameCodecFor } from './frame-codecs.js';
+import { fillRegions } from './fill-regions.js';
+import type { PixelRegion } from './pixel-region.js';
+import { defaultPixelRules, imageSignature, matchPixelRules, type PixelRule } from './pixel-rules.js';
+import { readFrames } from './read-frames.js';
+import { removeOverlaysAndIcons } from './remove-overlays-and-icons.js';
+import { writeFrames } from './write-frames.js';
+
+/**
+ * Finds more regions to fill in one decoded frame (the seam for OCR). It sees the frame after
+ * the rules' regions were filled, and returns regions in that frame's pixels.
+ */
+export type FindTextRegions = (frame: DecodedFrame, frameIndex: number) => Promise<readonly PixelRegion[]>;
+
+export interface CleanPixelsOptions {
+  /** The rules to match; by default the bundled ones (`defaultPixelRules()`). */
+  readonly rules?: readonly PixelRule[];
+  readonly findTextRegions?: FindTextRegions;
+}
+
+export interface CleanPixelsReport {
+  /** The names of the rules that matched the image. */
+  readonly rulesMatched: string[];
+  /** Per frame, how many regions covered at least one pixel. */
+  readonly regionsPerFrame: number[];
+  /** How many frames held bits above High Bit that were cleared. */
+  readonly framesWithHighBitsCleared: number;
+  readonly overlayGroupsRemoved: number[];
+  readonly iconSequencesRemoved: number;
+  /** Set when the frames were written in another transfer syntax than they were read in. */
+  readonly transferSyntaxChanged?: { readonly from: string; readonly to: string };
+}
+
+const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+/**
+ * Lossless syntaxes MedVeil's codecs also write: native (PS3.5 A.1-A.3, A.5), RLE (A.4.2),
+ * JPEG-LS lossless (A.4.3), JPEG 2000 lossless only (A.4.4) and HTJ2K lossless (A.4.6). JPEG
+ * lossless (.57, .70) is read but has no encoder (see `codec-jpeg-lossless.ts`).
+ */
+const WRITABLE_LOSSLESS: ReadonlySet<string> = new Set([
+  '1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2',
+  '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.90',
+  '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202',
+]);
+
+export async function cleanPixels(file: DicomFile, options: CleanPixelsOptions = {}): Promise<CleanPixelsReport> {
+  const removed = removeOverlaysAndIcons(file.dataset);
+  const report = { overlayGroupsRemoved: removed.overlayGroups, iconSequencesRemoved: removed.iconSequences };
+  if (!file.dataset.has(Tag.PixelData)) return { rulesMatched: [], regionsPerFrame: [], framesWithHighBitsCleared: 0, ...report };
+
+  const read = readFrames(file);
+  const rules = matchPixelRules(options.rules ?? defaultPixelRules(), imageSignature(file.dataset, read.geometry.rows, read.geometry.columns));
+  const ruleRegions = rules.flatMap((rule) => rule.regions);
+  const decoder = frameCodecFor(read.transferSyntaxUid);
+  const target = WRITABLE_LOSSLESS.has(read.transferSyntaxUid) ? read.transferSyntaxUid : EXPLICIT_VR_LITTLE_ENDIAN;
+  const encoder = frameCodecFor(target);
+
+  const regionsPerFrame: number[] = [];
+  const encoded: Uint8Array[] = [];
+  let framesWithHighBitsCleared = 0;
+  let geometry: FrameGeometry | undefined;
+  for (const [index, frameBytes] of read.frames.entries()) {
+    const decoded = await decoder.decode(frameBytes, read.geometry);
+    const cleared = clearBitsAboveHighBit(decoded);
+    if (cleared.changed) framesWithHighBitsCleared++;
+    const byRules = fillRegions(cleared.frame, ruleRegions);
+    const found = options.findTextRegions === undefined ? [] : await options.findTextRegions(byRules.frame, index);
+    const byFinder = fillRegions(byRules.frame, found);
+    regionsPerFrame.push(byRules.filled + byFinder.filled);
+    const result = await encoder.encode(byFinder.frame, target);
+    if (geometry !== undefined && !sameGeometry(geometry, result.geometry)) {
+      throw internalError(`the ${target} codec described two frames of one image differently`);
+    }
+    geometry = result.geometry;
+    encoded.push(result.encoded);
+  }
+  if (geometry === undefined) throw new MedVeilError('pixels', 'the Pixel Data holds no frame');
+
+  const summary = { rulesMatched: rules.map((rule) => rule.name), regionsPerFrame, framesWithHighBitsCleared, ...report };
+  if (framesWithHighBitsCleared === 0 && regionsPerFrame.every((count) => count === 0)) return summary;
+  writeFrames(file, { transferSyntaxUid: target, geometry, frames: encoded }, encoder.lossless && WRITABLE_LOSSLESS.has(target) ? { lossy: false } : {});
+  return target === read.transferSyntaxUid ? summary : { ...summary, transferSyntaxChanged: { from: read.transferSyntaxUid, to: target } };
+}
+
+function sameGeometry(a: FrameGeometry, b: FrameGeometry): boolean {
+  return a.rows === b.rows && a.columns === b.columns && a.samplesPerPixel === b.samplesPerPixel && a.bitsAllocated === b.bitsAllocated &&
+    a.bitsStored === b.bitsStored && a.pixelRepresentation === b.pixelRepresentation &&
+    a.photometricInterpretation === b.photometricInterpretation && a.planarConfiguration === b.planarConfiguration;
+}
