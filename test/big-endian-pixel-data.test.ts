@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { readDicomFile } from '../src/dicom/read-dicom-file.js';
 import { Tag } from '../src/dicom/tag.js';
 import { writeDataset } from '../src/dicom/write-dataset.js';
 import { encodeDicomFile } from '../src/dicom/write-dicom-file.js';
+import { ELE, concat, element, part10, u16, uid } from './support/dicom-bytes.js';
 import { pydicomData } from './support/pydicom-files.js';
 
 const EXPLICIT_LITTLE_UID = '1.2.840.10008.1.2.1';
@@ -60,12 +61,12 @@ function exchangeHalves(value: Uint8Array): Uint8Array {
   return out;
 }
 
-/** dcmtk's `dcmconv +te` of the file at `path`, read back by us. */
-function dcmconvToLittleEndian(path: string): DicomFile {
+/** dcmtk's `dcmconv` of the file at `path` to `+te` or `+tb`, read back by us. */
+function dcmconv(path: string, syntax: '+te' | '+tb' = '+te'): DicomFile {
   const dir = mkdtempSync(join(tmpdir(), 'medveil-dcmconv-'));
   try {
     const out = join(dir, 'out.dcm');
-    const run = spawnSync('dcmconv', ['+te', path, out], { encoding: 'utf8' });
+    const run = spawnSync('dcmconv', [syntax, path, out], { encoding: 'utf8' });
     if (run.error) throw new Error('dcmconv (dcmtk) could not run: install the Debian package dcmtk', { cause: run.error });
     assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
     return readDicomFile(readFileSync(out));
@@ -101,9 +102,38 @@ describe('big endian native Pixel Data', () => {
     for (const { name, file } of bigEndian) {
       const ours = pixelData(asLittleEndian(file));
       if (ours === undefined) continue;
-      const theirs = pixelData(dcmconvToLittleEndian(join(root, name)));
+      const theirs = pixelData(dcmconv(join(root, name)));
       const wide = file.dataset.get(Tag.PixelData)!.vr === 'OW' && file.dataset.getNumber(Tag.BitsAllocated) === 32;
       assert.deepEqual(theirs, wide ? exchangeHalves(ours) : ours, name);
+    }
+  });
+
+  it('dcmconv +tb and we write 8-bit samples in OW by swapped 16-bit words and 16-bit samples by sample; 32-bit samples differ as above', () => {
+    const little = new Uint8Array(16).map((_, i) => i + 1);
+    for (const bitsAllocated of [8, 16, 32]) {
+      const bytes = part10(EXPLICIT_LITTLE_UID, concat(
+        element(ELE, Tag.SOPClassUID, 'UI', uid('1.2.840.10008.5.1.4.1.1.7')),
+        element(ELE, Tag.SOPInstanceUID, 'UI', uid('1.2.3.4')),
+        element(ELE, Tag.SamplesPerPixel, 'US', u16([1])),
+        element(ELE, Tag.Rows, 'US', u16([1])),
+        element(ELE, Tag.Columns, 'US', u16([(16 * 8) / bitsAllocated])),
+        element(ELE, Tag.BitsAllocated, 'US', u16([bitsAllocated])),
+        element(ELE, Tag.BitsStored, 'US', u16([bitsAllocated])),
+        element(ELE, Tag.HighBit, 'US', u16([bitsAllocated - 1])),
+        element(ELE, Tag.PixelRepresentation, 'US', u16([0])),
+        element(ELE, Tag.PixelData, 'OW', little),
+      ));
+      const dir = mkdtempSync(join(tmpdir(), 'medveil-ow-'));
+      try {
+        const path = join(dir, 'in.dcm');
+        writeFileSync(path, bytes);
+        const ours = pixelData(readDicomFile(encodeDicomFile(readDicomFile(bytes), { transferSyntaxUid: EXPLICIT_BIG_UID })))!;
+        const theirs = pixelData(dcmconv(path, '+tb'))!;
+        assert.deepEqual(theirs, bitsAllocated === 32 ? exchangeHalves(ours) : ours, `Bits Allocated ${bitsAllocated}`);
+        assert.deepEqual(ours.subarray(0, 4), bitsAllocated === 32 ? Uint8Array.from([4, 3, 2, 1]) : Uint8Array.from([2, 1, 4, 3]));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 });

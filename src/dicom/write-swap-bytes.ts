@@ -15,7 +15,7 @@ export function swapWidth(vr: VR): number {
 /**
  * The unit a big endian file swaps in a Pixel Data value of `vr` whose samples have
  * `bitsAllocated` bits: OB none; OW by 16-bit words, so 8-bit samples in OW travel as swapped
- * pairs (PS3.5 8.2); and OW samples of 32 or 64 bits as a whole sample.
+ * pairs (PS3.5 8.2); and OW samples wider than 16 bits (32, 64) as a whole sample.
  *
  * The last part is a convention, not a reading of the standard. PS3.5 8.2 packs Pixel Cells into
  * a stream of 16-bit words and orders each word, which puts a 32-bit sample's low word first in
