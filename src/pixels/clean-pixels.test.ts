@@ -141,6 +141,20 @@ describe('cleanPixels()', () => {
     assert.equal(sampleAt(second!, 8, 13, 0), 77);
   });
 
+  it('re-encodes the unchanged frames before a later frame with text, and gives them back exactly', async () => {
+    const geometry = testGeometry({ rows: 16, columns: 24, bitsAllocated: 16, bitsStored: 16 });
+    const frames = [testSamples(geometry, 1), testSamples(geometry, 2), testSamples(geometry, 3)];
+    const file = await imageFile(geometry, frames, '1.2.840.10008.1.2.4.80');
+    const report = await cleanPixels(file, { rules: [], findTextRegions: async (_frame, index) => (index === 2 ? [{ left: 0, top: 0, width: 2, height: 2 }] : []) });
+    assert.deepEqual(report.regionsPerFrame, [0, 0, 1]);
+    const after = await decodedFrames(readDicomFile(encodeDicomFile(file)));
+    assert.equal(after.length, 3);
+    assert.deepEqual(after[0]!.samples, frames[0]);
+    assert.deepEqual(after[1]!.samples, frames[1]);
+    assert.equal(sampleAt(after[2]!, 1, 1, 0), 0);
+    assert.equal(sampleAt(after[2]!, 2, 2, 0), sampleAt({ geometry, samples: frames[2]! }, 2, 2, 0));
+  });
+
   it('clears overlay bits kept above High Bit, keeping the sign of signed samples', async () => {
     const geometry = testGeometry({ rows: 16, columns: 24, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 1 });
     const samples = new Uint8Array(16 * 24 * 2);

@@ -15,7 +15,7 @@
  */
 import type { DicomFile } from '../dicom/dicom-file.js';
 import { Tag } from '../dicom/tag.js';
-import { internalError, MedVeilError } from '../errors.js';
+import { internalError } from '../errors.js';
 import { clearBitsAboveHighBit } from './clear-bits-above-high-bit.js';
 import type { DecodedFrame, FrameGeometry } from './frame-codec.js';
 import { frameCodecFor } from './frame-codecs.js';
@@ -79,25 +79,30 @@ export async function cleanPixels(file: DicomFile, options: CleanPixelsOptions =
   const encoded: Uint8Array[] = [];
   let framesWithHighBitsCleared = 0;
   let geometry: FrameGeometry | undefined;
-  for (const [index, frameBytes] of read.frames.entries()) {
-    const decoded = await decoder.decode(frameBytes, read.geometry);
-    const cleared = clearBitsAboveHighBit(decoded);
-    if (cleared.changed) framesWithHighBitsCleared++;
-    const byRules = fillRegions(cleared.frame, ruleRegions);
-    const found = options.findTextRegions === undefined ? [] : await options.findTextRegions(byRules.frame, index);
-    const byFinder = fillRegions(byRules.frame, found);
-    regionsPerFrame.push(byRules.filled + byFinder.filled);
-    const result = await encoder.encode(byFinder.frame, target);
+  const encode = async (frame: DecodedFrame): Promise<void> => {
+    const result = await encoder.encode(frame, target);
     if (geometry !== undefined && !sameGeometry(geometry, result.geometry)) {
       throw internalError(`the ${target} codec described two frames of one image differently`);
     }
     geometry = result.geometry;
     encoded.push(result.encoded);
+  };
+  for (const [index, frameBytes] of read.frames.entries()) {
+    const cleared = clearBitsAboveHighBit(await decoder.decode(frameBytes, read.geometry));
+    if (cleared.changed) framesWithHighBitsCleared++;
+    const byRules = fillRegions(cleared.frame, ruleRegions);
+    const found = options.findTextRegions === undefined ? [] : await options.findTextRegions(byRules.frame, index);
+    const byFinder = fillRegions(byRules.frame, found);
+    regionsPerFrame.push(byRules.filled + byFinder.filled);
+    // Frames are encoded from the first one that changed: an image left as it was is not
+    // re-encoded at all, and the unchanged frames before a change are decoded once more then.
+    if (encoded.length === 0 && !cleared.changed && byRules.filled + byFinder.filled === 0) continue;
+    for (let earlier = encoded.length; earlier < index; earlier++) await encode(await decoder.decode(read.frames[earlier]!, read.geometry));
+    await encode(byFinder.frame);
   }
-  if (geometry === undefined) throw new MedVeilError('pixels', 'the Pixel Data holds no frame');
 
   const summary = { rulesMatched: rules.map((rule) => rule.name), regionsPerFrame, framesWithHighBitsCleared, ...report };
-  if (framesWithHighBitsCleared === 0 && regionsPerFrame.every((count) => count === 0)) return summary;
+  if (geometry === undefined) return summary;
   writeFrames(file, { transferSyntaxUid: target, geometry, frames: encoded }, encoder.lossless && WRITABLE_LOSSLESS.has(target) ? { lossy: false } : {});
   return target === read.transferSyntaxUid ? summary : { ...summary, transferSyntaxChanged: { from: read.transferSyntaxUid, to: target } };
 }
