@@ -20,6 +20,7 @@ describe('parsePixelRules()', () => {
     ['a size range upside down', { rules: [{ name: 'C', match: { rows: { min: 9, max: 2 } }, regions: [{ left: 0, top: 0 }] }] }, /rule "C", field "match\.rows"/],
     ['an empty manufacturer', { rules: [{ name: 'D', match: { manufacturer: ' ' }, regions: [{ left: 0, top: 0 }] }] }, /rule "D", field "match\.manufacturer"/],
     ['a misspelt condition, which would otherwise match every image', { rules: [{ name: 'E', match: { manufactuer: 'X' }, regions: [{ left: 0, top: 0 }] }] }, /rule "E".*"manufactuer"/],
+    ['a bare wildcard', { rules: [{ name: 'W', match: { model: '**' }, regions: [{ left: 0, top: 0 }] }] }, /rule "W", field "match\.model"/],
     ['no regions', { rules: [{ name: 'F', match: {}, regions: [] }] }, /rule "F", field "regions"/],
     ['two rules of one name', { rules: [{ name: 'G', match: {}, regions: [{ left: 0, top: 0 }] }, { name: 'g', match: {}, regions: [{ left: 0, top: 0 }] }] }, /rule "g", field "name"/],
   ];
@@ -43,6 +44,24 @@ describe('matchPixelRules()', () => {
 
   it('matches text case-insensitively after trimming, lists and size ranges, and returns every matching rule', () => {
     assert.deepEqual(matchPixelRules(rules, signature).map((rule) => rule.name), ['exact', 'any ultrasound']);
+  });
+
+  it('matches a pattern with * at either end as contains, starts with or ends with', () => {
+    const patterns = parsePixelRules({
+      rules: [
+        { name: 'contains', match: { model: '*ONO*' }, regions: [{ left: 0, top: 0 }] },
+        { name: 'starts', match: { model: 'sono*' }, regions: [{ left: 0, top: 0 }] },
+        { name: 'ends', match: { model: '* 5' }, regions: [{ left: 0, top: 0 }] },
+        { name: 'ends wrongly', match: { model: '*sono' }, regions: [{ left: 0, top: 0 }] },
+      ],
+    }, 'test');
+    assert.deepEqual(matchPixelRules(patterns, signature).map((rule) => rule.name), ['contains', 'starts', 'ends']);
+  });
+
+  it('matches a Philips iU22 ultrasound of 600 rows to the generic band and to the iU22 rectangle for that size', () => {
+    const iu22 = { manufacturer: 'philips medical systems', model: 'iu22', modality: 'us', rows: 600, columns: 800 };
+    assert.deepEqual(matchPixelRules(defaultPixelRules(), iu22).map((rule) => rule.name),
+      ['generic ultrasound top band', 'Philips iU22 ultrasound 600 rows']);
   });
 
   it('does not match outside a size range', () => {

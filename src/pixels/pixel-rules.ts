@@ -3,7 +3,9 @@
  * (0008,0070), Manufacturer's Model Name (0008,1090), Modality (0008,0060) and the image size,
  * and names the rectangles to fill (see `pixel-region.ts`). The bundled rules live in
  * `default-pixel-rules.json`; users add their own file of the same schema. Text is compared
- * case-insensitively after trimming; a field a rule leaves out matches anything.
+ * case-insensitively after trimming; a pattern starting or ending with `*` matches text ending
+ * or starting with the rest (`*ACUSON*` anything containing ACUSON, as device names vary in
+ * their prefixes and suffixes); a field a rule leaves out matches anything.
  *
  * Schema: `{ "rules": [ { "name", "source"?, "match": { "manufacturer"?, "model"?,
  * "modality"?, "rows"?, "columns"? }, "regions": [ { "left", "top", "width"?, "height"? } ] } ] }`
@@ -76,8 +78,8 @@ export function parsePixelRules(document: unknown, origin: string): PixelRule[] 
       const value = raw.match[field];
       if (value === undefined) continue;
       const list = typeof value === 'string' ? [value] : value;
-      if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
-        fail(`match.${field}`, 'must be a non-empty text or a non-empty list of non-empty texts');
+      if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item.replaceAll('*', '').trim() !== '')) {
+        fail(`match.${field}`, 'must be a non-empty text or a non-empty list of non-empty texts (a bare "*" is written by leaving the field out)');
       }
       match[field] = (list as string[]).map(normaliseText);
     }
@@ -129,8 +131,18 @@ export function imageSignature(dataset: Dataset, rows: number, columns: number):
 
 export function matchPixelRules(rules: readonly PixelRule[], signature: ImageSignature): PixelRule[] {
   return rules.filter(({ match }) =>
-    TEXT_FIELDS.every((field) => match[field] === undefined || match[field].includes(signature[field])) &&
+    TEXT_FIELDS.every((field) => match[field] === undefined || match[field].some((pattern) => matchesText(pattern, signature[field]))) &&
     SIZE_FIELDS.every((field) => inRange(match[field], signature[field])));
+}
+
+function matchesText(pattern: string, text: string): boolean {
+  const anyBefore = pattern.startsWith('*');
+  const anyAfter = pattern.length > 1 && pattern.endsWith('*');
+  const core = pattern.slice(anyBefore ? 1 : 0, anyAfter ? -1 : undefined);
+  if (anyBefore && anyAfter) return text.includes(core);
+  if (anyBefore) return text.endsWith(core);
+  if (anyAfter) return text.startsWith(core);
+  return text === core;
 }
 
 function inRange(range: SizeRange | undefined, value: number): boolean {
