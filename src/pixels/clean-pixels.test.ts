@@ -59,10 +59,22 @@ function sampleAt(frame: DecodedFrame, row: number, column: number, s: number): 
 
 const GEOMETRIES: Array<[string, Partial<FrameGeometry>]> = [
   ['8-bit MONOCHROME2', {}],
+  ['8-bit MONOCHROME1', { photometricInterpretation: 'MONOCHROME1' }],
+  ['12-bit MONOCHROME2', { bitsAllocated: 16, bitsStored: 12 }],
   ['16-bit MONOCHROME1', { bitsAllocated: 16, bitsStored: 16, photometricInterpretation: 'MONOCHROME1' }],
   ['16-bit signed MONOCHROME2', { bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 1 }],
   ['8-bit RGB', { samplesPerPixel: 3, photometricInterpretation: 'RGB' }],
+  ['8-bit planar RGB', { samplesPerPixel: 3, photometricInterpretation: 'RGB', planarConfiguration: 1 }],
 ];
+
+/** Samples of `geometry` with nothing above High Bit, so that only the rules change them. */
+function storedSamples(geometry: FrameGeometry, seed: number): Uint8Array {
+  const samples = testSamples(geometry, seed);
+  if (geometry.bitsAllocated === 16 && geometry.bitsStored < 16) {
+    for (let i = 1; i < samples.length; i += 2) samples[i]! &= (1 << (geometry.bitsStored - 8)) - 1;
+  }
+  return samples;
+}
 const SYNTAXES: Array<[string, string]> = [
   ['Explicit VR Little Endian', '1.2.840.10008.1.2.1'],
   ['RLE Lossless', '1.2.840.10008.1.2.5'],
@@ -76,7 +88,7 @@ describe('cleanPixels()', () => {
     for (const [geometryName, overrides] of GEOMETRIES) {
       it(`fills the matched rectangles of every frame of a ${geometryName} image in ${syntaxName}, keeps every other pixel and the syntax`, async () => {
         const geometry = testGeometry({ rows: 16, columns: 24, ...overrides });
-        const original = [testSamples(geometry, 11), testSamples(geometry, 12), testSamples(geometry, 13)];
+        const original = [storedSamples(geometry, 11), storedSamples(geometry, 12), storedSamples(geometry, 13)];
         const file = await imageFile(geometry, original, uid);
         const before = await decodedFrames(file);
 
@@ -84,6 +96,7 @@ describe('cleanPixels()', () => {
         assert.deepEqual(report.rulesMatched, ['test device header', 'test device corner']);
         assert.deepEqual(report.regionsPerFrame, [2, 2, 2]);
         assert.equal(report.transferSyntaxChanged, undefined);
+        assert.equal(report.framesWithHighBitsCleared, 0);
 
         const cleaned = readDicomFile(encodeDicomFile(file));
         assert.equal(cleaned.transferSyntaxUid, uid);
