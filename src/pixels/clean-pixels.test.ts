@@ -222,19 +222,27 @@ describe('cleanPixels()', () => {
     await assert.rejects(cleanPixels(file, { rules }), (error: unknown) => error instanceof MedVeilError && error.code === 'pixels');
   });
 
-  it('leaves a file that dcmdump reads without complaint', async () => {
+  it('leaves a file that dcmdump reads without complaint and that dciodvfy finds nothing new in', async () => {
     const geometry = testGeometry({ rows: 16, columns: 24, samplesPerPixel: 3, photometricInterpretation: 'RGB' });
     const file = await imageFile(geometry, [testSamples(geometry, 1), testSamples(geometry, 2)], '1.2.840.10008.1.2.4.80');
-    await cleanPixels(file, { rules });
     const folder = mkdtempSync(join(tmpdir(), 'medveil-clean-pixels-'));
     try {
-      const path = join(folder, 'cleaned.dcm');
-      writeFileSync(path, encodeDicomFile(file));
-      const dump = spawnSync('dcmdump', ['+E', path], { encoding: 'utf8' });
+      const before = join(folder, 'before.dcm');
+      const after = join(folder, 'after.dcm');
+      writeFileSync(before, encodeDicomFile(file));
+      await cleanPixels(file, { rules });
+      writeFileSync(after, encodeDicomFile(file));
+      const dump = spawnSync('dcmdump', ['+E', after], { encoding: 'utf8' });
       assert.equal(dump.status, 0, dump.stderr);
       assert.equal(dump.stderr, '');
       assert.match(dump.stdout, /\(7fe0,0010\) OB \(PixelSequence/);
       assert.match(dump.stdout, /\(0002,0010\) UI =JPEGLSLossless/);
+      // The test file is a bare secondary capture, so dciodvfy has complaints; cleaning must add none.
+      const messages = (path: string): string[] => {
+        const run = spawnSync('dciodvfy', [path], { encoding: 'utf8' });
+        return `${run.stdout}${run.stderr}`.split('\n').filter((line) => line !== '').sort();
+      };
+      assert.deepEqual(messages(after), messages(before));
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
