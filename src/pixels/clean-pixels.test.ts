@@ -215,11 +215,13 @@ describe('cleanPixels()', () => {
     assert.equal(cleaned.dataset.get(Tag.ReferencedImageSequence)!.items![0]!.has(Tag.IconImageSequence), false);
   });
 
-  it('refuses, with a MedVeilError, Pixel Data it cannot decode', async () => {
+  it('refuses, with a MedVeilError, Pixel Data it cannot decode, and changes nothing', async () => {
     const geometry = testGeometry({ rows: 16, columns: 24 });
     const file = await imageFile(geometry, [testSamples(geometry, 1)], '1.2.840.10008.1.2.5');
     file.dataset.set({ tag: Tag.PixelData, vr: 'OB', fragments: { offsetTable: new Uint8Array(0), fragments: [new Uint8Array([1, 2, 3])] }, undefinedLength: true });
+    file.dataset.set({ tag: 0x60003000, vr: 'OW', value: new Uint8Array(32) });
     await assert.rejects(cleanPixels(file, { rules }), (error: unknown) => error instanceof MedVeilError && error.code === 'pixels');
+    assert.equal(file.dataset.has(0x60003000), true, 'a refused file is left as it came');
   });
 
   it('leaves a file that dcmdump reads without complaint and that dciodvfy finds nothing new in', async () => {

@@ -64,9 +64,7 @@ const WRITABLE_LOSSLESS: ReadonlySet<string> = new Set([
 ]);
 
 export async function cleanPixels(file: DicomFile, options: CleanPixelsOptions = {}): Promise<CleanPixelsReport> {
-  const removed = removeOverlaysAndIcons(file.dataset);
-  const report = { overlayGroupsRemoved: removed.overlayGroups, iconSequencesRemoved: removed.iconSequences };
-  if (!file.dataset.has(Tag.PixelData)) return { rulesMatched: [], regionsPerFrame: [], framesWithHighBitsCleared: 0, ...report };
+  if (!file.dataset.has(Tag.PixelData)) return { rulesMatched: [], regionsPerFrame: [], framesWithHighBitsCleared: 0, ...removeOverlaysAndIconsOf(file) };
 
   const read = readFrames(file);
   const rules = matchPixelRules(options.rules ?? defaultPixelRules(), imageSignature(file.dataset, read.geometry.rows, read.geometry.columns));
@@ -101,10 +99,18 @@ export async function cleanPixels(file: DicomFile, options: CleanPixelsOptions =
     await encode(byFinder.frame);
   }
 
-  const summary = { rulesMatched: rules.map((rule) => rule.name), regionsPerFrame, framesWithHighBitsCleared, ...report };
+  // Nothing in the file changes before every frame was decoded, filled and encoded, so that a
+  // refusal leaves the file as it came for the caller to quarantine.
+  const summary = { rulesMatched: rules.map((rule) => rule.name), regionsPerFrame, framesWithHighBitsCleared, ...removeOverlaysAndIconsOf(file) };
   if (geometry === undefined) return summary;
-  writeFrames(file, { transferSyntaxUid: target, geometry, frames: encoded }, encoder.lossless && WRITABLE_LOSSLESS.has(target) ? { lossy: false } : {});
+  // Every target is lossless, so this step loses nothing; an earlier lossy step stays recorded.
+  writeFrames(file, { transferSyntaxUid: target, geometry, frames: encoded }, { lossy: false });
   return target === read.transferSyntaxUid ? summary : { ...summary, transferSyntaxChanged: { from: read.transferSyntaxUid, to: target } };
+}
+
+function removeOverlaysAndIconsOf(file: DicomFile): Pick<CleanPixelsReport, 'overlayGroupsRemoved' | 'iconSequencesRemoved'> {
+  const removed = removeOverlaysAndIcons(file.dataset);
+  return { overlayGroupsRemoved: removed.overlayGroups, iconSequencesRemoved: removed.iconSequences };
 }
 
 function sameGeometry(a: FrameGeometry, b: FrameGeometry): boolean {
