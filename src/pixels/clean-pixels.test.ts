@@ -133,6 +133,29 @@ describe('cleanPixels()', () => {
     assert.equal(sampleAt(after, 5, 5, 0), sampleAt(before, 5, 5, 0));
   });
 
+  it('fills a native YBR_FULL_422 image in whole pixel pairs with Y 0 and neutral chroma', async () => {
+    const geometry = testGeometry({ rows: 16, columns: 24, samplesPerPixel: 3, photometricInterpretation: 'YBR_FULL_422' });
+    const samples = new Uint8Array(16 * 12 * 4).fill(200);
+    const file = await imageFile(geometry, [samples], '1.2.840.10008.1.2.1');
+    await cleanPixels(file, { rules: parsePixelRules({ rules: [{ name: 'odd box', match: {}, regions: [{ left: 3, top: 4, width: 2, height: 1 }] }] }, 'test') });
+    const [frame] = await decodedFrames(file);
+    assert.equal(frame!.geometry.photometricInterpretation, 'YBR_FULL_422');
+    // Row 4 holds 12 pairs of Y1 Y2 Cb Cr; columns 3-4 touch pairs 1 and 2.
+    const row = [...frame!.samples.subarray(4 * 48, 5 * 48)];
+    assert.deepEqual(row, [200, 200, 200, 200, 0, 0, 128, 128, 0, 0, 128, 128, ...new Array(36).fill(200)]);
+    assert.equal(frame!.samples.filter((value) => value !== 200).length, 8);
+  });
+
+  it('fills a JPEG baseline colour image black in the colour space it decodes to', async () => {
+    const geometry = testGeometry({ rows: 64, columns: 64, samplesPerPixel: 3, photometricInterpretation: 'RGB' });
+    const file = await imageFile(geometry, [new Uint8Array(64 * 64 * 3).fill(180)], '1.2.840.10008.1.2.4.50');
+    await cleanPixels(file, { rules });
+    const [frame] = await decodedFrames(readDicomFile(encodeDicomFile(file)));
+    const black = fillSamples(frame!.geometry);
+    for (let s = 0; s < 3; s++) assert.equal(sampleAt(frame!, 0, 10, s), black[s]);
+    assert.notEqual(sampleAt(frame!, 30, 30, 0), black[0], 'the middle of the image is not filled');
+  });
+
   it('fills what the finder reports on the frame it reports it for, after the rules', async () => {
     const geometry = testGeometry({ rows: 16, columns: 24 });
     const frames = [testSamples(geometry, 1).fill(77), testSamples(geometry, 2).fill(77)];
