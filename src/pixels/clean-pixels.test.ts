@@ -238,6 +238,15 @@ describe('cleanPixels()', () => {
     assert.equal(cleaned.dataset.get(Tag.ReferencedImageSequence)!.items![0]!.has(Tag.IconImageSequence), false);
   });
 
+  it('removes overlays and icons from a data set without Pixel Data, and matches no rule', async () => {
+    const file = testImageFile(testGeometry(), 1);
+    file.dataset.set({ tag: 0x601e3000, vr: 'OW', value: new Uint8Array(8) });
+    file.dataset.set(sequenceElement(Tag.IconImageSequence, [new Dataset(file.dataset.encoding, file.dataset)]));
+    const report = await cleanPixels(file, { rules });
+    assert.deepEqual(report, { rulesMatched: [], regionsPerFrame: [], framesWithHighBitsCleared: 0, overlayGroupsRemoved: [0x601e], iconSequencesRemoved: 1 });
+    assert.equal(file.dataset.has(0x601e3000), false);
+  });
+
   it('refuses, with a MedVeilError, Pixel Data it cannot decode, and changes nothing', async () => {
     const geometry = testGeometry({ rows: 16, columns: 24 });
     const file = await imageFile(geometry, [testSamples(geometry, 1)], '1.2.840.10008.1.2.5');
