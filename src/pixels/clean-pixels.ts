@@ -17,7 +17,7 @@ import type { DicomFile } from '../dicom/dicom-file.js';
 import { Tag } from '../dicom/tag.js';
 import { internalError } from '../errors.js';
 import { clearBitsAboveHighBit } from './clear-bits-above-high-bit.js';
-import type { DecodedFrame, FrameGeometry } from './frame-codec.js';
+import { type DecodedFrame, type FrameGeometry, sameGeometry } from './frame-codec.js';
 import { frameCodecFor } from './frame-codecs.js';
 import { fillRegions } from './fill-regions.js';
 import type { PixelRegion } from './pixel-region.js';
@@ -113,8 +113,3 @@ function removeOverlaysAndIconsOf(file: DicomFile): Pick<CleanPixelsReport, 'ove
   return { overlayGroupsRemoved: removed.overlayGroups, iconSequencesRemoved: removed.iconSequences };
 }
 
-function sameGeometry(a: FrameGeometry, b: FrameGeometry): boolean {
-  return a.rows === b.rows && a.columns === b.columns && a.samplesPerPixel === b.samplesPerPixel && a.bitsAllocated === b.bitsAllocated &&
-    a.bitsStored === b.bitsStored && a.pixelRepresentation === b.pixelRepresentation &&
-    a.photometricInterpretation === b.photometricInterpretation && a.planarConfiguration === b.planarConfiguration;
-}

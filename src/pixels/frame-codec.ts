@@ -21,6 +21,20 @@ export interface FrameGeometry {
   readonly planarConfiguration: 0 | 1;
 }
 
+/** True when two geometries describe samples laid out the same way (a re-encode can keep them as they are). */
+export function sameGeometry(a: FrameGeometry, b: FrameGeometry): boolean {
+  return (
+    a.rows === b.rows &&
+    a.columns === b.columns &&
+    a.samplesPerPixel === b.samplesPerPixel &&
+    a.bitsAllocated === b.bitsAllocated &&
+    a.bitsStored === b.bitsStored &&
+    a.pixelRepresentation === b.pixelRepresentation &&
+    a.photometricInterpretation === b.photometricInterpretation &&
+    a.planarConfiguration === b.planarConfiguration
+  );
+}
+
 /**
  * One decoded frame: its samples as native little-endian Pixel Data would hold them (PS3.5 8.1.1),
  * `bitsAllocated` bits each, in the layout of `geometry` — whose photometric interpretation and

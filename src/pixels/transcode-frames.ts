@@ -6,7 +6,7 @@
  */
 import type { DicomFile } from '../dicom/dicom-file.js';
 import { internalError } from '../errors.js';
-import type { FrameGeometry } from './frame-codec.js';
+import { type FrameGeometry, sameGeometry } from './frame-codec.js';
 import { frameCodecFor } from './frame-codecs.js';
 import { readFrames } from './read-frames.js';
 import { writeFrames } from './write-frames.js';
@@ -29,8 +29,3 @@ export async function transcodeFrames(file: DicomFile, transferSyntaxUid: string
   writeFrames(file, { transferSyntaxUid, geometry: geometry!, frames: encoded }, to.lossless ? { lossy: false } : {});
 }
 
-function sameGeometry(a: FrameGeometry, b: FrameGeometry): boolean {
-  return a.rows === b.rows && a.columns === b.columns && a.samplesPerPixel === b.samplesPerPixel && a.bitsAllocated === b.bitsAllocated &&
-    a.bitsStored === b.bitsStored && a.pixelRepresentation === b.pixelRepresentation &&
-    a.photometricInterpretation === b.photometricInterpretation && a.planarConfiguration === b.planarConfiguration;
-}
