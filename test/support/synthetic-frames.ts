@@ -4,19 +4,10 @@
  * signed), written as native little-endian Pixel Data.
  */
 import type { DecodedFrame, FrameGeometry } from '../../src/pixels/frame-codec.js';
+import { testGeometry } from '../../src/pixels/testing-image-file.js';
 
 export function syntheticGeometry(overrides: Partial<FrameGeometry>): FrameGeometry {
-  return {
-    rows: 37,
-    columns: 53,
-    samplesPerPixel: 1,
-    bitsAllocated: 8,
-    bitsStored: 8,
-    pixelRepresentation: 0,
-    photometricInterpretation: 'MONOCHROME2',
-    planarConfiguration: 0,
-    ...overrides,
-  };
+  return testGeometry({ rows: 37, columns: 53, ...overrides });
 }
 
 export function syntheticFrame(geometry: FrameGeometry, options: { noise?: boolean } = {}): DecodedFrame {
