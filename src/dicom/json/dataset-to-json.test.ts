@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pydicomData } from '../../../test/support/pydicom-files.js';
 import { Dataset, EXPLICIT_BIG, EXPLICIT_LITTLE } from '../dataset.js';
 import { sequenceElement, valueElement } from '../element.js';
+import { readDicomFile } from '../read-dicom-file.js';
 import { Tag, makeTag } from '../tag.js';
 import { encodeBigInts, encodeNumbers, encodeStrings } from '../values.js';
 import { datasetToJson } from './dataset-to-json.js';
@@ -131,6 +135,36 @@ test('datasetToJson() gives binary VRs as InlineBinary, swapped to little endian
   assert.deepEqual(json['7FE00010'], { vr: 'OW', InlineBinary: Buffer.from([2, 1, 4, 3]).toString('base64') });
   assert.deepEqual(json['00291001'], { vr: 'UN', InlineBinary: '/wBBQg==' });
   assert.deepEqual(datasetToJson(big)['7FE00010'], json['7FE00010']);
+});
+
+test('datasetToJson() swaps big endian Pixel Data by Bits Allocated, as the writer does', () => {
+  const cases = [
+    { bitsAllocated: 32, big: [0x00, 0x13, 0x0e, 0xe8, 0x04, 0x03, 0x02, 0x01] },
+    { bitsAllocated: 16, big: [0x0e, 0xe8, 0x00, 0x13, 0x02, 0x01, 0x04, 0x03] },
+    { bitsAllocated: 8, big: [0x0e, 0xe8, 0x00, 0x13, 0x02, 0x01, 0x04, 0x03] },
+  ];
+  const little = Buffer.from([0xe8, 0x0e, 0x13, 0x00, 0x01, 0x02, 0x03, 0x04]).toString('base64');
+  for (const { bitsAllocated, big } of cases) {
+    const ds = new Dataset(EXPLICIT_BIG);
+    ds.set(valueElement(Tag.BitsAllocated, 'US', encodeNumbers([bitsAllocated], 'US', false)));
+    ds.set(valueElement(Tag.PixelData, 'OW', new Uint8Array(big)));
+    assert.deepEqual(datasetToJson(ds)['7FE00010'], { vr: 'OW', InlineBinary: little }, `Bits Allocated ${bitsAllocated}`);
+  }
+});
+
+test('datasetToJson() gives the same InlineBinary Pixel Data for pydicom\'s rtdose_expb.dcm (big endian) and rtdose.dcm', () => {
+  const { root } = pydicomData();
+  const pixelData = (name: string) => {
+    const file = readDicomFile(new Uint8Array(readFileSync(join(root, 'test_files', name))));
+    return { littleEndian: file.dataset.encoding.littleEndian, json: datasetToJson(file.dataset)['7FE00010'] };
+  };
+  const big = pixelData('rtdose_expb.dcm');
+  const little = pixelData('rtdose.dcm');
+  assert.equal(big.littleEndian, false);
+  assert.equal(little.littleEndian, true);
+  assert.equal(little.json?.vr, 'OW');
+  assert.ok(little.json?.InlineBinary);
+  assert.deepEqual(big.json, little.json);
 });
 
 test('datasetToJson() asks bulkDataUri about binary values with the tag and the [sequence, item] path', () => {

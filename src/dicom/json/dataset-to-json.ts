@@ -6,7 +6,7 @@ import type { DataElement, Fragments } from '../element.js';
 import { personNameToJson } from '../person-name.js';
 import { ITEM } from '../tag.js';
 import { decodeBigInts } from '../values.js';
-import { numericWidth } from '../vr.js';
+import { swapBytes, valueSwapWidth } from '../write-swap-bytes.js';
 import {
   BULK_DATA_VRS, type DicomJsonAttribute, type DicomJsonObject, type DicomJsonValue,
   INLINE_BINARY_VRS, jsonTagKey,
@@ -69,7 +69,9 @@ function convertElement(dataset: Dataset, element: DataElement, options: Dataset
     if (uri !== undefined) return { vr, BulkDataURI: uri };
   }
   if (INLINE_BINARY_VRS.has(vr)) {
-    const bytes = dataset.encoding.littleEndian ? value : swapBytes(value, numericWidth(vr));
+    // InlineBinary is little endian (PS3.18 F.2.7). A big endian value swaps by the writer's
+    // rule, so that 32-bit Pixel Data in OW comes out the same as from the writer.
+    const bytes = dataset.encoding.littleEndian ? value : swapBytes(value, valueSwapWidth(element, dataset));
     return { vr, InlineBinary: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
   }
   const values = jsonValues(dataset, element);
@@ -159,16 +161,6 @@ function encapsulatedValueField(fragments: Fragments): Uint8Array {
     view.setUint32(at + 4, part.length, true);
     out.set(part, at + 8);
     at += 8 + part.length;
-  }
-  return out;
-}
-
-/** PS3.18 F.2.7: byte order rules of PS3.5 apply, and DICOMweb bulk data is little endian. */
-function swapBytes(bytes: Uint8Array, width: number): Uint8Array {
-  if (width <= 1) return bytes;
-  const out = Uint8Array.from(bytes);
-  for (let at = 0; at + width <= bytes.length; at += width) {
-    for (let k = 0; k < width; k++) out[at + k] = bytes[at + width - 1 - k]!;
   }
   return out;
 }
