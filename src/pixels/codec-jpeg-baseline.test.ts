@@ -34,6 +34,33 @@ describe('jpegBaselineCodec', () => {
     }
   });
 
+  it('round-trips frames smaller than a few blocks, and of sizes not a multiple of 8, monochrome and RGB', async () => {
+    const sizes: Array<[number, number]> = [[1, 1], [7, 5], [8, 8], [16, 16], [16, 24], [32, 32], [33, 17]];
+    for (const [columns, rows] of sizes) {
+      for (const [colour, tolerance] of [[false, 6], [true, 8]] as const) {
+        const frame = syntheticFrame(syntheticGeometry(colour
+          ? { rows, columns, samplesPerPixel: 3, photometricInterpretation: 'RGB' }
+          : { rows, columns }), { noise: false });
+        const { encoded, geometry } = await jpegBaselineCodec.encode(frame, JPEG_BASELINE);
+        assert.deepEqual([geometry.rows, geometry.columns], [rows, columns]);
+        const decoded = await jpegBaselineCodec.decode(encoded, geometry);
+        const difference = maxSampleDifference(decoded.samples, frame.samples, frame.geometry);
+        assert.ok(difference <= tolerance, `${columns}x${rows} ${colour ? 'RGB' : 'monochrome'}: differs by up to ${difference}`);
+      }
+    }
+  });
+
+  it('encodes a frame of noise whose stream is longer than its samples, intact', async () => {
+    const geometry = syntheticGeometry({ rows: 24, columns: 24 });
+    let seed = 7;
+    const samples = new Uint8Array(24 * 24).map(() => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 23);
+    const { encoded, geometry: written } = await jpegBaselineCodec.encode({ geometry, samples }, JPEG_BASELINE);
+    assert.ok(encoded.length > samples.length);
+    assert.deepEqual([encoded[encoded.length - 2], encoded[encoded.length - 1]], [0xff, 0xd9]);
+    const decoded = await jpegBaselineCodec.decode(encoded, written);
+    assert.ok(maxSampleDifference(decoded.samples, samples, geometry) <= 24);
+  });
+
   it("decodes pydicom's SC_rgb_small_odd_jpeg within 4 levels of its uncompressed twin", async () => {
     const { frame, sample } = firstFrame('SC_rgb_small_odd_jpeg.dcm');
     const twin = readPixelSample(pydicomSamplePath('SC_rgb_small_odd.dcm'));

@@ -42,6 +42,54 @@ interface LibjpegTurboModule {
   JPEGEncoder: new () => JpegEncoder;
 }
 
+/** Side of a DCT block; with 4:4:4 sampling (and for one component) a block is also the MCU. */
+const BLOCK = 8;
+/**
+ * Room the encoder's output needs. libjpeg-turbo bounds a stream by 2 bytes per sample of the
+ * block-padded frame plus 2048 bytes (tjBufSize); the marker segments it writes here (SOI, JFIF,
+ * at most two DQT, SOF, four standard DHT, SOS, EOI) take about 630 bytes, so 1024 is plenty and
+ * keeps the smallest frame's sample width within the 8 bits FrameInfo.bitsPerSample holds.
+ */
+const HEADER_BOUND = 1024;
+const BYTES_PER_SAMPLE_BOUND = 2;
+
+/**
+ * Extends a frame to whole blocks by repeating its last column and row, as libjpeg does itself
+ * for the blocks on the edge, so that the padding costs no extra ringing.
+ */
+function padToBlocks(samples: Uint8Array, columns: number, rows: number, samplesPerPixel: number, paddedColumns: number, paddedRows: number): Uint8Array {
+  if (columns === paddedColumns && rows === paddedRows) return samples;
+  const padded = new Uint8Array(paddedColumns * paddedRows * samplesPerPixel);
+  const rowLength = columns * samplesPerPixel;
+  const paddedRowLength = paddedColumns * samplesPerPixel;
+  for (let row = 0; row < paddedRows; row++) {
+    const source = samples.subarray(Math.min(row, rows - 1) * rowLength, Math.min(row, rows - 1) * rowLength + rowLength);
+    const at = row * paddedRowLength;
+    padded.set(source, at);
+    const lastPixel = source.subarray(rowLength - samplesPerPixel);
+    for (let column = columns; column < paddedColumns; column++) padded.set(lastPixel, at + column * samplesPerPixel);
+  }
+  return padded;
+}
+
+/**
+ * Writes the frame's true size into the frame header of a stream encoded from its block-padded
+ * copy. The entropy-coded data is the same either way: with one block per MCU, a frame and its
+ * padded copy have the same MCUs, and the decoder crops the padding (ITU-T T.81 A.2.4).
+ */
+function withFrameSize(encoded: Uint8Array, columns: number, rows: number): Uint8Array {
+  let at = 2;
+  while (at + 9 <= encoded.length && encoded[at] === 0xff) {
+    const marker = encoded[at + 1]!;
+    if (marker === 0xc0 || marker === 0xc1) {
+      encoded.set([rows >> 8, rows & 0xff, columns >> 8, columns & 0xff], at + 5);
+      return encoded;
+    }
+    at += 2 + ((encoded[at + 2]! << 8) | encoded[at + 3]!);
+  }
+  throw pixelsError('JPEG baseline/extended encode: libjpeg-turbo wrote no SOF0 or SOF1 frame header');
+}
+
 const libjpegTurbo = new WasmCodecModule<LibjpegTurboModule>('@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs');
 
 /**
@@ -100,19 +148,32 @@ async function encode(frame: DecodedFrame, transferSyntaxUid: string): Promise<{
     throw pixelsError(`${what}: colour frames are written from RGB, not ${geometry.photometricInterpretation}`);
   }
   const samples = interleaved(frame, 1);
+  const { columns, rows, samplesPerPixel } = geometry;
+  const paddedColumns = Math.ceil(columns / BLOCK) * BLOCK;
+  const paddedRows = Math.ceil(rows / BLOCK) * BLOCK;
+  const paddedSamples = paddedColumns * paddedRows * samplesPerPixel;
+  // The encoder presizes its output buffer to the size of its input buffer and lets libjpeg-turbo
+  // write into it unchecked (TJFLAG_NOREALLOC with libjpeg-turbo's own, larger, size bound), so a
+  // stream longer than the input runs past the buffer: a trap at the end of the heap, silent heap
+  // corruption elsewhere. The headers alone outgrow monochrome frames below about 18x18. The input
+  // buffer is sized from bitsPerSample, which encode() otherwise ignores, so asking for wider
+  // samples than are passed buys the output room the worst case needs. bitsPerSample is 8 bits
+  // wide, at most 31 bytes a sample, too little for a frame of a few pixels; padding to whole
+  // blocks makes every frame at least 64 pixels, which then always fits.
+  const bytesPerSample = Math.ceil((HEADER_BOUND + BYTES_PER_SAMPLE_BOUND * paddedSamples) / paddedSamples);
   const encoded = await libjpegTurbo.run(what, (module) => withEmbindObject(new module.JPEGEncoder(), (encoder) => {
     encoder.getDecodedBuffer({
-      width: geometry.columns,
-      height: geometry.rows,
-      bitsPerSample: 8,
-      componentCount: geometry.samplesPerPixel,
+      width: paddedColumns,
+      height: paddedRows,
+      bitsPerSample: 8 * bytesPerSample,
+      componentCount: samplesPerPixel,
       isSigned: false,
-    }).set(samples);
+    }).set(padToBlocks(samples, columns, rows, samplesPerPixel, paddedColumns, paddedRows));
     encoder.setProgressive(0);
     encoder.setQuality(QUALITY);
     encoder.setSubSampling(TJSAMP_444);
     encoder.encode();
-    return new Uint8Array(encoder.getEncodedBuffer());
+    return withFrameSize(new Uint8Array(encoder.getEncodedBuffer()), columns, rows);
   }));
   // libjpeg-turbo writes colour as JFIF YCbCr without subsampling: YBR_FULL (PS3.5 8.2.1).
   const written: FrameGeometry = geometry.samplesPerPixel === 3
