@@ -12,6 +12,7 @@
  */
 import type { Dataset } from '../dicom/dataset.js';
 import { Tag } from '../dicom/tag.js';
+import { pixelDataSwapWidth, swapBytes } from '../dicom/write-swap-bytes.js';
 
 export interface ImagePixelFacts {
   readonly rows: number;
@@ -66,7 +67,8 @@ export function pixelFrames(dataset: Dataset): PixelFramesResult {
   const value = element.value ?? new Uint8Array(0);
   const frameBits = facts.rows * facts.columns * facts.samplesPerPixel * facts.bitsAllocated;
   if (frameBits * facts.numberOfFrames > value.length * 8) return { ok: false, message: 'the Pixel Data is shorter than its frames' };
-  const width = dataset.encoding.littleEndian ? 1 : swapWidth(facts.bitsAllocated, element.vr);
+  // The writer's rule (src/dicom/write-swap-bytes.ts), so frames and written files agree.
+  const width = dataset.encoding.littleEndian ? 1 : pixelDataSwapWidth(element.vr, facts.bitsAllocated);
   return {
     ok: true,
     frames: {
@@ -75,26 +77,10 @@ export function pixelFrames(dataset: Dataset): PixelFramesResult {
       frame: (index) => {
         if (frameBits % 8 !== 0) return bitRange(value, index * frameBits, frameBits);
         const bytes = value.subarray((index * frameBits) / 8, ((index + 1) * frameBits) / 8);
-        return width > 1 ? swapped(bytes, width) : bytes;
+        return swapBytes(bytes, width);
       },
     },
   };
-}
-
-/** PS3.5 7.3: OW and the wider VRs are byte-swapped per value in big endian; OB never. */
-function swapWidth(bitsAllocated: number, vr: string): number {
-  if (vr === 'OB') return 1;
-  if (bitsAllocated === 32 || vr === 'OF' || vr === 'OL') return 4;
-  if (vr === 'OD') return 8;
-  return 2;
-}
-
-function swapped(bytes: Uint8Array, width: number): Uint8Array {
-  const out = new Uint8Array(bytes.length);
-  for (let at = 0; at + width <= bytes.length; at += width) {
-    for (let k = 0; k < width; k++) out[at + k] = bytes[at + width - 1 - k]!;
-  }
-  return out;
 }
 
 /** `count` bits from bit `start` (PS3.5 8.1.1: the first pixel in the lowest bit), from bit 0 on. */
