@@ -4,6 +4,8 @@
  * check the UIDs of the path, and find who acts.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decodeQueryString } from '../dicom/query/index.js';
+import { MedVeilError } from '../errors.js';
 import type { ActingUser } from '../gateway/actor-for-user.js';
 import type { RequestContext } from '../server/http-context.js';
 import { dicomwebActor } from './dicomweb-actor.js';
@@ -89,6 +91,16 @@ export function notAcceptable(message: string): Refusal {
 }
 
 /** The raw query string of the request (after "?"), undecoded. */
+/** The name and value pairs of a raw query string, or a 400 refusal for malformed percent-encoding. */
+export function queryPairs(query: string): Array<[string, string]> | Refusal {
+  try {
+    return decodeQueryString(query);
+  } catch (error) {
+    if (error instanceof MedVeilError) return { status: 400, error: 'invalid-query', message: error.message };
+    throw error;
+  }
+}
+
 export function rawQuery(request: FastifyRequest): string {
   const url = request.raw.url ?? request.url;
   const at = url.indexOf('?');

@@ -10,14 +10,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dataset } from '../dicom/dataset.js';
-import { decodeQueryString } from '../dicom/query/index.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
-import { MedVeilError } from '../errors.js';
 import { encodeGreyPng } from '../pixels/png-encoder.js';
 import { elementAt, parseElementPath } from './bulk-data-path.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { DICOMWEB_PREFIX, type ResourcePath, uidParamsSchema } from './dicomweb-paths.js';
-import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
+import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, queryPairs, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
 import type { MediaRange } from './media-type.js';
 import { type ResponsePart, multipartContentType, multipartLength, multipartStream, newBoundary } from './multipart-related-writer.js';
 import { type PixelFrames, pixelFrames } from './pixel-frames.js';
@@ -149,13 +147,8 @@ interface RenderParameters {
 
 /** PS3.18 8.3.5.1.4 and 8.3.5.1.3: `window=center,width[,linear]` and `viewport=width,height`; `quality` has no meaning for PNG and is ignored. */
 function renderParameters(query: string): RenderParameters | Refusal {
-  let pairs: Array<[string, string]>;
-  try {
-    pairs = decodeQueryString(query);
-  } catch (error) {
-    if (error instanceof MedVeilError) return { status: 400, error: 'invalid-query', message: error.message };
-    throw error;
-  }
+  const pairs = queryPairs(query);
+  if (isRefusal(pairs)) return pairs;
   let window: VoiWindow | undefined;
   let viewport: { width: number; height: number } | undefined;
   const seen = new Set<string>();

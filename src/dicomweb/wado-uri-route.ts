@@ -8,12 +8,10 @@
  * object is 404.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decodeQueryString } from '../dicom/query/index.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
-import { MedVeilError } from '../errors.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { isUid } from './dicomweb-paths.js';
-import { actingUser, isRefusal, notAcceptable, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
+import { actingUser, isRefusal, notAcceptable, queryPairs, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
 import { chooseInstanceSyntax } from './representation-choice.js';
 import { renderFrame } from './wado-pixel-routes.js';
 import { type FullInstance, instanceBytes, retrieveOne } from './wado-retrieval.js';
@@ -73,13 +71,8 @@ async function wadoUri(deps: DicomwebRouteDeps, request: FastifyRequest, reply: 
 }
 
 function parameters(query: string): Map<string, string> | Refusal {
-  let pairs: Array<[string, string]>;
-  try {
-    pairs = decodeQueryString(query);
-  } catch (error) {
-    if (error instanceof MedVeilError) return { status: 400, error: 'invalid-query', message: error.message };
-    throw error;
-  }
+  const pairs = queryPairs(query);
+  if (isRefusal(pairs)) return pairs;
   const out = new Map<string, string>();
   for (const [name, value] of pairs) {
     const shown = JSON.stringify(name.slice(0, 64));
