@@ -36,6 +36,16 @@ export function oidcRelyingParty(config: OidcConfig, warn: (message: string, err
     return discovered;
   };
 
+  /** The provider's configuration, or undefined (after a warning) while it cannot be reached. */
+  const discoverOrWarn = async (): Promise<client.Configuration | undefined> => {
+    try {
+      return await discover();
+    } catch (error) {
+      warn('OIDC discovery failed', error);
+      return undefined;
+    }
+  };
+
   const idTokenKeys: JWTVerifyGetKey = async (header, token) => {
     if (header.alg.startsWith('HS') && secret !== undefined) return new TextEncoder().encode(secret.reveal());
     if (jwks === undefined) {
@@ -51,13 +61,8 @@ export function oidcRelyingParty(config: OidcConfig, warn: (message: string, err
     clientId: config.clientId,
     idTokenKeys,
     async authorizationUrl({ state, nonce, codeChallenge }) {
-      let configuration: client.Configuration;
-      try {
-        configuration = await discover();
-      } catch (error) {
-        warn('OIDC discovery failed', error);
-        return { outcome: 'unavailable' };
-      }
+      const configuration = await discoverOrWarn();
+      if (configuration === undefined) return { outcome: 'unavailable' };
       const url = client.buildAuthorizationUrl(configuration, {
         response_type: 'code',
         redirect_uri: config.redirectUrl,
@@ -70,13 +75,8 @@ export function oidcRelyingParty(config: OidcConfig, warn: (message: string, err
       return { outcome: 'url', url };
     },
     async redeemCode({ callbackParameters, state, nonce, codeVerifier }) {
-      let configuration: client.Configuration;
-      try {
-        configuration = await discover();
-      } catch (error) {
-        warn('OIDC discovery failed', error);
-        return { outcome: 'unavailable' };
-      }
+      const configuration = await discoverOrWarn();
+      if (configuration === undefined) return { outcome: 'unavailable' };
       const callback = new URL(config.redirectUrl);
       callback.search = callbackParameters.toString();
       try {
