@@ -14,11 +14,10 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { totpCode } from '../src/access/identity/totp.js';
 import type { AuditEventInput } from '../src/audit/event/audit-event.js';
-import { buildHttpApp } from '../src/server/http-app.js';
 import { parseServerConfig } from '../src/server/config.js';
 import { oidcRouteDeps } from '../src/server/oidc-relying-party.js';
 import { startServer } from '../src/server/serve.js';
-import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from './support/testing-account-deps.js';
+import { testAccounts, type TestAccounts } from './support/testing-account-deps.js';
 import { testHttpApp } from './support/testing-http-app.js';
 import { startTestOidcProvider, type IdpPerson, type TestOidcProvider } from './support/oidc-test-provider.js';
 
@@ -43,7 +42,6 @@ async function oidcApp(options: { accountClaim?: string; mfaAmrValues?: string[]
   const fixture = await testAccounts();
   // The provider signs with the real time; MedVeil's clock must agree with it.
   fixture.setNow(Date.now());
-  const { deps } = fixture;
   const config = parseServerConfig(
     JSON.stringify({
       oidc: {
@@ -59,16 +57,7 @@ async function oidcApp(options: { accountClaim?: string; mfaAmrValues?: string[]
     { source: 'oidc-test.yaml', baseDir: '.' },
   ).oidc!;
   const warnings: string[] = [];
-  const app = buildHttpApp({
-    accounts: fixture.accounts,
-    audit: deps.audit,
-    clock: deps.clock,
-    sessions: { ...deps.sessions, verificationKeys: { publicKey: (kid) => (kid === deps.sessions.key.kid ? fixture.publicKey : undefined) } },
-    secrets: deps.secrets,
-    corsOrigins: [],
-    passwordHashing: TEST_PASSWORD_HASHING,
-    oidc: oidcRouteDeps(config, (message) => warnings.push(message)),
-  });
+  const { app } = await testHttpApp({ fixture, oidc: oidcRouteDeps(config, (message) => warnings.push(message)) });
   return { ...fixture, app, warnings };
 }
 

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from './testing-account-deps.js';
 import { buildHttpApp } from '../../src/server/http-app.js';
+import type { OidcRouteDeps } from '../../src/server/routes/oidc-routes.js';
 
 export const VIEWER_ORIGIN = 'https://viewer.example.org';
 export const PASSWORD = 'quietly drawn ferns on the stair';
@@ -20,8 +21,12 @@ export interface TestHttpApp extends TestAccounts {
   signedInWithMfa(name: string, roles: Parameters<TestAccounts['addUser']>[1]): Promise<{ authorization: string; totpSecret: string }>;
 }
 
-export async function testHttpApp(): Promise<TestHttpApp> {
-  const fixture = await testAccounts();
+/**
+ * `fixture` when the test must set the accounts up (or the clock) before the app is built;
+ * `oidc` to register the OIDC sign-in routes.
+ */
+export async function testHttpApp(options: { fixture?: TestAccounts; oidc?: OidcRouteDeps } = {}): Promise<TestHttpApp> {
+  const fixture = options.fixture ?? (await testAccounts());
   const logLines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -39,6 +44,7 @@ export async function testHttpApp(): Promise<TestHttpApp> {
     corsOrigins: [VIEWER_ORIGIN],
     log: { level: 'info', stream },
     passwordHashing: TEST_PASSWORD_HASHING,
+    ...(options.oidc === undefined ? {} : { oidc: options.oidc }),
   });
   async function signIn(name: string, options: { password?: string; totp?: string } = {}): Promise<string> {
     const response = await app.inject({ method: 'POST', url: '/api/login', payload: { userName: name, password: options.password ?? PASSWORD, ...(options.totp === undefined ? {} : { totp: options.totp }) } });
