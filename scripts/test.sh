@@ -12,6 +12,12 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 dpkg -s python3-pydicom >/dev/null 2>&1 || need+=(python3-pydicom)
 # The pixel tests compare with pydicom's own decoding, which needs numpy (only recommended by python3-pydicom).
 dpkg -s python3-numpy >/dev/null 2>&1 || need+=(python3-numpy)
+# Burned-in text: test images are drawn with Pillow in real fonts, and Debian's tesseract (independent of
+# the tesseract.js MedVeil runs) reads the cleaned images.
+dpkg -s python3-pil >/dev/null 2>&1 || need+=(python3-pil)
+for font in fonts-dejavu-core fonts-liberation fonts-wqy-microhei; do dpkg -s "$font" >/dev/null 2>&1 || need+=("$font"); done
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+for lang in eng chi-sim; do dpkg -s "tesseract-ocr-$lang" >/dev/null 2>&1 || need+=("tesseract-ocr-$lang"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   sudo=""
