@@ -24,7 +24,11 @@ export function testGeometry(overrides: Partial<FrameGeometry> = {}): FrameGeome
 }
 
 /** A file holding `geometry` and `numberOfFrames` in its Image Pixel module, no Pixel Data yet. */
-export function testImageFile(geometry: FrameGeometry, numberOfFrames: number, options: { encoding?: DatasetEncoding; transferSyntaxUid?: string } = {}): DicomFile {
+export function testImageFile(
+  geometry: FrameGeometry,
+  numberOfFrames: number,
+  options: { encoding?: DatasetEncoding; transferSyntaxUid?: string; sopClassUid?: string } = {},
+): DicomFile {
   const dataset = new Dataset(options.encoding ?? EXPLICIT_LITTLE);
   const little = dataset.encoding.littleEndian;
   const us = (tag: number, value: number): void => {
@@ -32,7 +36,8 @@ export function testImageFile(geometry: FrameGeometry, numberOfFrames: number, o
     new DataView(bytes.buffer).setUint16(0, value, little);
     dataset.set({ tag, vr: 'US', value: bytes });
   };
-  dataset.setString(Tag.SOPClassUID, '1.2.840.10008.5.1.4.1.1.7');
+  // Secondary Capture by default.
+  dataset.setString(Tag.SOPClassUID, options.sopClassUid ?? '1.2.840.10008.5.1.4.1.1.7');
   dataset.setString(Tag.SOPInstanceUID, '2.25.1234567890');
   us(Tag.SamplesPerPixel, geometry.samplesPerPixel);
   dataset.setString(Tag.PhotometricInterpretation, geometry.photometricInterpretation);
