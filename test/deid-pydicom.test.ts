@@ -29,21 +29,25 @@ interface Outcome {
 let work: string;
 let outcomes: Outcome[];
 
-before(() => {
+before(async () => {
   work = temporaryFolder('deid-pydicom');
   const pseudonymizer = createPseudonymizer(new Uint8Array(32).map((_, i) => i * 7 + 1));
   const recipe = basicRecipe();
-  outcomes = data.files.map((input, index) => {
+  outcomes = [];
+  for (const [index, input] of data.files.entries()) {
     try {
-      const result = deidentifyInstance(readFileSync(join(data.root, input)), { recipe, pseudonymizer });
-      if (result.kind === 'dicomdir') return { input, dicomdir: true };
+      const result = await deidentifyInstance(readFileSync(join(data.root, input)), { recipe, pseudonymizer });
+      if (result.kind === 'dicomdir') {
+        outcomes.push({ input, dicomdir: true });
+        continue;
+      }
       const output = join(work, `${index}.dcm`);
       writeFileSync(output, Buffer.concat(result.chunks));
-      return { input, output };
+      outcomes.push({ input, output });
     } catch (error) {
-      return { input, error: String(error) };
+      outcomes.push({ input, error: String(error) });
     }
-  });
+  }
 });
 
 test('every sample file that is DICOM is de-identified; the rest fail with a reason', () => {

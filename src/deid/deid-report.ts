@@ -25,8 +25,24 @@ export interface DeidReport {
   readonly patientIdentityRemoved: boolean;
   /** The options listed in De-identification Method Code Sequence (0012,0064), after 113100. */
   readonly optionsApplied: DeidOption[];
-  /** Regions the pixel cleaner filled, when it ran. */
+  /** Regions the pixel stage filled, when it ran. */
   readonly pixelRegions: number | undefined;
+  /** What the pixel stage did, when it ran before the header was de-identified. */
+  readonly pixelStage: PixelStageReport | undefined;
+}
+
+/** The pixel stage in the report: rule names and counts, never a value. */
+export interface PixelStageReport {
+  readonly rulesMatched: readonly string[];
+  readonly textFinder: boolean;
+  readonly regionsFilled: number;
+  /** Frames in which at least one region was filled. */
+  readonly framesFilled: number;
+  readonly framesWithHighBitsCleared: number;
+  /** Overlay groups removed by the stage, as hex (`6000`); their elements are not listed one by one. */
+  readonly overlayGroupsRemoved: readonly string[];
+  readonly iconSequencesRemoved: number;
+  readonly transferSyntaxChanged?: { readonly from: string; readonly to: string };
 }
 
 export function emptyCounts(): Record<DeidAction, number> {

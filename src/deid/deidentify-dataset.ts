@@ -2,7 +2,9 @@
  * The PS3.15 Annex E de-identification engine: applies the Basic Application Level
  * Confidentiality Profile (Table E.1-1) with the recipe's options and overrides to a dataset and
  * every item of every sequence in it, in place. It touches header elements only; Pixel Data is
- * never read or copied here (only a PixelCleaner may touch it, see assess-pixels.ts).
+ * never read or copied here. The pixel stage (src/pixels/clean-pixels.ts) runs before, on the
+ * whole file, and the engine learns what it did as a value (`PixelCleaning`, see
+ * assess-pixels.ts for what that decides).
  *
  * On error the dataset may be half done: the caller discards it and quarantines the file.
  */
@@ -12,15 +14,15 @@ import { lookupAttribute } from '../dicom/dictionary.js';
 import { Tag, formatTag, isPrivateCreatorTag, isPrivateTag, privateCreatorTagOf, tagElement, tagGroup } from '../dicom/tag.js';
 import { type VR, isStringVR } from '../dicom/vr.js';
 import { MedVeilError } from '../errors.js';
-import { assessPixels } from './assess-pixels.js';
+import { assessPixels, hasPixelData } from './assess-pixels.js';
 import { capAge } from './cap-age.js';
-import { type DeidAction, type DeidReport, type DeidReportEntry, emptyCounts } from './deid-report.js';
+import { type DeidAction, type DeidReport, type DeidReportEntry, type PixelStageReport, emptyCounts } from './deid-report.js';
 import { deidentifyFileMeta } from './deidentify-file-meta.js';
 import { dummyBytes, dummyStrings, maxTextLength } from './dummy-value.js';
 import { looksLikeUids, readValues, writeAsciiValues, writeBytes, writeValues } from './element-text.js';
 import { DEID_OPTIONS } from './options.js';
 import { type Decision, decideAction, overrideFor } from './decide-action.js';
-import type { PixelCleaner } from './pixel-cleaner.js';
+import type { PixelCleaning } from './pixel-cleaning.js';
 import { shiftDA, shiftDT } from './pseudonym/date-shift.js';
 import type { Pseudonymizer } from './pseudonymizer.js';
 import { type Recipe, privateRuleKey } from './recipe.js';
@@ -31,7 +33,11 @@ import { writeDeidMethod } from './write-deid-method.js';
 export interface DeidentifyOptions {
   readonly recipe: Recipe;
   readonly pseudonymizer: Pseudonymizer;
-  readonly pixelCleaner?: PixelCleaner;
+  /**
+   * What the pixel stage did to this data set, when it ran (`deidentifyInstance` runs it when
+   * `pixelStageRequired` says so). Without it, a data set that needs clean pixels is refused.
+   */
+  readonly pixelCleaning?: PixelCleaning;
 }
 
 /** Free-text VRs replaced inside sequences that are being cleaned (D or C), when no row names them. */
@@ -49,7 +55,8 @@ interface Walk {
   readonly shiftDates: boolean;
   readonly cleanGraphics: boolean;
   readonly patientKey: string;
-  readonly pixelsClean: boolean;
+  /** Overlay planes may be kept under Clean Graphics: the recipe vouches for the pixels, or there are none. */
+  readonly overlaysKnownClean: boolean;
   readonly entries: DeidReportEntry[];
   readonly counts: Record<DeidAction, number>;
   readonly warnings: string[];
@@ -61,7 +68,8 @@ interface Walk {
 
 export function deidentifyDataset(dataset: Dataset, options: DeidentifyOptions): DeidReport {
   const { recipe, pseudonymizer } = options;
-  const pixels = assessPixels(dataset, recipe, options.pixelCleaner);
+  const cleaning = options.pixelCleaning;
+  const pixels = assessPixels(dataset, recipe, cleaning);
   const walk: Walk = {
     recipe,
     pseudonymizer,
@@ -69,7 +77,9 @@ export function deidentifyDataset(dataset: Dataset, options: DeidentifyOptions):
     shiftDates: recipe.options.has('retainLongitudinalModifiedDates'),
     cleanGraphics: recipe.options.has('cleanGraphics'),
     patientKey: dataset.getString(Tag.PatientID) ?? '',
-    pixelsClean: pixels.clean,
+    // The pixel stage fills text in Pixel Data, not in overlay bitmaps: after it ran, an overlay
+    // left in a nested item is still unverified.
+    overlaysKnownClean: pixels.clean && cleaning === undefined,
     entries: [],
     counts: emptyCounts(),
     warnings: [],
@@ -81,14 +91,20 @@ export function deidentifyDataset(dataset: Dataset, options: DeidentifyOptions):
     walk.warnings.push('Patient ID is empty: dates are shifted by the offset shared by all files without a Patient ID');
   }
   if (pixels.clean && recipe.pixelsKnownClean) walk.warnings.push('pixels taken as clean because the recipe says so (pixelsKnownClean)');
-  if (!pixels.clean) walk.warnings.push('pixels not verified clean: Patient Identity Removed is NO');
+  if (!pixels.clean) walk.warnings.push(`pixels not verified clean (${pixels.reason}): Patient Identity Removed is NO`);
+  if (cleaning !== undefined && cleaning.overlayGroupsRemoved.length > 0 && walk.cleanGraphics) {
+    walk.warnings.push('Clean Graphics: overlay planes were removed by the pixel stage, which cannot clean text in an overlay bitmap');
+  }
+  if (recipe.options.has('cleanPixelData') && !pixels.cleanedNow && hasPixelData(dataset)) {
+    walk.warnings.push('Clean Pixel Data not applied: the pixel stage did not look for text in this image (113101 not listed)');
+  }
 
   const hasMeta = deidentifyItem(dataset, '', false, walk, true);
 
   if (pixels.cleanedNow) writeAsciiValues(dataset, Tag.BurnedInAnnotation, 'CS', ['NO']);
-  const applied = DEID_OPTIONS.filter((o) => recipe.options.has(o));
+  // 113101 states that this run cleaned the pixels: listed when the stage looked, never on the recipe's word alone.
+  const applied = DEID_OPTIONS.filter((o) => (o === 'cleanPixelData' ? pixels.cleanedNow : recipe.options.has(o)));
   if (applied.includes('cleanRecognizableVisualFeatures')) writeAsciiValues(dataset, Tag.RecognizableVisualFeatures, 'CS', ['NO']);
-  if (pixels.cleanedNow && !applied.includes('cleanPixelData')) applied.splice(0, 0, 'cleanPixelData');
   const patientIdentityRemoved = pixels.clean && !walk.weakened;
   if (walk.weakened) walk.warnings.push('recipe overrides keep what the profile removes: Patient Identity Removed is NO');
   writeDeidMethod(dataset, { patientIdentityRemoved, optionsApplied: applied, recipeName: recipe.name });
@@ -102,7 +118,21 @@ export function deidentifyDataset(dataset: Dataset, options: DeidentifyOptions):
     patientIdentityRemoved,
     optionsApplied: applied,
     pixelRegions: pixels.regions,
+    pixelStage: cleaning === undefined ? undefined : pixelStageReport(cleaning),
   };
+}
+
+function pixelStageReport(cleaning: PixelCleaning): PixelStageReport {
+  const report: PixelStageReport = {
+    rulesMatched: [...cleaning.rulesMatched],
+    textFinder: cleaning.textFinder,
+    regionsFilled: cleaning.regionsPerFrame.reduce((sum, n) => sum + n, 0),
+    framesFilled: cleaning.regionsPerFrame.filter((n) => n > 0).length,
+    framesWithHighBitsCleared: cleaning.framesWithHighBitsCleared,
+    overlayGroupsRemoved: cleaning.overlayGroupsRemoved.map((group) => group.toString(16).toUpperCase().padStart(4, '0')),
+    iconSequencesRemoved: cleaning.iconSequencesRemoved,
+  };
+  return cleaning.transferSyntaxChanged === undefined ? report : { ...report, transferSyntaxChanged: { ...cleaning.transferSyntaxChanged } };
 }
 
 /** Returns whether the dataset holds File Meta elements (group 0002), left for deidentifyFileMeta. */
@@ -237,7 +267,7 @@ function graphicsElement(step: Step, element: DataElement, vr: VR, keyword: stri
     remove(step, element, keyword);
     return;
   }
-  if ((tagGroup(element.tag) & 0xff00) === 0x6000 && !walk.pixelsClean) {
+  if ((tagGroup(element.tag) & 0xff00) === 0x6000 && !walk.overlaysKnownClean) {
     if (!walk.overlaysDropped) walk.warnings.push('overlay planes removed: Clean Graphics keeps them only when the pixels are known clean');
     walk.overlaysDropped = true;
     remove(step, element, keyword);

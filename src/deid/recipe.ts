@@ -25,8 +25,8 @@ export interface Recipe {
   readonly safePrivate: SafePrivateList;
   /**
    * The recipe's author states that Pixel Data and overlays hold no burned-in identity and no
-   * recognizable visual features (e.g. cleaned upstream). Without it, only a PixelCleaner can
-   * make PatientIdentityRemoved YES.
+   * recognizable visual features (e.g. cleaned upstream); the pixel stage then does not run.
+   * Without it, only the pixel stage can make PatientIdentityRemoved YES for an image.
    */
   readonly pixelsKnownClean: boolean;
 }

@@ -27,10 +27,10 @@ const work = mkdtempSync(join(tmpdir(), 'medveil-media-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** De-identifies `inputs` the way `medveil deid` does and lays them out by new UIDs under `folder`. */
-function deidentifiedFolder(folder: string, inputs: readonly Uint8Array[]): void {
+async function deidentifiedFolder(folder: string, inputs: readonly Uint8Array[]): Promise<void> {
   const pseudonymizer = createPseudonymizer(createHash('sha256').update('media folder test key').digest());
   for (const bytes of inputs) {
-    const result = deidentifyInstance(bytes, { recipe: basicRecipe(), pseudonymizer });
+    const result = await deidentifyInstance(bytes, { recipe: basicRecipe(), pseudonymizer });
     if (result.kind !== 'instance') continue;
     const path = join(folder, result.studyInstanceUid, result.seriesInstanceUid, `${result.sopInstanceUid}.dcm`);
     mkdirSync(dirname(path), { recursive: true });
@@ -118,7 +118,7 @@ describe('buildMediaFolder on a de-identified synthetic corpus', () => {
   before(async () => {
     corpus = syntheticCorpus({ patients: 3, imagesPerPatient: 3, seed: 'media folder' });
     deid = join(work, 'synthetic-deid');
-    deidentifiedFolder(deid, corpus.files.map((f) => encodeDicomFile(f.file)));
+    await deidentifiedFolder(deid, corpus.files.map((f) => encodeDicomFile(f.file)));
     media = join(work, 'synthetic-media');
     summary = await buildMediaFolder(deid, media);
   });
@@ -244,7 +244,7 @@ describe('buildMediaFolder on de-identified pydicom samples of other SOP Classes
   before(async () => {
     const data = pydicomData();
     const deid = join(work, 'samples-deid');
-    deidentifiedFolder(deid, SAMPLES.map((name) => readFileSync(join(data.root, 'test_files', name))));
+    await deidentifiedFolder(deid, SAMPLES.map((name) => readFileSync(join(data.root, 'test_files', name))));
     media = join(work, 'samples-media');
     await buildMediaFolder(deid, media);
   });
@@ -286,13 +286,13 @@ describe('buildMediaFolder refuses hostile input and leaves nothing behind', () 
     good = syntheticCorpus({ patients: 1, imagesPerPatient: 2, seed: 'hostile' }).files.map((f) => encodeDicomFile(f.file));
   });
 
-  const cases: [string, (folder: string) => void, RegExp, string][] = [
+  const cases: [string, (folder: string) => void | Promise<void>, RegExp, string][] = [
     ['a file that is not DICOM', (folder) => writeFileSync(join(folder, 'notes.txt'), 'hello, not DICOM\n'), /^notes\.txt: not a readable DICOM file/, 'dicomdir'],
-    ['an instance without a Study Instance UID', (folder) => {
+    ['an instance without a Study Instance UID', async (folder) => {
       const file = readDicomFile(good[0]!);
       file.dataset.delete(Tag.StudyInstanceUID);
       const bytes = encodeDicomFile(file);
-      const result = deidentifyInstance(bytes, { recipe: basicRecipe(), pseudonymizer: createPseudonymizer(createHash('sha256').update('k').digest()) });
+      const result = await deidentifyInstance(bytes, { recipe: basicRecipe(), pseudonymizer: createPseudonymizer(createHash('sha256').update('k').digest()) });
       assert.equal(result.kind, 'instance');
       writeFileSync(join(folder, 'lost.dcm'), Buffer.concat((result as { chunks: Uint8Array[] }).chunks));
     }, /^lost\.dcm: has no Study Instance UID/, 'dicomdir'],
@@ -303,8 +303,8 @@ describe('buildMediaFolder refuses hostile input and leaves nothing behind', () 
     test(`${name}: a clear error, no media folder, no partial folder`, async () => {
       const parent = mkdtempSync(join(work, 'hostile-'));
       const deid = join(parent, 'deid');
-      deidentifiedFolder(deid, good);
-      spoil(deid);
+      await deidentifiedFolder(deid, good);
+      await spoil(deid);
       const media = join(parent, 'media');
       await assert.rejects(buildMediaFolder(deid, media), (e: unknown) => e instanceof MedVeilError && e.code === code && message.test(e.message));
       assert.equal(existsSync(media), false);
@@ -331,7 +331,7 @@ describe('buildMediaFolder refuses hostile input and leaves nothing behind', () 
 
   test('a media folder that exists and is not empty is refused untouched; an empty one is filled', async () => {
     const parent = mkdtempSync(join(work, 'exists-'));
-    deidentifiedFolder(join(parent, 'deid'), good);
+    await deidentifiedFolder(join(parent, 'deid'), good);
     mkdirSync(join(parent, 'media'));
     writeFileSync(join(parent, 'media', 'keep.txt'), 'mine');
     await assert.rejects(buildMediaFolder(join(parent, 'deid'), join(parent, 'media')), (e: unknown) => e instanceof MedVeilError && e.code === 'usage');

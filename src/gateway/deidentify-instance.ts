@@ -1,14 +1,20 @@
 /**
- * Use case: de-identify one DICOM instance held in memory. Reads the bytes, applies the
- * recipe through the engine, and encodes the result; pixel data goes from the input buffer to
- * the output chunks without a copy. Any failure throws: the caller quarantines, never writes
- * a half-cleaned file (fail closed).
+ * Use case: de-identify one DICOM instance held in memory. Reads the bytes, runs the pixel
+ * stage when the recipe asks for Clean Pixel Data or Burned In Annotation is YES, applies the
+ * recipe to the header through the engine, and encodes the result; pixel data the stage left
+ * as it was goes from the input buffer to the output chunks without a copy. Any failure
+ * throws: the caller quarantines, never writes a half-cleaned file (fail closed).
+ *
+ * The pixel stage runs first, on the original header: its rules match Manufacturer and model,
+ * which the profile may remove. It owns the removal of overlay planes and icon thumbnails when
+ * it runs (docs/deid.md, "Pixels and Patient Identity Removed").
  */
 import { createHash } from 'node:crypto';
 import type { DeidReport } from '../deid/deid-report.js';
 import { deidentifyDataset } from '../deid/deidentify-dataset.js';
 import { deidentifyFileMeta } from '../deid/deidentify-file-meta.js';
-import type { PixelCleaner } from '../deid/pixel-cleaner.js';
+import { pixelStageRequired, refuseUncleanablePixels } from '../deid/assess-pixels.js';
+import type { PixelCleaning } from '../deid/pixel-cleaning.js';
 import type { Pseudonymizer } from '../deid/pseudonymizer.js';
 import type { Recipe } from '../deid/recipe.js';
 import { MedVeilError } from '../errors.js';
@@ -16,6 +22,8 @@ import type { DicomFile } from '../dicom/dicom-file.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { writeDicomFile } from '../dicom/write-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
+import { cleanPixels, type FindTextRegions } from '../pixels/clean-pixels.js';
+import type { PixelRule } from '../pixels/pixel-rules.js';
 
 export interface DeidentifiedInstance {
   readonly kind: 'instance';
@@ -30,13 +38,17 @@ export interface DeidentifiedInstance {
 export interface DeidentifyInstanceOptions {
   readonly recipe: Recipe;
   readonly pseudonymizer: Pseudonymizer;
-  readonly pixelCleaner?: PixelCleaner;
+  /** Pixel rules for the stage; by default the bundled ones (`defaultPixelRules()`). */
+  readonly pixelRules?: readonly PixelRule[];
+  /** A text finder (OCR) for the stage, besides the rules. */
+  readonly findTextRegions?: FindTextRegions;
   /**
-   * Called once the file is parsed, before anything changes; throwing stops the use case. The
-   * CLI uses it to check that bytes it did not read (large pixel data it copies in the kernel)
-   * were never parsed.
+   * Called once the file is parsed, before anything changes; throwing stops the use case.
+   * `pixelStage` says whether the pixel stage will decode Pixel Data. The CLI uses it to check
+   * that bytes it did not read (large pixel data it copies in the kernel) were never parsed,
+   * and will not be decoded.
    */
-  readonly checkRead?: (file: DicomFile) => void;
+  readonly checkRead?: (file: DicomFile, pixelStage: boolean) => void;
 }
 
 export const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -48,12 +60,16 @@ export interface SkippedDicomdir {
   readonly kind: 'dicomdir';
 }
 
-export function deidentifyInstance(bytes: Uint8Array, options: DeidentifyInstanceOptions): DeidentifiedInstance | SkippedDicomdir {
+export async function deidentifyInstance(bytes: Uint8Array, options: DeidentifyInstanceOptions): Promise<DeidentifiedInstance | SkippedDicomdir> {
   const file = readDicomFile(bytes);
-  options.checkRead?.(file);
   const sopClass = file.dataset.getString(Tag.SOPClassUID) ?? file.meta.getString(Tag.MediaStorageSOPClassUID);
-  if (sopClass === MEDIA_STORAGE_DIRECTORY) return { kind: 'dicomdir' };
-  const report = deidentifyDataset(file.dataset, options);
+  const dicomdir = sopClass === MEDIA_STORAGE_DIRECTORY;
+  const pixelStage = !dicomdir && pixelStageRequired(file.dataset, options.recipe);
+  options.checkRead?.(file, pixelStage);
+  if (dicomdir) return { kind: 'dicomdir' };
+  refuseUncleanablePixels(file.dataset, options.recipe);
+  const pixelCleaning = pixelStage ? await runPixelStage(file, options) : undefined;
+  const report = deidentifyDataset(file.dataset, { recipe: options.recipe, pseudonymizer: options.pseudonymizer, pixelCleaning });
   deidentifyFileMeta(file.meta, file.dataset);
   const sopInstanceUid = outputUid(file.dataset.getString(Tag.SOPInstanceUID), 'SOP Instance UID') ??
     options.pseudonymizer.uid(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
@@ -61,6 +77,15 @@ export function deidentifyInstance(bytes: Uint8Array, options: DeidentifyInstanc
   const seriesInstanceUid = outputUid(file.dataset.getString(Tag.SeriesInstanceUID), 'Series Instance UID') ?? 'no-series-uid';
   const chunks = writeDicomFile(file, { preamble: 'zero' });
   return { kind: 'instance', chunks, studyInstanceUid, seriesInstanceUid, sopInstanceUid, report, readWarnings: file.warnings.length };
+}
+
+async function runPixelStage(file: DicomFile, options: DeidentifyInstanceOptions): Promise<PixelCleaning> {
+  const { findTextRegions, pixelRules } = options;
+  const report = await cleanPixels(file, {
+    ...(pixelRules !== undefined ? { rules: pixelRules } : {}),
+    ...(findTextRegions !== undefined ? { findTextRegions } : {}),
+  });
+  return { ...report, textFinder: findTextRegions !== undefined };
 }
 
 /**

@@ -30,6 +30,7 @@ interface DeidFlags {
   report?: string;
   progress: boolean;
   explain?: boolean;
+  pixelRules?: string;
 }
 
 export function registerDeid(program: Command): void {
@@ -45,6 +46,7 @@ export function registerDeid(program: Command): void {
     .option('--quarantine <folder>', 'where files that cannot be de-identified go (default: <output>.quarantine)')
     .option('--report <file>', 'write one JSON line per output file: what was removed, replaced, shifted, kept')
     .option('--explain', 'list at the end which attributes were removed, emptied, replaced, remapped and shifted')
+    .option('--pixel-rules <file>', 'pixel rules (JSON or YAML) naming where devices burn in text, added to the bundled ones (docs/pixels.md)')
     .option('--no-progress', 'no progress line on the terminal')
     .action(async (input: string, output: string, flags: DeidFlags) => {
       process.exitCode = await runDeid(input, output, flags);
@@ -64,6 +66,7 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
   const key = readKeyFile(flags.keyFile);
   for (const warning of key.warnings) process.stderr.write(`medveil: warning: ${warning}\n`);
   if (flags.recipe) (await import('../../deid/load-recipe.js')).loadRecipeFile(flags.recipe);
+  if (flags.pixelRules) (await import('../deid/pixel-stage-setup.js')).loadPixelRulesFile(flags.pixelRules);
   const jobs = parseJobs(flags.jobs);
   mkdirSync(outputRoot, { recursive: true });
   if (flags.report) writeFileSync(flags.report, '', { mode: 0o600 });
@@ -76,6 +79,7 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
     recordMapping: flags.mapping !== undefined,
     writeReports: flags.report !== undefined,
     explain: flags.explain === true,
+    pixelRulesPath: flags.pixelRules ? resolve(flags.pixelRules) : undefined,
   };
   const pool = new WorkerPool<readonly DeidTask[], DeidOutcome[]>(new URL('../deid/deid-worker.js', import.meta.url), jobs, setup);
   const summary = new DeidSummary();

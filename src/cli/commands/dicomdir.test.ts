@@ -42,10 +42,10 @@ const work = mkdtempSync(join(tmpdir(), 'medveil-cli-dicomdir-'));
 const deid = join(work, 'deid');
 after(() => rmSync(work, { recursive: true, force: true }));
 
-before(() => {
+before(async () => {
   const pseudonymizer = createPseudonymizer(createHash('sha256').update('cli dicomdir test key').digest());
   for (const file of syntheticCorpus({ patients: 2, imagesPerPatient: 2, seed: 'cli dicomdir' }).files) {
-    const result = deidentifyInstance(encodeDicomFile(file.file), { recipe: basicRecipe(), pseudonymizer });
+    const result = await deidentifyInstance(encodeDicomFile(file.file), { recipe: basicRecipe(), pseudonymizer });
     if (result.kind !== 'instance') continue;
     const path = join(deid, result.studyInstanceUid, result.seriesInstanceUid, `${result.sopInstanceUid}.dcm`);
     mkdirSync(dirname(path), { recursive: true });

@@ -1,7 +1,8 @@
 import type { DeidAction } from '../../deid/deid-report.js';
+import type { PixelStageFlags } from './pixel-stage-setup.js';
 
 /** What the main thread sends a de-identification worker. */
-export interface DeidWorkerSetup {
+export interface DeidWorkerSetup extends PixelStageFlags {
   readonly key: Uint8Array;
   readonly recipePath: string | undefined;
   readonly outputRoot: string;

@@ -13,7 +13,8 @@ import { MedVeilError } from '../../errors.js';
 import { deidentifyInstance, type DeidentifiedInstance, type SkippedDicomdir } from '../../gateway/deidentify-instance.js';
 import { copyFileRange } from '../../storage/adapters/copy-file-range.js';
 import type { DeidOutcome, DeidTask, DeidWorkerSetup } from './deid-task.js';
-import { InputReader, checkHole, type OpenInput } from './input-file.js';
+import { HoleNotCovered, InputReader, checkHole, type OpenInput } from './input-file.js';
+import { loadPixelStage } from './pixel-stage-setup.js';
 import { makeFolder, writeOutputFile } from './write-output.js';
 
 const setup = workerData as DeidWorkerSetup;
@@ -26,19 +27,29 @@ let mappings: [string, string, string][] = [];
 const pseudonymizer = createPseudonymizer(setup.key, {
   onMapping: setup.recordMapping ? (kind, original, pseudonym) => mappings.push([kind, original, pseudonym]) : undefined,
 });
-// Sparse reads only pay off when the kernel copies the unread bytes; a pixel cleaner (issue 5)
-// would need the pixels in memory and must turn this off.
+const pixelStage = await loadPixelStage(setup);
+// Sparse reads only pay off when the kernel copies the unread bytes. A file whose pixels the
+// pixel stage will decode is read whole (checkRead below).
 const reader = new InputReader(copyFileRange !== undefined);
 
 // Tasks come in batches (one message for several small files): a message each way per file
-// cost as much as de-identifying a small file.
+// cost as much as de-identifying a small file. The reader's buffer is shared by every file,
+// so batches and files run one after the other, also while the pixel stage awaits a codec.
+let queue = Promise.resolve();
 parentPort?.on('message', ({ id, task }: { id: number; task: readonly DeidTask[] }) => {
-  parentPort?.postMessage({ id, result: task.map(deidentifyOrReport) });
+  queue = queue.then(async () => {
+    const result: DeidOutcome[] = [];
+    for (const one of task) result.push(await deidentifyOrReport(one));
+    parentPort?.postMessage({ id, result });
+  }).catch((error: unknown) => {
+    parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  });
 });
+parentPort?.on('close', () => void pixelStage.close());
 
-function deidentifyOrReport(task: DeidTask): DeidOutcome {
+async function deidentifyOrReport(task: DeidTask): Promise<DeidOutcome> {
   try {
-    return deidentifyOne(task);
+    return await deidentifyOne(task);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'skipped', reason: `worker failed: ${message.split('\n')[0]}`, bytesIn: 0 };
@@ -55,7 +66,7 @@ const outcomesByDigest = new Map<string, { kind: 'skipped' | 'quarantined'; reas
 const MAX_REMEMBERED = 200_000;
 const IDENTICAL_OUTPUT = 'same instance as another input (identical output)';
 
-function deidentifyOne(task: DeidTask): DeidOutcome {
+async function deidentifyOne(task: DeidTask): Promise<DeidOutcome> {
   mappings = [];
   let input: OpenInput;
   try {
@@ -71,7 +82,7 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
     if (earlier.kind === 'skipped') return { kind: 'skipped', reason: earlier.reason, bytesIn };
     return { kind: 'quarantined', quarantinePath: quarantine(task, earlier.reason), reason: earlier.reason, bytesIn };
   }
-  const outcome = deidentifyOpenInput(task, input);
+  const outcome = await deidentifyOpenInput(task, input);
   if (digest !== undefined && outcomesByDigest.size < MAX_REMEMBERED) {
     if (outcome.kind === 'written') outcomesByDigest.set(digest, { kind: 'skipped', reason: IDENTICAL_OUTPUT });
     else if (!outcome.reason.startsWith('cannot read')) outcomesByDigest.set(digest, { kind: outcome.kind, reason: outcome.reason });
@@ -79,18 +90,20 @@ function deidentifyOne(task: DeidTask): DeidOutcome {
   return outcome;
 }
 
-function deidentifyOpenInput(task: DeidTask, opened: OpenInput): DeidOutcome {
+async function deidentifyOpenInput(task: DeidTask, opened: OpenInput): Promise<DeidOutcome> {
   let input = opened;
   const bytesIn = input.bytes.length;
+  const options = { recipe, pseudonymizer, ...pixelStage.options };
   try {
     let result: DeidentifiedInstance | SkippedDicomdir;
     let parsedWithinReadBytes = false;
     try {
-      result = deidentifyInstance(input.bytes, {
-        recipe,
-        pseudonymizer,
-        checkRead: (file) => {
+      result = await deidentifyInstance(input.bytes, {
+        ...options,
+        checkRead: (file, decodesPixels) => {
           checkHole(file, input);
+          // The pixel stage decodes Pixel Data, so the bytes the sparse read skipped must be read.
+          if (decodesPixels && input.hole !== undefined) throw new HoleNotCovered();
           parsedWithinReadBytes = true;
         },
       });
@@ -98,7 +111,7 @@ function deidentifyOpenInput(task: DeidTask, opened: OpenInput): DeidOutcome {
       // Whatever failed before the check may have read unread bytes: read the file whole and try again.
       if (input.hole === undefined || parsedWithinReadBytes) throw error;
       input = reader.fill(input);
-      result = deidentifyInstance(input.bytes, { recipe, pseudonymizer });
+      result = await deidentifyInstance(input.bytes, options);
     }
     if (result.kind === 'dicomdir') return { kind: 'skipped', reason: 'DICOMDIR (media index) not copied', bytesIn };
     const outputPath = join(setup.outputRoot, result.studyInstanceUid, result.seriesInstanceUid, `${result.sopInstanceUid}.dcm`);
