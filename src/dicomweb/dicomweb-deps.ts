@@ -7,6 +7,7 @@ import type { SensitivityRules } from '../access/sensitivity-rules.js';
 import type { Clock } from '../audit/clock.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { GrantSource } from '../gateway/actor-for-user.js';
+import type { PixelMasking } from '../gateway/mask-instance-pixels.js';
 import type { MaskedView } from '../gateway/retrieve-instance.js';
 import type { AccountStore } from '../storage/account-store.js';
 import type { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
@@ -42,6 +43,8 @@ export interface DicomwebDeps {
   /** The key of pseudonymous patient references (src/access/patient-reference.ts). */
   readonly patientKey: Uint8Array;
   readonly maskedView: MaskedView;
+  /** How masked pixels are made (server config `masking`); the defaults of mask-instance-pixels.ts when absent. */
+  readonly masking?: PixelMasking;
   readonly grants: GrantSource;
   readonly limits: DicomwebLimits;
 }

@@ -8,6 +8,8 @@ import { Tag } from '../dicom/tag.js';
 import { ingestCorpus, type IngestedStudy } from '../../test/support/retrieve-instance-test-gateway.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
 import { testDicomwebApp, type TestDicomwebApp } from '../../test/support/testing-dicomweb-app.js';
+import type { SensitivityLevel } from '../access/sensitivity-level.js';
+import { DEFAULT_MOSAIC_BLOCK_BY_LEVEL } from '../gateway/mask-instance-pixels.js';
 import { multipartParts } from './testing-multipart.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-dicomweb-'));
@@ -180,30 +182,43 @@ describe('WADO-RS', () => {
       assert.equal(response.headers['content-type'], 'image/png');
       assert.deepEqual([...response.rawPayload.subarray(1, 4)], [0x50, 0x4e, 0x47], suffix);
     }
-    assert.equal((await get('rad', `${instanceUrl(0)}/rendered`, 'image/jpeg')).statusCode, 406);
+    const jpeg = await get('rad', `${instanceUrl(0)}/rendered`, 'image/jpeg');
+    assert.equal(jpeg.headers['content-type'], 'image/jpeg');
+    assert.deepEqual([...jpeg.rawPayload.subarray(0, 2)], [0xff, 0xd8], 'a JPEG starts with SOI');
+    assert.equal((await get('rad', `${instanceUrl(0)}/rendered`, 'image/png, image/jpeg;q=0.5')).headers['content-type'], 'image/png');
+    assert.equal((await get('rad', `${instanceUrl(0)}/rendered`, 'image/gif')).statusCode, 406);
     assert.equal((await get('rad', `${instanceUrl(0)}/rendered?window=1,0`)).statusCode, 400);
   });
 
-  test('a masked user gets 403 from every resource that would serve pixels, and each refusal is a deny event', async () => {
+  test('a masked user gets masked pixels from every pixel resource, each recorded as view-masked with its block, and no other bulk data', async () => {
     const s = studies[1]!;
-    const urls = [
-      `/dicom-web/studies/${s.studyUid}`,
-      `/dicom-web/studies/${s.studyUid}/series/${image(1).seriesUid}`,
-      instanceUrl(1),
-      `${instanceUrl(1)}/frames/1`,
-      `${instanceUrl(1)}/bulkdata/7FE00010`,
-      `${instanceUrl(1)}/rendered`,
-      `${instanceUrl(1)}/thumbnail`,
-      `/wado?requestType=WADO&studyUID=${s.studyUid}&seriesUID=${image(1).seriesUid}&objectUID=${image(1).sopInstanceUid}&contentType=application%2Fdicom`,
+    const original = Buffer.from(readDicomFile(image(1).bytes).dataset.get(Tag.PixelData)!.value!);
+    const cases: Array<[string, string | undefined, RegExp]> = [
+      [`/dicom-web/studies/${s.studyUid}`, undefined, /^multipart\/related/],
+      [`/dicom-web/studies/${s.studyUid}/series/${image(1).seriesUid}`, undefined, /^multipart\/related/],
+      [instanceUrl(1), undefined, /^multipart\/related/],
+      [`${instanceUrl(1)}/frames/1`, 'multipart/related; type="application/octet-stream"', /^multipart\/related/],
+      [`${instanceUrl(1)}/bulkdata/7FE00010`, 'multipart/related; type="application/octet-stream"', /^multipart\/related/],
+      [`${instanceUrl(1)}/rendered`, 'image/png', /^image\/png/],
+      [`${instanceUrl(1)}/thumbnail`, 'image/jpeg', /^image\/jpeg/],
+      [`/wado?requestType=WADO&studyUID=${s.studyUid}&seriesUID=${image(1).seriesUid}&objectUID=${image(1).sopInstanceUid}&contentType=application%2Fdicom`, undefined, /^application\/dicom/],
     ];
-    for (const url of urls) {
+    for (const [url, accept, type] of cases) {
       t.events.length = 0;
-      const response = await get('rad', url);
-      assert.equal(response.statusCode, 403, url);
-      assert.equal(response.json<{ error: string }>().error, 'masked-pixels-unavailable', url);
-      assert.ok(t.events.some((e) => e.type === 'deny' && e.detail?.reason === 'masked-instance-unavailable'), url);
-      assert.equal(response.rawPayload.includes(Buffer.from('DICM')), false, url);
+      const response = await get('rad', url, accept);
+      assert.equal(response.statusCode, 200, `${url}: ${response.body.slice(0, 200)}`);
+      assert.match(String(response.headers['content-type']), type, url);
+      assert.equal(response.headers['cache-control'], 'no-store', url);
+      assert.deepEqual(leaked(response.rawPayload.toString('latin1')), [], url);
+      assert.equal(response.rawPayload.includes(original), false, url);
+      const viewed = t.events.filter((e) => e.type === 'view-masked');
+      const block = String(DEFAULT_MOSAIC_BLOCK_BY_LEVEL[s.level as SensitivityLevel]);
+      assert.ok(viewed.length > 0 && viewed.every((e) => e.detail?.mosaicBlock === block && e.digests !== undefined), url);
+      assert.equal(t.events.some((e) => e.type === 'view'), false, url);
     }
+    const other = await get('rad', `${instanceUrl(1)}/bulkdata/00080016`, 'multipart/related; type="application/octet-stream"');
+    assert.equal(other.statusCode, 403);
+    assert.equal(other.json<{ error: string }>().error, 'masked-pixels-unavailable');
   });
 
   test('WADO-URI serves the PS3.10 file or a PNG, and refuses what it does not offer', async () => {
@@ -215,7 +230,9 @@ describe('WADO-RS', () => {
     assert.deepEqual(file.rawPayload, image(0).bytes);
     const png = await get('rad', `${base}&contentType=image/png&rows=8`);
     assert.equal(png.headers['content-type'], 'image/png');
-    assert.equal((await get('rad', base)).statusCode, 406, 'the default image/jpeg is not offered');
+    const jpeg = await get('rad', base);
+    assert.equal(jpeg.headers['content-type'], 'image/jpeg', 'the default is image/jpeg');
+    assert.equal((await get('rad', `${base}&contentType=image/gif`)).statusCode, 406);
     assert.equal((await get('rad', base.replace('requestType=WADO', 'requestType=wado'))).statusCode, 400);
     assert.equal((await get('rad', `${base}&anonymize=yes`)).statusCode, 400);
   });

@@ -1,27 +1,36 @@
 /**
  * WADO-RS resources that serve pixel data or other bulk values of one instance (PS3.18
- * 10.4.1.1.3 to 10.4.1.1.6): frames, bulkdata, rendered and thumbnail. Each needs the full
- * view: a masked actor is refused (MASKED_PIXELS), never served unmasked pixels.
+ * 10.4.1.1.3 to 10.4.1.1.6): frames, bulkdata, rendered and thumbnail.
  *
- * Rendered and thumbnail images are PNG (image/png), rendered by render-monochrome.ts for
- * uncompressed MONOCHROME1/2 images of 8 or 16 bits; other images answer 406 until the pixel
- * codecs arrive. A multi-frame instance renders its first frame; `frames/{n}/rendered` renders
- * frame n (one frame per request).
+ * A full view gets the stored frames (native little endian, or compressed in their own media
+ * type), and renderings of any syntax the codec registry decodes, grey or colour. A masked view
+ * gets the masked pixels the gateway made and recorded (mask-instance-pixels.ts): frames native
+ * little endian (Explicit VR Little Endian), Pixel Data as its bulk data, renderings of the
+ * masked frame; any other bulk data is refused (MASKED_PIXELS).
+ *
+ * Rendered and thumbnail images are PNG, or JPEG (baseline) when the Accept header prefers
+ * image/jpeg. A multi-frame instance renders its first frame; `frames/{n}/rendered` renders
+ * frame n (one frame per request). Cache headers: pixel-cache-headers.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dataset } from '../dicom/dataset.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
-import { encodeGreyPng } from '../pixels/png-encoder.js';
-import { elementAt, parseElementPath } from './bulk-data-path.js';
+import { Tag } from '../dicom/tag.js';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transfer-syntax.js';
+import { MedVeilError } from '../errors.js';
+import type { MaskedRepresentation } from '../gateway/mask-instance-pixels.js';
+import { type RenderedMediaType, renderFileFrame } from '../pixels/render-frame.js';
+import type { VoiWindow } from '../pixels/render-monochrome.js';
+import { elementAt, type ElementPath, parseElementPath } from './bulk-data-path.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { DICOMWEB_PREFIX, type ResourcePath, uidParamsSchema } from './dicomweb-paths.js';
-import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, queryPairs, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
-import type { MediaRange } from './media-type.js';
+import { acceptedRanges, actingUser, isRefusal, namedPath, notAcceptable, queryPairs, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
+import { type MediaRange, rangeCovers } from './media-type.js';
 import { type ResponsePart, multipartContentType, multipartLength, multipartStream, newBoundary } from './multipart-related-writer.js';
+import { fullEtag, maskedEtag, matchesIfNoneMatch, sendNotModified, setFullCacheHeaders, setMaskedCacheHeaders } from './pixel-cache-headers.js';
 import { type PixelFrames, pixelFrames } from './pixel-frames.js';
-import { datasetWindow, fitWithin, renderingProblem, renderMonochrome, rescaleOf, type VoiWindow } from './render-monochrome.js';
 import { acceptsParts, chooseFrameMediaType } from './representation-choice.js';
-import { type FullInstance, retrieveOne } from './wado-retrieval.js';
+import { type FullInstance, type MaskedPixelsInstance, retrieveOne } from './wado-retrieval.js';
 
 const INSTANCE = '/studies/:study/series/:series/instances/:instance';
 const NAMES = ['study', 'series', 'instance'] as const;
@@ -55,15 +64,40 @@ export function registerWadoPixelRoutes(app: FastifyInstance, deps: DicomwebRout
   }
 }
 
-/** The instance with its data set and frames, or a refusal. */
-async function fullInstance(deps: DicomwebRouteDeps, request: FastifyRequest): Promise<{ result: FullInstance; dataset: Dataset } | Refusal> {
-  const path = namedPath(request, NAMES);
+/** The instance the path names, full (with its data set) or masked as `masked` asks, or a refusal. */
+async function pixelInstance(
+  deps: DicomwebRouteDeps,
+  request: FastifyRequest,
+  masked: MaskedRepresentation | undefined,
+  options: { path?: Required<ResourcePath>; via?: 'wado-uri' } = {},
+): Promise<{ full: FullInstance; dataset: Dataset } | { masked: MaskedPixelsInstance } | Refusal> {
+  const path = options.path ?? namedPath(request, NAMES);
   if (isRefusal(path)) return path;
+  const { via } = options;
   const who = await actingUser(request, deps);
   if (isRefusal(who)) return who;
-  const result = await retrieveOne(deps, request, who, path as Required<ResourcePath>, { part: 'instance' });
+  const result = await retrieveOne(deps, request, who, path as Required<ResourcePath>, {
+    part: 'instance',
+    ...(masked === undefined ? {} : { maskedPixels: masked }),
+    ...(via === undefined ? {} : { via }),
+  });
   if (isRefusal(result)) return result;
-  return { result: result as FullInstance, dataset: readDicomFile((result as FullInstance).bytes).dataset };
+  if (result.outcome === 'masked-pixels') return { masked: result };
+  if (result.outcome !== 'full') throw new MedVeilError('internal', `internal error (a MedVeil bug): a pixel retrieve gave ${result.outcome}`);
+  return { full: result, dataset: readDicomFile(result.bytes).dataset };
+}
+
+/** Sends a full answer with its cache headers, or 304 when the client holds it already (the view is recorded by then). */
+function sendFull(request: FastifyRequest, reply: FastifyReply, full: FullInstance, representation: string, send: () => FastifyReply): FastifyReply {
+  const etag = fullEtag(full.storedSha256, representation);
+  if (matchesIfNoneMatch(request, etag)) return sendNotModified(reply, etag);
+  setFullCacheHeaders(reply, etag);
+  return send();
+}
+
+function sendMasked(reply: FastifyReply, masked: MaskedPixelsInstance, send: () => FastifyReply): FastifyReply {
+  setMaskedCacheHeaders(reply, maskedEtag(masked.parts, masked.blockSize));
+  return send();
 }
 
 /** PS3.18 10.4.1.1.6: a frame list is numbers from 1, separated by commas (no leading zeros here). */
@@ -97,38 +131,63 @@ async function retrieveFrames(deps: DicomwebRouteDeps, request: FastifyRequest, 
   if (isRefusal(numbers)) return refuse(request, reply, numbers);
   const ranges = acceptedRanges(request);
   if (ranges === undefined || ranges.length === 0) return refuse(request, reply, notAcceptable('frames are served as multipart/related'));
-  const found = await fullInstance(deps, request);
+  const found = await pixelInstance(deps, request, { kind: 'frames', frameNumbers: numbers });
   if (isRefusal(found)) return refuse(request, reply, found);
+  if ('masked' in found) return sendMaskedFrames(request, reply, found.masked, ranges, found.masked.parts.map((part) => [part]));
   const frames = pixelFrames(found.dataset);
   if (!frames.ok) return refuseAfterRetrieve(request, reply, { status: 404, error: 'no-frames', message: frames.message });
   const outside = framesWithin(numbers, frames.frames);
   if (outside !== undefined) return refuseAfterRetrieve(request, reply, outside);
-  const choice = chooseFrameMediaType(ranges, found.result.instance.transferSyntaxUid);
+  const choice = chooseFrameMediaType(ranges, found.full.instance.transferSyntaxUid);
   if (!choice.ok) return refuseAfterRetrieve(request, reply, notAcceptable(choice.message));
-  return sendParts(reply, choice.value.mediaType, frameParts(frames.frames, numbers, choice.value.mediaType, choice.value.transferSyntaxUid));
+  const { mediaType, transferSyntaxUid } = choice.value;
+  return sendFull(request, reply, found.full, `frames;${numbers.join(',')};${mediaType};${transferSyntaxUid}`, () =>
+    sendParts(reply, mediaType, frameParts(frames.frames, numbers, mediaType, transferSyntaxUid)));
 }
 
+/** Masked frames, native little endian, in parts as `groups` joins them. */
+function sendMaskedFrames(request: FastifyRequest, reply: FastifyReply, masked: MaskedPixelsInstance, ranges: readonly MediaRange[], groups: readonly (readonly Uint8Array[])[]): FastifyReply {
+  const choice = chooseFrameMediaType(ranges, EXPLICIT_VR_LITTLE_ENDIAN);
+  if (!choice.ok) return refuseAfterRetrieve(request, reply, notAcceptable(`masked frames are uncompressed: ${choice.message}`));
+  const contentType = `${choice.value.mediaType}; transfer-syntax=${choice.value.transferSyntaxUid}`;
+  const parts: ResponsePart[] = groups.map((content) => ({ contentType, content }));
+  return sendMasked(reply, masked, () => sendParts(reply, choice.value.mediaType, parts));
+}
+
+const PIXEL_DATA_PATH: ElementPath = [Tag.PixelData];
+
 async function retrieveBulkData(deps: DicomwebRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const path = parseElementPath(String((request.params as { element?: unknown }).element ?? ''));
+  const element = String((request.params as { element?: unknown }).element ?? '');
+  const path = parseElementPath(element);
   if (path === undefined) return refuse(request, reply, { status: 400, error: 'invalid-bulkdata-path', message: 'the bulk data path is the last segment of a BulkDataURI, e.g. 7FE00010', deny: true });
   const ranges = acceptedRanges(request);
   if (ranges === undefined || ranges.length === 0) return refuse(request, reply, notAcceptable('bulk data is served as multipart/related'));
-  const found = await fullInstance(deps, request);
+  const isPixelData = path.length === 1 && path[0] === PIXEL_DATA_PATH[0];
+  // A masked view has masked Pixel Data and no other bulk data (its metadata names none).
+  const found = await pixelInstance(deps, request, isPixelData ? { kind: 'frames', frameNumbers: 'all' } : undefined);
   if (isRefusal(found)) return refuse(request, reply, found);
+  if ('masked' in found) {
+    if (!acceptsParts(ranges, 'application/octet-stream')) return refuseAfterRetrieve(request, reply, notAcceptable('masked Pixel Data is served as multipart/related; type="application/octet-stream"'));
+    // The native Pixel Data value: every masked frame, one after the other, in one part.
+    return sendMaskedFrames(request, reply, found.masked, ranges, [[...found.masked.parts]]);
+  }
   const located = elementAt(found.dataset, path);
   if (located === undefined || located.element.items !== undefined) return refuseAfterRetrieve(request, reply, { status: 404, error: 'no-such-element', message: 'the instance has no bulk data value there' });
   if (located.element.fragments !== undefined) {
     const frames = pixelFrames(found.dataset);
     if (!frames.ok) return refuseAfterRetrieve(request, reply, { status: 404, error: 'no-frames', message: frames.message });
-    const choice = chooseFrameMediaType(ranges, found.result.instance.transferSyntaxUid);
+    const choice = chooseFrameMediaType(ranges, found.full.instance.transferSyntaxUid);
     if (!choice.ok) return refuseAfterRetrieve(request, reply, notAcceptable(choice.message));
     const all = Array.from({ length: frames.frames.facts.numberOfFrames }, (_, i) => i + 1);
-    return sendParts(reply, choice.value.mediaType, frameParts(frames.frames, all, choice.value.mediaType, choice.value.transferSyntaxUid));
+    const { mediaType, transferSyntaxUid } = choice.value;
+    return sendFull(request, reply, found.full, `bulkdata;${element};${mediaType};${transferSyntaxUid}`, () =>
+      sendParts(reply, mediaType, frameParts(frames.frames, all, mediaType, transferSyntaxUid)));
   }
   if (!acceptsParts(ranges, 'application/octet-stream')) return refuseAfterRetrieve(request, reply, notAcceptable('bulk data is served as multipart/related; type="application/octet-stream"'));
   const value = located.element.value ?? new Uint8Array(0);
   const bytes = located.holder.encoding.littleEndian ? value : littleEndian(value, located.element.vr);
-  return sendParts(reply, 'application/octet-stream', [{ contentType: 'application/octet-stream', content: [bytes] }]);
+  return sendFull(request, reply, found.full, `bulkdata;${element};application/octet-stream`, () =>
+    sendParts(reply, 'application/octet-stream', [{ contentType: 'application/octet-stream', content: [bytes] }]));
 }
 
 /** PS3.18 8.7.3.3.1: bulk data is little endian; values of the wider VRs are swapped. */
@@ -177,9 +236,17 @@ function renderParameters(query: string): RenderParameters | Refusal {
   return { ...(window === undefined ? {} : { window }), ...(viewport === undefined ? {} : { viewport }) };
 }
 
-/** Whether the request accepts a PNG (the only rendered type MedVeil writes). */
-export function acceptsPng(ranges: readonly MediaRange[] | undefined): boolean {
-  return ranges !== undefined && accepts(ranges, 'image', 'png');
+/**
+ * The image type a rendered answer is written in: PNG or JPEG, whichever the Accept header
+ * weighs higher (PNG on a tie, and for a header that names neither but accepts image/* or *\/*).
+ */
+export function chooseRenderedMediaType(ranges: readonly MediaRange[] | undefined): RenderedMediaType | undefined {
+  if (ranges === undefined) return undefined;
+  const weight = (subtype: string) => Math.max(0, ...ranges.filter((range) => rangeCovers(range, 'image', subtype)).map((range) => range.quality));
+  const png = weight('png');
+  const jpeg = weight('jpeg');
+  if (png === 0 && jpeg === 0) return undefined;
+  return png >= jpeg ? 'image/png' : 'image/jpeg';
 }
 
 async function retrieveRendered(kind: 'rendered' | 'thumbnail', deps: DicomwebRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -193,28 +260,53 @@ async function retrieveRendered(kind: 'rendered' | 'thumbnail', deps: DicomwebRo
   }
   const parameters = renderParameters(rawQuery(request));
   if (isRefusal(parameters)) return refuse(request, reply, parameters);
-  if (!acceptsPng(acceptedRanges(request))) return refuse(request, reply, notAcceptable('rendered images are served as image/png'));
-  const found = await fullInstance(deps, request);
-  if (isRefusal(found)) return refuse(request, reply, found);
-  const png = renderFrame(found.dataset, frameNumber, parameters, kind === 'thumbnail' ? { width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE } : undefined);
-  if (isRefusal(png)) return refuseAfterRetrieve(request, reply, png);
-  return reply.code(200).type('image/png').send(png);
+  const mediaType = chooseRenderedMediaType(acceptedRanges(request));
+  if (mediaType === undefined) return refuse(request, reply, notAcceptable('rendered images are served as image/png or image/jpeg'));
+  const fit = parameters.viewport ?? (kind === 'thumbnail' ? { width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE } : undefined);
+  const render = { frameNumber, mediaType, ...(parameters.window === undefined ? {} : { window: parameters.window }), ...(fit === undefined ? {} : { fit }) };
+  const path = namedPath(request, NAMES);
+  if (isRefusal(path)) return refuse(request, reply, path);
+  return serveRendered(deps, request, reply, { path: path as Required<ResourcePath>, render, representation: `${kind};${rawQuery(request)}` });
 }
 
-/** One frame of `dataset` as a PNG, or why it cannot be rendered (406, or 404 for a missing frame). */
-export function renderFrame(dataset: Dataset, frameNumber: number, parameters: RenderParameters, fit?: { width: number; height: number }): Buffer | Refusal {
-  const frames = pixelFrames(dataset);
+export interface RenderedRequest {
+  readonly frameNumber: number;
+  readonly mediaType: RenderedMediaType;
+  readonly window?: VoiWindow;
+  readonly fit?: { readonly width: number; readonly height: number };
+}
+
+/**
+ * Retrieves the instance at `path` and answers with one frame rendered:
+ * the masked frame for a masked view, else the stored one. `representation` tells full answers
+ * of different renderings apart in their ETag.
+ */
+export async function serveRendered(
+  deps: DicomwebRouteDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { path: Required<ResourcePath>; render: RenderedRequest; representation: string; via?: 'wado-uri' },
+): Promise<FastifyReply> {
+  const { render, representation } = options;
+  const found = await pixelInstance(deps, request, { kind: 'rendered', ...render }, { path: options.path, ...(options.via === undefined ? {} : { via: options.via }) });
+  if (isRefusal(found)) return refuse(request, reply, found);
+  if ('masked' in found) return sendMasked(reply, found.masked, () => reply.code(200).type(render.mediaType).send(found.masked.parts[0]));
+  const image = await renderStored(found.full, render);
+  if (isRefusal(image)) return refuseAfterRetrieve(request, reply, image);
+  return sendFull(request, reply, found.full, `${representation};frame=${render.frameNumber};${render.mediaType}`, () => reply.code(200).type(render.mediaType).send(image));
+}
+
+/** One stored frame rendered, or why it cannot be (404 for a missing frame, 406 for an image the renderer does not read). */
+async function renderStored(full: FullInstance, render: RenderedRequest): Promise<Buffer | Refusal> {
+  const file = readDicomFile(full.bytes);
+  const frames = pixelFrames(file.dataset);
   if (!frames.ok) return { status: 404, error: 'no-frames', message: frames.message };
-  if (frames.frames.kind === 'encapsulated') {
-    return notAcceptable('this image is held compressed; rendering compressed images waits for the pixel codecs (frames are available in their compressed form)');
-  }
-  const problem = renderingProblem(frames.frames.facts);
-  if (problem !== undefined) return notAcceptable(`${problem}; other images wait for the pixel codecs`);
-  const outside = framesWithin([frameNumber], frames.frames);
+  const outside = framesWithin([render.frameNumber], frames.frames);
   if (outside !== undefined) return outside;
-  const window = parameters.window ?? datasetWindow(dataset);
-  let image = renderMonochrome(frames.frames.frame(frameNumber - 1), frames.frames.facts, { window, rescale: rescaleOf(dataset) });
-  const box = parameters.viewport ?? fit;
-  if (box !== undefined) image = fitWithin(image, box.width, box.height);
-  return encodeGreyPng(image);
+  try {
+    return await renderFileFrame(file, render);
+  } catch (error) {
+    if (error instanceof MedVeilError && error.code === 'pixels') return notAcceptable(`this image cannot be rendered: ${error.message}`);
+    throw error;
+  }
 }

@@ -12,6 +12,7 @@ import { writeDicomFile } from '../dicom/write-dicom-file.js';
 import { internalError } from '../errors.js';
 import type { ActingUser } from '../gateway/actor-for-user.js';
 import { type PlannedInstance, planInstanceRetrieval } from '../gateway/retrieve-instance-plan.js';
+import { defaultPixelMasking, type MaskedRepresentation, type PixelMasking } from '../gateway/mask-instance-pixels.js';
 import { type RetrieveDeps, type RetrieveResult, retrieveInstance } from '../gateway/retrieve-instance.js';
 import type { AccessChannel } from '../gateway/search-index.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
@@ -22,17 +23,28 @@ import type { ResponsePart } from './multipart-related-writer.js';
 export type FullInstance = Extract<RetrieveResult, { outcome: 'full' }>;
 export type StreamedInstance = Extract<RetrieveResult, { outcome: 'full-stream' }>;
 export type MaskedInstance = Extract<RetrieveResult, { outcome: 'masked' }>;
+export type MaskedPixelsInstance = Extract<RetrieveResult, { outcome: 'masked-pixels' }>;
 
-/** Masked pixel data comes with issue 5; until then a masked actor gets the header only. */
+/** A masked actor asked for bulk data other than Pixel Data, which no masked view carries. */
 export const MASKED_PIXELS: Refusal = {
   status: 403,
   error: 'masked-pixels-unavailable',
-  message: 'you may see this study only masked, and masked pixel data is not served yet; the metadata resource has the masked header',
+  message: 'you may see this study only masked: its pixels are served masked (instances, frames, rendered), its other bulk data not at all; the metadata resource has the masked header',
   deny: true,
 };
 
+/** The pixels could not be decoded for masking: recorded as a serious failure, nothing served. */
+export const MASKING_FAILED: Refusal = {
+  status: 422,
+  error: 'masking-failed',
+  message: 'you may see this study only masked, and its pixel data could not be decoded to be masked, so nothing of it is served; the metadata resource has the masked header',
+};
+
+let defaultMasking: PixelMasking | undefined;
+
 export function retrieveDeps(deps: DicomwebRouteDeps, request: FastifyRequest): RetrieveDeps {
-  return { index: deps.index, objects: deps.objects, audit: request.medveil.audit, clock: deps.clock, suite: deps.suite, maskedView: deps.maskedView };
+  const masking = deps.masking ?? (defaultMasking ??= defaultPixelMasking());
+  return { index: deps.index, objects: deps.objects, audit: request.medveil.audit, clock: deps.clock, suite: deps.suite, maskedView: deps.maskedView, masking };
 }
 
 /** One instance named by study, series and SOP Instance UID, whole. */
@@ -41,8 +53,8 @@ export async function retrieveOne(
   request: FastifyRequest,
   who: ActingUser,
   path: Required<ResourcePath>,
-  options: { part: 'instance' | 'header'; via?: AccessChannel },
-): Promise<FullInstance | MaskedInstance | Refusal> {
+  options: { part: 'instance' | 'header'; via?: AccessChannel; maskedPixels?: MaskedRepresentation },
+): Promise<FullInstance | MaskedInstance | MaskedPixelsInstance | Refusal> {
   const result = await retrieve(deps, request, who, path, { ...options, delivery: 'bytes' });
   if (isRefusal(result)) return result;
   if (result.outcome === 'full-stream') throw internalError('a retrieve of bytes gave a stream');
@@ -50,9 +62,14 @@ export async function retrieveOne(
 }
 
 /** One instance as a stream of its stored bytes (see retrieve-instance.ts), to be sent or destroyed. */
-export async function streamOne(deps: DicomwebRouteDeps, request: FastifyRequest, who: ActingUser, path: Required<ResourcePath>): Promise<StreamedInstance | Refusal> {
-  const result = await retrieve(deps, request, who, path, { part: 'instance', delivery: 'stream' });
-  if (isRefusal(result)) return result;
+export async function streamOne(
+  deps: DicomwebRouteDeps,
+  request: FastifyRequest,
+  who: ActingUser,
+  path: Required<ResourcePath>,
+): Promise<StreamedInstance | MaskedPixelsInstance | Refusal> {
+  const result = await retrieve(deps, request, who, path, { part: 'instance', delivery: 'stream', maskedPixels: { kind: 'instance' } });
+  if (isRefusal(result) || result.outcome === 'masked-pixels') return result;
   if (result.outcome !== 'full-stream') throw internalError(`a streamed retrieve of a whole instance gave ${result.outcome}`);
   return result;
 }
@@ -62,17 +79,21 @@ async function retrieve(
   request: FastifyRequest,
   who: ActingUser,
   path: Required<ResourcePath>,
-  options: { part: 'instance' | 'header'; via?: AccessChannel; delivery: 'bytes' | 'stream' },
-): Promise<FullInstance | StreamedInstance | MaskedInstance | Refusal> {
+  options: { part: 'instance' | 'header'; via?: AccessChannel; delivery: 'bytes' | 'stream'; maskedPixels?: MaskedRepresentation },
+): Promise<FullInstance | StreamedInstance | MaskedInstance | MaskedPixelsInstance | Refusal> {
   const result = await retrieveInstance(retrieveDeps(deps, request), who, {
     path: { studyUid: path.studyUid, seriesUid: path.seriesUid, sopInstanceUid: path.sopInstanceUid },
     action: 'view',
     part: options.part,
     via: options.via ?? 'wado-rs',
     delivery: options.delivery,
+    ...(options.maskedPixels === undefined ? {} : { maskedPixels: options.maskedPixels }),
   });
   if (result.outcome === 'not-found') return NOT_FOUND;
-  if (result.outcome === 'refused') return MASKED_PIXELS;
+  if (result.outcome === 'refused') return result.reason === 'masking-failed' ? MASKING_FAILED : MASKED_PIXELS;
+  if (result.outcome === 'no-such-frame') {
+    return { status: 404, error: 'no-such-frame', message: `the instance has ${result.numberOfFrames} frame${result.numberOfFrames === 1 ? '' : 's'}` };
+  }
   return result;
 }
 

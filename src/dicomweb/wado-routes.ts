@@ -10,24 +10,28 @@
  *   header the de-identification engine produced, without pixel data, its remaining binary
  *   values inline, so that nothing in it points at data a masked actor cannot have.
  *
- * Masked instances and pixel resources are refused with 403 (see MASKED_PIXELS): the actor
- * already knows the instance exists, since a masked study shows in their searches. A denied
- * study, a study that does not exist and a series named under another study all answer the
- * same 404.
+ * A masked instance is served masked (mask-instance-pixels.ts): the masked header with its
+ * Pixel Data filled and mosaicked, in Explicit VR Little Endian only. A single instance carries
+ * the cache headers of pixel-cache-headers.ts (a full one answers If-None-Match with 304 once
+ * the view is recorded); a study or series keeps `no-store` and no ETag. A denied study, a study
+ * that does not exist and a series named under another study all answer the same 404.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DicomJsonObject } from '../dicom/json/index.js';
 import { datasetToJson, jsonTagKey, stringifyDicomJson } from '../dicom/json/index.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
+import { internalError } from '../errors.js';
 import type { ActingUser } from '../gateway/actor-for-user.js';
 import { formatElementPath } from './bulk-data-path.js';
 import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { baseUrlOf, DICOMWEB_PREFIX, type ResourcePath, resourcePath, uidParamsSchema } from './dicomweb-paths.js';
 import { acceptedRanges, accepts, actingUser, isRefusal, namedPath, notAcceptable, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transfer-syntax.js';
 import { type ResponsePart, multipartContentType, multipartLength, multipartStream, newBoundary } from './multipart-related-writer.js';
+import { fullEtag, maskedEtag, matchesIfNoneMatch, sendNotModified, setFullCacheHeaders, setMaskedCacheHeaders } from './pixel-cache-headers.js';
 import { acceptsParts, chooseInstanceSyntax } from './representation-choice.js';
-import { type FullInstance, MASKED_PIXELS, type MaskedInstance, pathOf, planResource, retrieveOne, type StreamedInstance, streamedInstanceContent, streamOne } from './wado-retrieval.js';
+import { type FullInstance, type MaskedInstance, type MaskedPixelsInstance, pathOf, planResource, retrieveOne, type StreamedInstance, streamedInstanceContent, streamOne } from './wado-retrieval.js';
 
 type Level = 'study' | 'series' | 'instance';
 
@@ -86,6 +90,16 @@ async function retrieveInstances(level: Level, names: readonly ('study' | 'serie
     if (isRefusal(result)) return refuse(request, reply, result);
     const part = await instancePart(result, ranges);
     if (isRefusal(part)) return refuseAfterRetrieve(request, reply, part);
+    if (result.outcome === 'masked-pixels') {
+      setMaskedCacheHeaders(reply, maskedEtag(result.parts, result.blockSize));
+    } else {
+      const etag = fullEtag(result.storedSha256, `instance;${part.contentType}`);
+      if (matchesIfNoneMatch(request, etag)) {
+        result.body.destroy();
+        return sendNotModified(reply, etag);
+      }
+      setFullCacheHeaders(reply, etag);
+    }
     return reply
       .code(200)
       .type(multipartContentType('application/dicom', boundary))
@@ -95,12 +109,6 @@ async function retrieveInstances(level: Level, names: readonly ('study' | 'serie
 
   const planned = await planResource(deps, request, who, path);
   if (isRefusal(planned)) return refuse(request, reply, planned);
-  const masked = planned.find((instance) => instance.effect === 'masked');
-  if (masked !== undefined) {
-    // Recorded as a refusal by the use case; the others of the study would be refused alike.
-    const result = await retrieveOne(deps, request, who, pathOf(masked), { part: 'instance' });
-    return refuse(request, reply, isRefusal(result) ? result : MASKED_PIXELS);
-  }
   // The first instance is opened before the answer starts, so that a failure there (the audit
   // log, an object that fails its check) is a proper error status, not a cut-off body.
   const first = await streamOne(deps, request, who, pathOf(planned[0]!));
@@ -124,8 +132,18 @@ async function retrieveInstances(level: Level, names: readonly ('study' | 'serie
   return reply.code(200).type(multipartContentType('application/dicom', boundary)).send(multipartStream(boundary, parts()));
 }
 
-/** The part of a streamed instance in the syntax the request accepts; a refusal releases the stream. */
-async function instancePart(result: StreamedInstance, ranges: Parameters<typeof chooseInstanceSyntax>[0]): Promise<ResponsePart | Refusal> {
+/**
+ * The part of a streamed instance in the syntax the request accepts; a refusal releases the
+ * stream. A masked instance is served only as it was made and recorded, in Explicit VR Little Endian.
+ */
+async function instancePart(result: StreamedInstance | MaskedPixelsInstance, ranges: Parameters<typeof chooseInstanceSyntax>[0]): Promise<ResponsePart | Refusal> {
+  if (result.outcome === 'masked-pixels') {
+    const choice = chooseInstanceSyntax(ranges, EXPLICIT_VR_LITTLE_ENDIAN);
+    if (!choice.ok || choice.value !== EXPLICIT_VR_LITTLE_ENDIAN) {
+      return notAcceptable(`a masked instance is served in Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}) only; ask for that transfer syntax, * or none`);
+    }
+    return { contentType: `application/dicom; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}`, content: result.parts };
+  }
   const choice = chooseInstanceSyntax(ranges, result.instance.transferSyntaxUid);
   if (!choice.ok) {
     result.body.destroy();
@@ -167,7 +185,8 @@ async function retrieveMetadata(level: Level, names: readonly ('study' | 'series
 }
 
 /** One instance's metadata: BulkDataURIs for a full view, the masked header as it is otherwise. */
-function metadataOf(result: FullInstance | MaskedInstance, baseUrl: string): DicomJsonObject {
+function metadataOf(result: FullInstance | MaskedInstance | MaskedPixelsInstance, baseUrl: string): DicomJsonObject {
+  if (result.outcome === 'masked-pixels') throw internalError('a metadata retrieve gave masked pixels');
   if (result.outcome === 'masked') return datasetToJson(result.file.dataset);
   const { dataset } = readDicomFile(result.bytes);
   const instanceUrl = baseUrl + resourcePath(result.instance);

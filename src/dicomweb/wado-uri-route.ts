@@ -2,10 +2,10 @@
  * WADO-URI (PS3.18 9): `GET /wado?requestType=WADO&studyUID=...&seriesUID=...&objectUID=...`.
  * `contentType=application/dicom` serves the PS3.10 file (9.4, in the transfer syntax of the
  * `transferSyntax` parameter, Explicit VR Little Endian by default, or as stored when it is
- * held compressed); `contentType=image/png` renders it as the rendered resource of WADO-RS
- * does. Without contentType the standard's default is image/jpeg, which MedVeil does not
- * write: 406, naming what it offers. A masked actor gets neither (403); a denied or missing
- * object is 404.
+ * held compressed); `contentType=image/jpeg` (the standard's default) or `image/png` renders it
+ * as the rendered resource of WADO-RS does. A masked actor gets the masked file (Explicit VR
+ * Little Endian only) or a rendering of the masked frame; a denied or missing object is 404.
+ * Cache headers as pixel-cache-headers.ts says.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
@@ -13,7 +13,9 @@ import type { DicomwebRouteDeps } from './dicomweb-deps.js';
 import { isUid } from './dicomweb-paths.js';
 import { actingUser, isRefusal, notAcceptable, queryPairs, rawQuery, type Refusal, refuse, refuseAfterRetrieve } from './dicomweb-reply.js';
 import { chooseInstanceSyntax } from './representation-choice.js';
-import { renderFrame } from './wado-pixel-routes.js';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transfer-syntax.js';
+import { fullEtag, maskedEtag, matchesIfNoneMatch, sendNotModified, setFullCacheHeaders, setMaskedCacheHeaders } from './pixel-cache-headers.js';
+import { serveRendered } from './wado-pixel-routes.js';
 import { type FullInstance, instanceBytes, retrieveOne } from './wado-retrieval.js';
 
 export const WADO_URI_PATH = '/wado';
@@ -28,7 +30,7 @@ export function registerWadoUriRoute(app: FastifyInstance, deps: DicomwebRouteDe
       config: { access: { scope: 'dicomweb:read' }, auditType: 'view', requestLog: 'debug' },
       schema: {
         summary: 'Retrieve an instance (WADO-URI)',
-        description: 'PS3.18 9. requestType=WADO, studyUID, seriesUID, objectUID; contentType application/dicom (with transferSyntax) or image/png (with frameNumber, rows, columns, windowCenter, windowWidth).',
+        description: 'PS3.18 9. requestType=WADO, studyUID, seriesUID, objectUID; contentType application/dicom (with transferSyntax), image/jpeg or image/png (with frameNumber, rows, columns, windowCenter, windowWidth).',
         tags: ['dicomweb'],
       },
     },
@@ -47,25 +49,39 @@ async function wadoUri(deps: DicomwebRouteDeps, request: FastifyRequest, reply: 
     return refuse(request, reply, { status: 400, error: 'invalid-uid', message: 'studyUID, seriesUID and objectUID must each be one UID (PS3.5 9.1)', deny: true });
   }
   const contentType = params.get('contentType') ?? 'image/jpeg';
-  if (contentType !== 'application/dicom' && contentType !== 'image/png') {
-    return refuse(request, reply, notAcceptable(`contentType ${JSON.stringify(contentType.slice(0, 64))} is not offered: ask for application/dicom or image/png`));
+  if (contentType !== 'application/dicom' && contentType !== 'image/png' && contentType !== 'image/jpeg') {
+    return refuse(request, reply, notAcceptable(`contentType ${JSON.stringify(contentType.slice(0, 64))} is not offered: ask for application/dicom, image/jpeg or image/png`));
   }
-  const render = contentType === 'image/png' ? renderOptions(params) : undefined;
-  if (isRefusal(render)) return refuse(request, reply, render);
+  if (contentType !== 'application/dicom') {
+    const render = renderOptions(params);
+    if (isRefusal(render)) return refuse(request, reply, render);
+    return serveRendered(deps, request, reply, {
+      path: { studyUid, seriesUid, sopInstanceUid },
+      render: { ...render, mediaType: contentType },
+      representation: `wado-uri;${rawQuery(request)}`,
+      via: 'wado-uri',
+    });
+  }
   const who = await actingUser(request, deps);
   if (isRefusal(who)) return refuse(request, reply, who);
-  const result = await retrieveOne(deps, request, who, { studyUid, seriesUid, sopInstanceUid }, { part: 'instance', via: 'wado-uri' });
+  const result = await retrieveOne(deps, request, who, { studyUid, seriesUid, sopInstanceUid }, { part: 'instance', via: 'wado-uri', maskedPixels: { kind: 'instance' } });
   if (isRefusal(result)) return refuse(request, reply, result);
-  const full = result as FullInstance;
-
-  if (render !== undefined) {
-    const png = renderFrame(readDicomFile(full.bytes).dataset, render.frameNumber, render.window === undefined ? {} : { window: render.window }, render.fit);
-    if (isRefusal(png)) return refuseAfterRetrieve(request, reply, png);
-    return reply.code(200).type('image/png').send(png);
-  }
   const asked = params.get('transferSyntax');
-  const choice = chooseInstanceSyntax([{ type: 'multipart', subtype: 'related', quality: 1, parameters: new Map(asked === undefined ? [] : [['transfer-syntax', asked]]) }], full.instance.transferSyntaxUid);
+  const accepted = [{ type: 'multipart', subtype: 'related', quality: 1, parameters: new Map(asked === undefined ? [] : [['transfer-syntax', asked]]) }];
+  if (result.outcome === 'masked-pixels') {
+    const choice = chooseInstanceSyntax(accepted, EXPLICIT_VR_LITTLE_ENDIAN);
+    if (!choice.ok || choice.value !== EXPLICIT_VR_LITTLE_ENDIAN) {
+      return refuseAfterRetrieve(request, reply, notAcceptable(`a masked object is served in Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}) only`));
+    }
+    setMaskedCacheHeaders(reply, maskedEtag(result.parts, result.blockSize));
+    return reply.code(200).type('application/dicom').send(result.parts[0]);
+  }
+  const full = result as FullInstance;
+  const choice = chooseInstanceSyntax(accepted, full.instance.transferSyntaxUid);
   if (!choice.ok) return refuseAfterRetrieve(request, reply, notAcceptable(choice.message));
+  const etag = fullEtag(full.storedSha256, `wado-uri;application/dicom;${choice.value}`);
+  if (matchesIfNoneMatch(request, etag)) return sendNotModified(reply, etag);
+  setFullCacheHeaders(reply, etag);
   const chunks = instanceBytes(full, choice.value);
   return reply.code(200).type('application/dicom').send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }

@@ -7,14 +7,18 @@
  *   as a stream that passes each segment on once it verified (`delivery: 'stream'`, for
  *   whoever forwards them unchanged).
  * - `masked`: the header only (`part: 'header'`), de-identified by the engine with the masked-view
- *   recipe, with every bulk element (pixels, waveforms, documents) removed first. A masked request
- *   for the whole instance is refused: masked pixels arrive with issue 5, and until then pixel
- *   data is never served to a masked actor, masked or not.
+ *   recipe, with every bulk element (pixels, waveforms, documents) removed first; or, when the
+ *   request names how it wants masked pixels (`maskedPixels`, WADO only), that header with the
+ *   pixels filled and mosaicked (mask-instance-pixels.ts), or the masked frames or a rendering
+ *   of one. A masked request for the whole instance without `maskedPixels` (DIMSE, which only
+ *   ever carries originals) is refused. A frame that cannot be decoded for masking is recorded
+ *   as a serious failure and refused: never served unmasked.
  * - `denied`: `not-found`, the same answer as for an instance that does not exist.
  *
  * Every outcome appends one audit event before the answer: `view` or `export` with the digest
  * ingest recorded for the stored object (so the two events can be linked), `view-masked` with
- * the digests of the header served, `deny` with the reasons. If the append fails, the error
+ * the digests of exactly what was served (the header, the masked file, frames or image) and, for
+ * pixels, the mosaic block, `deny` with the reasons. If the append fails, the error
  * propagates and nothing is served.
  *
  * Integrity is the sealed format's (envelope-format.ts): every segment's tag covers the header
@@ -43,10 +47,12 @@ import { Tag } from '../dicom/tag.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transfer-syntax.js';
 import { writeDicomFile } from '../dicom/write-dicom-file.js';
 import { MedVeilError } from '../errors.js';
+import type { SensitivityLevel } from '../access/sensitivity-level.js';
 import type { EncryptedBlobStore, OpenedBlob } from '../storage/encrypted-blob-store.js';
 import { type IndexStore, type InstancePath, type LocatedInstance, studyFacts } from '../storage/index-store.js';
 import type { ActingUser } from './actor-for-user.js';
 import type { AuditAppender } from './audit-actor.js';
+import { maskInstancePixels, type MaskedRepresentation, type PixelMasking } from './mask-instance-pixels.js';
 import { part10DataSetOffset } from './retrieve-instance-data-set.js';
 import type { AccessChannel } from './search-index.js';
 
@@ -63,6 +69,8 @@ export interface RetrieveDeps {
   readonly clock: Clock;
   readonly suite: CryptoSuite;
   readonly maskedView: MaskedView;
+  /** How masked pixels are made; without it masked pixels are refused as over DIMSE. */
+  readonly masking?: PixelMasking;
 }
 
 export interface RetrieveRequest {
@@ -77,6 +85,8 @@ export interface RetrieveRequest {
   readonly via: AccessChannel;
   /** The AE title a C-MOVE sends to, for the audit event. */
   readonly destination?: string;
+  /** What a masked actor asking for the instance gets instead of the original (WADO only). */
+  readonly maskedPixels?: MaskedRepresentation;
 }
 
 /** The instance served, by its UIDs as indexed. */
@@ -97,6 +107,8 @@ export type RetrieveResult =
       readonly bytes: Buffer;
       /** Where the data set starts in `bytes`, after the File Meta Information (what C-STORE sends). */
       readonly dataSetOffset: number;
+      /** The SHA-256 of the stored object (hex), as the index and the ingest event hold it. */
+      readonly storedSha256: string;
     }
   | {
       readonly outcome: 'full-stream';
@@ -108,6 +120,8 @@ export type RetrieveResult =
        * its check (recorded already): whoever forwards it must abort. Destroy it if unused.
        */
       readonly body: Readable;
+      /** The SHA-256 of the stored object (hex), as the index and the ingest event hold it. */
+      readonly storedSha256: string;
     }
   | {
       readonly outcome: 'masked';
@@ -117,8 +131,21 @@ export type RetrieveResult =
       /** `file` as a Part 10 file in explicit VR little endian: what the audit digests cover. */
       readonly chunks: readonly Uint8Array[];
     }
-  /** The actor may see only a masked header, and asked for the whole instance. */
-  | { readonly outcome: 'refused'; readonly reason: 'masked-instance-unavailable' }
+  | {
+      readonly outcome: 'masked-pixels';
+      /** Its syntax is that of the masked Pixel Data: Explicit VR Little Endian. */
+      readonly instance: ServedInstance;
+      /** Exactly what is served, one body per part (see mask-instance-pixels.ts); what the audit digests cover. */
+      readonly parts: readonly Buffer[];
+      readonly blockSize: number;
+    }
+  /** A masked representation named a frame the image does not have. */
+  | { readonly outcome: 'no-such-frame'; readonly numberOfFrames: number }
+  /**
+   * The actor may see only a masked view and asked for the whole instance where masked pixels
+   * are not served, or the pixels could not be decoded for masking (recorded as a serious failure).
+   */
+  | { readonly outcome: 'refused'; readonly reason: 'masked-instance-unavailable' | 'masking-failed' }
   /** No such instance under those parents, or the actor may not see it: the two are not told apart. */
   | { readonly outcome: 'not-found' };
 
@@ -158,7 +185,8 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
     await record('deny', 'success');
     return { outcome: 'not-found' };
   }
-  if (decision.effect === 'masked' && request.part === 'instance') {
+  const maskedPixels = request.part === 'instance' ? request.maskedPixels : undefined;
+  if (decision.effect === 'masked' && request.part === 'instance' && (maskedPixels === undefined || deps.masking === undefined)) {
     await record('deny', 'success', { detail: { reason: 'masked-instance-unavailable' } });
     return { outcome: 'refused', reason: 'masked-instance-unavailable' };
   }
@@ -178,9 +206,10 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
       opened.stream.destroy();
       throw error;
     }
+    const storedSha256 = located.instance.sha256;
     // The stream fails only with the object's own error, once: record it as a failure while sending.
     opened.stream.once('error', () => void record('view', 'serious-failure', { detail: { failure: 'unreadable-object', when: 'while-sent' } }).catch(() => undefined));
-    return { outcome: 'full-stream', instance, size: opened.size, body: opened.stream };
+    return { outcome: 'full-stream', instance, size: opened.size, body: opened.stream, storedSha256 };
   }
 
   let bytes: Buffer;
@@ -192,7 +221,10 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
   }
   if (decision.effect === 'full') {
     await record(request.action === 'export' ? 'export' : 'view', 'success', { digests: ingestDigests(located) });
-    return { outcome: 'full', instance, bytes, dataSetOffset: part10DataSetOffset(bytes) };
+    return { outcome: 'full', instance, bytes, dataSetOffset: part10DataSetOffset(bytes), storedSha256: located.instance.sha256 };
+  }
+  if (maskedPixels !== undefined && deps.masking !== undefined) {
+    return serveMaskedPixels(bytes, { deps, masking: deps.masking, representation: maskedPixels, level: located.study.level, instance, record });
   }
 
   let masked: { file: DicomFile; chunks: Uint8Array[] };
@@ -204,6 +236,35 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
   }
   await record('view-masked', 'success', { digests: dataDigests(Buffer.concat(masked.chunks), deps.suite), detail: { recipe: deps.maskedView.recipe.name } });
   return { outcome: 'masked', instance: { ...instance, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }, ...masked };
+}
+
+type RecordEvent = (type: AuditEventType, outcome: AuditOutcome, extra?: { digests?: DataDigest[]; detail?: Record<string, string> }) => Promise<unknown>;
+
+async function serveMaskedPixels(
+  bytes: Buffer,
+  context: { deps: RetrieveDeps; masking: PixelMasking; representation: MaskedRepresentation; level: SensitivityLevel | undefined; instance: ServedInstance; record: RecordEvent },
+): Promise<RetrieveResult> {
+  const { deps, record } = context;
+  // A study without a level is denied before this; the coarsest block is the safe reading.
+  const level = context.level ?? 5;
+  let result: Awaited<ReturnType<typeof maskInstancePixels>>;
+  try {
+    const header = maskedHeader(bytes, deps.maskedView);
+    result = await maskInstancePixels(readDicomFile(bytes), header.file, { masking: context.masking, level, representation: context.representation });
+  } catch (error) {
+    await record('view-masked', 'serious-failure', { detail: { failure: 'masking-failed', representation: context.representation.kind } });
+    if (error instanceof MedVeilError && (error.code === 'pixels' || error.code === 'dicom-parse')) return { outcome: 'refused', reason: 'masking-failed' };
+    throw error;
+  }
+  if (result.outcome === 'no-such-frame') {
+    await record('deny', 'success', { detail: { reason: 'no-such-frame' } });
+    return result;
+  }
+  await record('view-masked', 'success', {
+    digests: dataDigests(Buffer.concat(result.parts), deps.suite),
+    detail: { recipe: deps.maskedView.recipe.name, representation: context.representation.kind, mosaicBlock: String(result.blockSize) },
+  });
+  return { outcome: 'masked-pixels', instance: { ...context.instance, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }, parts: result.parts, blockSize: result.blockSize };
 }
 
 function decide(who: ActingUser, request: RetrieveRequest, located: LocatedInstance, now: number): AccessDecision {

@@ -1,6 +1,6 @@
 /**
- * A PNG encoder for 8-bit greyscale images (W3C PNG, Third Edition): the signature, IHDR
- * (colour type 0, bit depth 8, no interlace), one IDAT holding the zlib stream (RFC 1950) of
+ * A PNG encoder for 8-bit greyscale and RGB images (W3C PNG, Third Edition): the signature, IHDR
+ * (colour type 0 or 2, bit depth 8, no interlace), one IDAT holding the zlib stream (RFC 1950) of
  * the scanlines, each with filter type 0, and IEND. Enough for rendered DICOM frames, which are
  * windowed to 8 bits before they get here; pure except for node:zlib's deflate.
  */
@@ -18,21 +18,27 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const MAX_DIMENSION = 2 ** 31 - 1;
 
 export function encodeGreyPng(image: GreyImage): Buffer {
-  const { width, height, samples } = image;
+  return encodePng({ ...image, channels: 1 });
+}
+
+/** An image of one (grey) or three (R, G, B) 8-bit samples per pixel, pixel by pixel. */
+export function encodePng(image: GreyImage & { readonly channels: 1 | 3 }): Buffer {
+  const { width, height, samples, channels } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
     throw new RangeError(`a PNG image is 1 to 2^31-1 pixels wide and high, not ${width} x ${height}`);
   }
-  if (samples.length !== width * height) throw new RangeError(`${width} x ${height} needs ${width * height} samples, not ${samples.length}`);
-  const scanlines = Buffer.alloc((width + 1) * height);
+  const rowLength = width * channels;
+  if (samples.length !== rowLength * height) throw new RangeError(`${width} x ${height} x ${channels} needs ${rowLength * height} samples, not ${samples.length}`);
+  const scanlines = Buffer.alloc((rowLength + 1) * height);
   for (let row = 0; row < height; row++) {
     // The filter type byte stays 0 (None).
-    scanlines.set(samples.subarray(row * width, (row + 1) * width), row * (width + 1) + 1);
+    scanlines.set(samples.subarray(row * rowLength, (row + 1) * rowLength), row * (rowLength + 1) + 1);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
-  header[9] = 0; // colour type: greyscale
+  header[9] = channels === 1 ? 0 : 2; // colour type: greyscale or truecolour
   header[10] = 0; // compression method: deflate
   header[11] = 0; // filter method 0
   header[12] = 0; // no interlace
