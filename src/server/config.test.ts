@@ -81,3 +81,28 @@ test('every unknown key and bad value is an error naming the file and the key', 
     );
   }
 });
+
+test('masking: every sensitivity level has a mosaic block growing with the level by default, and a file may change some', () => {
+  const defaults = parseServerConfig('', base).masking;
+  const blocks = [1, 2, 3, 4, 5].map((level) => defaults.mosaicBlockByLevel[level as 1 | 2 | 3 | 4 | 5]);
+  assert.ok(blocks.every((block, i) => block >= 2 && (i === 0 || block > blocks[i - 1]!)), String(blocks));
+  assert.equal(defaults.pixelRulesFile, undefined);
+  assert.ok(defaults.pixelRules.length > 0, 'the bundled rules');
+  const changed = parseServerConfig('masking:\n  mosaicBlockByLevel:\n    5: 64\n', base).masking.mosaicBlockByLevel;
+  assert.deepEqual([changed[4], changed[5]], [defaults.mosaicBlockByLevel[4], 64]);
+});
+
+test('masking: a block of 1 (which would serve the original pixels), a level outside 1..5 and a bad rules file are refused by name', () => {
+  const refused = (text: string, pattern: RegExp) => assert.throws(() => parseServerConfig(text, base), (error: unknown) => error instanceof MedVeilError && pattern.test(error.message));
+  refused('masking:\n  mosaicBlockByLevel:\n    1: 1\n', /masking\.mosaicBlockByLevel\.1 must be a whole number of pixels from 2/);
+  refused('masking:\n  mosaicBlockByLevel:\n    3: 2.5\n', /mosaicBlockByLevel\.3/);
+  refused('masking:\n  mosaicBlockByLevel:\n    6: 8\n', /unknown key "masking\.mosaicBlockByLevel\.6"/);
+  const folder = mkdtempSync(join(tmpdir(), 'medveil-config-'));
+  refused(`masking: { pixelRules: ${JSON.stringify(join(folder, 'missing.yaml'))} }\n`, /masking\.pixelRules: cannot read/);
+  writeFileSync(join(folder, 'rules.json'), JSON.stringify({ rules: [{ name: 'no regions', match: {} }] }));
+  refused('masking: { pixelRules: rules.json }\n'.replace('rules.json', JSON.stringify(join(folder, 'rules.json'))), /masking\.pixelRules/);
+  writeFileSync(join(folder, 'site.yaml'), 'rules:\n  - name: site corner\n    match: { modality: US }\n    regions: [{ left: 0, top: 0, width: 10, height: 10 }]\n');
+  const loaded = parseServerConfig('masking: { pixelRules: site.yaml }\n', { source: join(folder, 'serve.yaml'), baseDir: folder }).masking;
+  assert.equal(loaded.pixelRulesFile, join(folder, 'site.yaml'));
+  assert.equal(loaded.pixelRules.at(-1)!.name, 'site corner');
+});

@@ -14,6 +14,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { MedVeilError } from '../errors.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { DimsePeer } from './dimse-services.js';
+import { MASKING_DEFAULT_CONFIG_TEXT, type MaskingConfig, readMaskingConfig } from './config-masking.js';
 import { OIDC_DEFAULT_CONFIG_TEXT, readOidcConfig, type OidcConfig } from './config-oidc.js';
 
 /** The environment variable naming the config file when `--config` is not given. */
@@ -67,6 +68,8 @@ export interface ServerConfig {
   readonly log: { readonly level: LogLevel };
   /** Sign-in through the hospital's OpenID provider (config-oidc.ts); undefined when off. */
   readonly oidc: OidcConfig | undefined;
+  /** How masked views are made: mosaic blocks per sensitivity level, pixel rules (config-masking.ts). */
+  readonly masking: MaskingConfig;
 }
 
 export const DEFAULT_DATA_DIR = './medveil-data';
@@ -98,7 +101,7 @@ audit:
   checkpointMinutes: 5
 log:
   level: info
-${OIDC_DEFAULT_CONFIG_TEXT}`;
+${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}`;
 
 type Problem = (message: string) => MedVeilError;
 
@@ -227,6 +230,7 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
     },
     log: { level: oneOf(section('log').level, 'log.level', LOG_LEVELS, problem) },
     oidc: readOidcConfig(section('oidc'), context.baseDir, problem),
+    masking: readMaskingConfig(section('masking'), context.baseDir, problem),
   };
 }
 

@@ -15,6 +15,7 @@ import { DEFAULT_SENSITIVITY_RULES } from '../access/default-sensitivity-rules.j
 import { dicomwebLimits } from '../dicomweb/dicomweb-deps.js';
 import type { DimseServer } from '../dimse/dimse-server.js';
 import { NO_GRANTS } from '../gateway/actor-for-user.js';
+import type { FindTextRegions } from '../pixels/clean-pixels.js';
 import { bootstrapNotice } from './bootstrap-notice.js';
 import { gatewayIndexExists, openGatewayStores, type GatewayStores } from './gateway-stores.js';
 import { startDimse } from './start-dimse.js';
@@ -36,6 +37,8 @@ export interface ServeOptions {
   readonly out?: (text: string) => void;
   /** Where the structured log goes; standard output by default. */
   readonly logStream?: NodeJS.WritableStream;
+  /** Finds burned-in text in frames served masked (the OCR adapter); none by default, the pixel rules alone. */
+  readonly findTextRegions?: FindTextRegions;
 }
 
 export function serverDataFiles(dataDir: string): { accounts: string; audit: string } {
@@ -80,6 +83,11 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     sensitivityRules: DEFAULT_SENSITIVITY_RULES,
     patientKey: keys.patientReference,
     maskedView: gateway.maskedView,
+    masking: {
+      mosaicBlockByLevel: config.masking.mosaicBlockByLevel,
+      rules: config.masking.pixelRules,
+      ...(options.findTextRegions === undefined ? {} : { findTextRegions: options.findTextRegions }),
+    },
     grants: NO_GRANTS,
   };
   const limits = dicomwebLimits(config.dicomweb);

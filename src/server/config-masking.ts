@@ -1,0 +1,70 @@
+/**
+ * The `masking` section of the server config: how masked views are made (docs/server.md).
+ *
+ * - `mosaicBlockByLevel`: the mosaic block, in pixels, for studies of each sensitivity level
+ *   1 to 5. Every level mosaics: a masked response must hold no run of the stored pixel bytes
+ *   (issue 5, acceptance 3), and a block of 1 would copy them, so the least is 2.
+ * - `pixelRules`: a file of pixel rules (JSON or YAML, schema in docs/pixels.md) appended to the
+ *   bundled ones; "" for the bundled rules alone. Read at start-up, so a mistake stops the server.
+ */
+import { readFileSync } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { SENSITIVITY_LEVELS, type SensitivityLevel } from '../access/sensitivity-level.js';
+import type { MedVeilError } from '../errors.js';
+import { DEFAULT_MOSAIC_BLOCK_BY_LEVEL } from '../gateway/mask-instance-pixels.js';
+import { MIN_MOSAIC_BLOCK } from '../pixels/mosaic.js';
+import { defaultPixelRules, parsePixelRules, type PixelRule } from '../pixels/pixel-rules.js';
+
+/** The largest block: coarser than this is a flat image on any modality's matrix. */
+const MAX_MOSAIC_BLOCK = 512;
+
+export const MASKING_DEFAULT_CONFIG_TEXT = `masking:
+  mosaicBlockByLevel:
+${SENSITIVITY_LEVELS.map((level) => `    ${level}: ${DEFAULT_MOSAIC_BLOCK_BY_LEVEL[level]}`).join('\n')}
+  pixelRules: ""
+`;
+
+export interface MaskingConfig {
+  readonly mosaicBlockByLevel: Readonly<Record<SensitivityLevel, number>>;
+  /** The rules file read, absolute, or undefined for the bundled rules alone. */
+  readonly pixelRulesFile: string | undefined;
+  /** The bundled rules, then the file's. */
+  readonly pixelRules: readonly PixelRule[];
+}
+
+export function readMaskingConfig(section: Record<string, unknown>, baseDir: string, problem: (message: string) => MedVeilError): MaskingConfig {
+  const blocks = section.mosaicBlockByLevel as Record<string, unknown>;
+  const mosaicBlockByLevel = {} as Record<SensitivityLevel, number>;
+  for (const level of SENSITIVITY_LEVELS) {
+    const value = blocks[String(level)];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_MOSAIC_BLOCK || value > MAX_MOSAIC_BLOCK) {
+      throw problem(`masking.mosaicBlockByLevel.${level} must be a whole number of pixels from ${MIN_MOSAIC_BLOCK} to ${MAX_MOSAIC_BLOCK} (every level is mosaicked; a block of 1 would serve the original pixels), got ${JSON.stringify(value)}`);
+    }
+    mosaicBlockByLevel[level] = value;
+  }
+  const named = section.pixelRules;
+  if (typeof named !== 'string') throw problem(`masking.pixelRules must be a file name, or "" for the bundled rules alone; got ${JSON.stringify(named)}`);
+  if (named.trim() === '') return { mosaicBlockByLevel, pixelRulesFile: undefined, pixelRules: defaultPixelRules() };
+  const path = isAbsolute(named) ? named : resolve(baseDir, named);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw problem(`masking.pixelRules: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const json = extname(path).toLowerCase() === '.json';
+  let document: unknown;
+  try {
+    document = json ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw problem(`masking.pixelRules: ${path} is not valid ${json ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]})`);
+  }
+  let rules: PixelRule[];
+  try {
+    rules = parsePixelRules(document, path);
+  } catch (error) {
+    throw problem(`masking.pixelRules: ${(error as Error).message}`);
+  }
+  return { mosaicBlockByLevel, pixelRulesFile: path, pixelRules: [...defaultPixelRules(), ...rules] };
+}
