@@ -13,6 +13,7 @@ import { openTestGateway, type TestGateway } from './retrieve-instance-test-gate
 import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from './testing-account-deps.js';
 import { buildHttpApp } from '../../src/server/http-app.js';
 import { DEFAULT_DICOMWEB_LIMITS, type DicomwebLimits } from '../../src/dicomweb/dicomweb-deps.js';
+import type { PixelMasking } from '../../src/gateway/mask-instance-pixels.js';
 
 export const TEST_PASSWORD = 'quietly drawn ferns on the stair';
 
@@ -33,7 +34,12 @@ export interface TestDicomwebApp {
   close(): Promise<void>;
 }
 
-export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLimits> = {}, objects: { segmentLog2?: number } = {}): Promise<TestDicomwebApp> {
+export async function testDicomwebApp(
+  folder: string,
+  limits: Partial<DicomwebLimits> = {},
+  objects: { segmentLog2?: number } = {},
+  options: { masking?: PixelMasking } = {},
+): Promise<TestDicomwebApp> {
   const gateway = await openTestGateway(folder, objects);
   const accounts = await testAccounts();
   const events: AuditEventInput[] = [];
@@ -64,6 +70,7 @@ export async function testDicomwebApp(folder: string, limits: Partial<DicomwebLi
       maskedView: gateway.deps.maskedView,
       grants: async () => [],
       limits: { ...DEFAULT_DICOMWEB_LIMITS, ...limits },
+      ...(options.masking === undefined ? {} : { masking: options.masking }),
     },
   });
 
