@@ -11,6 +11,7 @@ import { Tag } from '../dicom/tag.js';
 import { syntheticCorpus } from '../samples/synthetic-corpus.js';
 import { FsBlobStore } from '../storage/adapters/fs-blob-store.js';
 import { part10DataSetOffset } from './retrieve-instance-data-set.js';
+import type { PixelMasking } from './mask-instance-pixels.js';
 import { retrieveInstance, type RetrieveRequest, type RetrieveResult } from './retrieve-instance.js';
 import { ingestCorpus, type IngestedStudy, openTestGateway, TEST_NOW, type TestGateway } from '../../test/support/retrieve-instance-test-gateway.js';
 
@@ -88,7 +89,49 @@ describe('retrieveInstance()', () => {
     assert.ok(hiddenTokens.filter((token) => original.includes(Buffer.from(token.bytes))).length > 10);
   });
 
-  test('a masked request for the whole instance is refused, never served with unmasked pixels, and recorded', async () => {
+  test('masked pixels: a text finder sees each frame after the rules, the study\'s level picks the block, and view-masked holds the digest served and the block', async () => {
+    const seen: number[] = [];
+    const masking: PixelMasking = {
+      mosaicBlockByLevel: { 1: 2, 2: 3, 3: 4, 4: 5, 5: 6 },
+      rules: [],
+      findTextRegions: async (frame, index) => {
+        seen.push(index);
+        assert.equal(frame.geometry.rows, 16);
+        return [{ left: 0, top: 0, width: 4, height: 4 }];
+      },
+    };
+    gateway.events.length = 0;
+    const result = await retrieveInstance({ ...gateway.deps, masking }, await gateway.actingUser('rad'), image(1, { maskedPixels: { kind: 'frames', frameNumbers: [1] } }));
+    assert.equal(result.outcome, 'masked-pixels');
+    assert.ok(result.outcome === 'masked-pixels');
+    assert.deepEqual(seen, [0]);
+    const block = masking.mosaicBlockByLevel[studies[1]!.level as 1 | 2 | 3 | 4 | 5];
+    assert.equal(result.blockSize, block);
+    const original = readDicomFile(studies[1]!.instances.find((i) => i.hasPixels)!.bytes).dataset.get(Tag.PixelData)!.value!;
+    assert.notDeepEqual(new Uint8Array(result.parts[0]!), new Uint8Array(original));
+    assert.equal(gateway.events.length, 1);
+    assert.equal(gateway.events[0]!.type, 'view-masked');
+    assert.deepEqual(gateway.events[0]!.digests, dataDigests(Buffer.concat(result.parts), 'intl'));
+    assert.equal(gateway.events[0]!.detail?.mosaicBlock, String(block));
+    assert.equal(gateway.events[0]!.detail?.representation, 'frames');
+  });
+
+  test('masked pixels: if the audit log cannot record them, or the finder fails, nothing is served', async () => {
+    const masking: PixelMasking = { mosaicBlockByLevel: { 1: 2, 2: 2, 3: 2, 4: 2, 5: 2 }, rules: [] };
+    const who = await gateway.actingUser('rad');
+    gateway.breakAudit(true);
+    try {
+      await assert.rejects(retrieveInstance({ ...gateway.deps, masking }, who, image(1, { maskedPixels: { kind: 'instance' } })), /audit/);
+    } finally {
+      gateway.breakAudit(false);
+    }
+    gateway.events.length = 0;
+    const failing: PixelMasking = { ...masking, findTextRegions: async () => { throw new Error('the OCR worker died'); } };
+    await assert.rejects(retrieveInstance({ ...gateway.deps, masking: failing }, who, image(1, { maskedPixels: { kind: 'instance' } })), /OCR worker died/);
+    assert.deepEqual(gateway.events.map((e) => [e.type, e.outcome, e.detail?.failure]), [['view-masked', 'serious-failure', 'masking-failed']]);
+  });
+
+  test('a masked request for the whole instance is refused where masked pixels are not served (DIMSE), never served with unmasked pixels, and recorded', async () => {
     const result = await retrieve('rad', image(1));
     assert.deepEqual(result, { outcome: 'refused', reason: 'masked-instance-unavailable' });
     assert.equal(gateway.events[0]!.type, 'deny');
