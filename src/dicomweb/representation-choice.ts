@@ -1,8 +1,9 @@
 /**
  * Content negotiation of WADO-RS (PS3.18 8.7.8): which transfer syntax an instance is served in,
  * and which media type a frame is served as, from the Accept header and the syntax the object
- * is stored in. MedVeil has no pixel codec yet (issue 5), so it converts only between the
- * native syntaxes (and out of Deflated); compressed pixel data is served as stored.
+ * is stored in. A full view's pixels are converted only between the native syntaxes (and out of
+ * Deflated), never decoded for it; compressed pixel data is served as stored. (Masked pixels are
+ * always made native, Explicit VR Little Endian: wado-routes.ts, wado-pixel-routes.ts.)
  *
  * - Instances: `transfer-syntax=*` or the stored UID gets the stored bytes. No parameter asks
  *   for the default, Explicit VR Little Endian (Table 8.7.3-2), which a native object is
