@@ -23,64 +23,90 @@ export function mosaicFrame(frame: DecodedFrame, blockSize: number): DecodedFram
   }
   const { geometry } = frame;
   const values = readValues(frame);
-  const layout = sampleLayout(geometry);
-  const blockWidth = geometry.photometricInterpretation === 'YBR_FULL_422' ? blockSize + (blockSize % 2) : blockSize;
-  for (let top = 0; top < geometry.rows; top += blockSize) {
-    const bottom = Math.min(top + blockSize, geometry.rows);
-    for (let left = 0; left < geometry.columns; left += blockWidth) {
-      const right = Math.min(left + blockWidth, geometry.columns);
-      for (const channel of layout.channels) averageBlock(values, channel, top, bottom, left, right, geometry.bitsAllocated === 1);
+  const oneBit = geometry.bitsAllocated === 1;
+  if (geometry.photometricInterpretation === 'YBR_FULL_422') {
+    mosaicPairs(values, geometry, blockSize + (blockSize % 2), blockSize, oneBit);
+  } else {
+    const { rows, columns, samplesPerPixel } = geometry;
+    const planar = samplesPerPixel > 1 && geometry.planarConfiguration === 1;
+    for (let sample = 0; sample < samplesPerPixel; sample++) {
+      // Where sample `sample` of pixel (row, column) is: offset + row · rowStride + column · columnStride.
+      const layout = planar
+        ? { offset: sample * rows * columns, rowStride: columns, columnStride: 1 }
+        : { offset: sample, rowStride: columns * samplesPerPixel, columnStride: samplesPerPixel };
+      mosaicPlane(values, geometry, layout, blockSize, oneBit);
     }
   }
   return { geometry, samples: writeValues(values, geometry, frame.samples.length) };
 }
 
-/** Where the samples of one channel (a colour component, or the luminance) lie. */
-interface Channel {
-  /** The step between the columns that hold a sample of this channel (2 for the chroma of pixel pairs). */
-  readonly columnStep: number;
-  /** The index of this channel's sample of pixel (row, column) in the value array. */
-  index(row: number, column: number): number;
+interface PlaneLayout {
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly columnStride: number;
 }
 
-function sampleLayout(geometry: FrameGeometry): { channels: Channel[] } {
-  const { rows, columns, samplesPerPixel } = geometry;
-  if (geometry.photometricInterpretation === 'YBR_FULL_422') {
-    // Y1 Y2 Cb Cr per pair of pixels; Cb and Cr belong to the pair, counted at its first column.
-    const pairs = columns / 2;
-    const pair = (row: number, column: number) => (row * pairs + (column >> 1)) * 4;
-    return {
-      channels: [
-        { columnStep: 1, index: (row, column) => pair(row, column) + (column & 1) },
-        { columnStep: 2, index: (row, column) => pair(row, column) + 2 },
-        { columnStep: 2, index: (row, column) => pair(row, column) + 3 },
-      ],
-    };
-  }
-  const channels: Channel[] = [];
-  for (let sample = 0; sample < samplesPerPixel; sample++) {
-    channels.push(
-      samplesPerPixel > 1 && geometry.planarConfiguration === 1
-        ? { columnStep: 1, index: (row, column) => (sample * rows + row) * columns + column }
-        : { columnStep: 1, index: (row, column) => (row * columns + column) * samplesPerPixel + sample },
-    );
-  }
-  return { channels };
-}
-
-function averageBlock(values: Float64Array, channel: Channel, top: number, bottom: number, left: number, right: number, oneBit: boolean): void {
-  let sum = 0;
-  let count = 0;
-  for (let row = top; row < bottom; row++) {
-    for (let column = left; column < right; column += channel.columnStep) {
-      sum += values[channel.index(row, column)]!;
-      count++;
+/** One sample of every pixel, laid out linearly: block sums by rows, then the means written back. */
+function mosaicPlane(values: Float64Array, geometry: FrameGeometry, layout: PlaneLayout, blockSize: number, oneBit: boolean): void {
+  const { rows, columns } = geometry;
+  const { offset, rowStride, columnStride } = layout;
+  const blocksAcross = Math.ceil(columns / blockSize);
+  const sums = new Float64Array(blocksAcross);
+  const blockOf = new Int32Array(columns);
+  for (let column = 0; column < columns; column++) blockOf[column] = Math.floor(column / blockSize);
+  for (let top = 0; top < rows; top += blockSize) {
+    const bottom = Math.min(top + blockSize, rows);
+    sums.fill(0);
+    for (let row = top; row < bottom; row++) {
+      let at = offset + row * rowStride;
+      for (let column = 0; column < columns; column++, at += columnStride) sums[blockOf[column]!]! += values[at]!;
+    }
+    for (let block = 0; block < blocksAcross; block++) {
+      const width = Math.min(blockSize, columns - block * blockSize);
+      sums[block] = mean(sums[block]!, width * (bottom - top), oneBit);
+    }
+    for (let row = top; row < bottom; row++) {
+      let at = offset + row * rowStride;
+      for (let column = 0; column < columns; column++, at += columnStride) values[at] = sums[blockOf[column]!]!;
     }
   }
-  const mean = oneBit ? (sum * 2 >= count ? 1 : 0) : Math.round(sum / count);
-  for (let row = top; row < bottom; row++) {
-    for (let column = left; column < right; column += channel.columnStep) values[channel.index(row, column)] = mean;
+}
+
+/**
+ * YBR_FULL_422: Y1 Y2 Cb Cr for each pair of pixels (PS3.3 C.7.6.3.1.2). `blockWidth` is even,
+ * so a pair's two luminance samples and its chroma fall in one block.
+ */
+function mosaicPairs(values: Float64Array, geometry: FrameGeometry, blockWidth: number, blockHeight: number, oneBit: boolean): void {
+  const { rows, columns } = geometry;
+  const pairsAcross = columns / 2;
+  const pairsPerBlock = blockWidth / 2;
+  for (let top = 0; top < rows; top += blockHeight) {
+    const bottom = Math.min(top + blockHeight, rows);
+    for (let firstPair = 0; firstPair < pairsAcross; firstPair += pairsPerBlock) {
+      const lastPair = Math.min(firstPair + pairsPerBlock, pairsAcross);
+      // Per block: the sum of Y over its pixels, of Cb and of Cr over its pairs.
+      const sums = [0, 0, 0];
+      for (let row = top; row < bottom; row++) {
+        for (let pair = firstPair; pair < lastPair; pair++) {
+          const at = (row * pairsAcross + pair) * 4;
+          sums[0]! += values[at]! + values[at + 1]!;
+          sums[1]! += values[at + 2]!;
+          sums[2]! += values[at + 3]!;
+        }
+      }
+      const pairs = (lastPair - firstPair) * (bottom - top);
+      const y = mean(sums[0]!, pairs * 2, oneBit);
+      const cb = mean(sums[1]!, pairs, oneBit);
+      const cr = mean(sums[2]!, pairs, oneBit);
+      for (let row = top; row < bottom; row++) {
+        for (let pair = firstPair; pair < lastPair; pair++) values.set([y, y, cb, cr], (row * pairsAcross + pair) * 4);
+      }
+    }
   }
+}
+
+function mean(sum: number, count: number, oneBit: boolean): number {
+  return oneBit ? (sum * 2 >= count ? 1 : 0) : Math.round(sum / count);
 }
 
 function sampleCount(geometry: FrameGeometry): number {
@@ -92,48 +118,64 @@ function sampleCount(geometry: FrameGeometry): number {
 function readValues(frame: DecodedFrame): Float64Array {
   const { geometry, samples } = frame;
   const count = sampleCount(geometry);
-  const values = new Float64Array(count);
   const { bitsAllocated, bitsStored } = geometry;
-  if (bitsAllocated === 1) {
-    if (samples.length * 8 < count) throw shortFrame(geometry, samples.length);
-    for (let i = 0; i < count; i++) values[i] = (samples[i >> 3]! >> (i & 7)) & 1;
-    return values;
-  }
-  if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) {
+  if (bitsAllocated !== 1 && bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) {
     throw new MedVeilError('pixels', `a mosaic of a frame of Bits Allocated ${bitsAllocated} is not supported`);
   }
-  const width = bitsAllocated / 8;
-  if (samples.length < count * width) throw shortFrame(geometry, samples.length);
-  const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength);
-  const range = 2 ** bitsStored;
+  if (samples.length * 8 < count * bitsAllocated) throw shortFrame(geometry, samples.length);
+  const values = new Float64Array(count);
   const signed = geometry.pixelRepresentation === 1;
-  for (let i = 0; i < count; i++) {
-    const raw = width === 1 ? samples[i]! : width === 2 ? view.getUint16(i * 2, true) : view.getUint32(i * 4, true);
-    const stored = raw % range;
-    values[i] = signed && stored >= range / 2 ? stored - range : stored;
-  }
+  // One small loop per width: V8 optimizes a function with one hot loop far better than one with several.
+  if (bitsAllocated === 1) readBits(samples, values);
+  else if (bitsStored === 32) readWholeWords(samples, values, signed);
+  else readStoredBits(samples, values, bitsAllocated / 8, bitsStored, signed);
   return values;
+}
+
+function readBits(samples: Uint8Array, values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) values[i] = (samples[i >> 3]! >> (i & 7)) & 1;
+}
+
+function readWholeWords(samples: Uint8Array, values: Float64Array, signed: boolean): void {
+  const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength);
+  for (let i = 0; i < values.length; i++) values[i] = signed ? view.getInt32(i * 4, true) : view.getUint32(i * 4, true);
+}
+
+/** Samples of 1, 2 or 4 bytes with fewer than 32 bits stored: the stored bits, sign-extended when signed. */
+function readStoredBits(samples: Uint8Array, values: Float64Array, width: number, bitsStored: number, signed: boolean): void {
+  const mask = bitsStored === 31 ? 0x7fffffff : (1 << bitsStored) - 1;
+  const half = 2 ** (bitsStored - 1);
+  const range = 2 ** bitsStored;
+  const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength);
+  for (let i = 0, at = 0; i < values.length; i++, at += width) {
+    const raw = width === 1 ? samples[at]! : width === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
+    const stored = raw & mask;
+    values[i] = signed && stored >= half ? stored - range : stored;
+  }
 }
 
 function writeValues(values: Float64Array, geometry: FrameGeometry, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  const { bitsAllocated } = geometry;
-  if (bitsAllocated === 1) {
-    for (let i = 0; i < values.length; i++) if (values[i] === 1) out[i >> 3]! |= 1 << (i & 7);
-    return out;
-  }
-  const width = bitsAllocated / 8;
-  const full = 2 ** bitsAllocated;
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    // Two's complement in the sample's full width: the sign extended above Bits Stored.
-    const unsigned = value < 0 ? full + value : value;
-    if (width === 1) out[i] = unsigned;
-    else if (width === 2) view.setUint16(i * 2, unsigned, true);
-    else view.setUint32(i * 4, unsigned, true);
-  }
+  if (geometry.bitsAllocated === 1) writeBits(values, out);
+  else writeWords(values, out, geometry.bitsAllocated / 8);
   return out;
+}
+
+function writeBits(values: Float64Array, out: Uint8Array): void {
+  for (let i = 0; i < values.length; i++) if (values[i] === 1) out[i >> 3]! |= 1 << (i & 7);
+}
+
+/** Little endian, two's complement in the sample's full width: the sign extended above Bits Stored. */
+function writeWords(values: Float64Array, out: Uint8Array, width: number): void {
+  const full = 2 ** (width * 8);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (let i = 0, at = 0; i < values.length; i++, at += width) {
+    const value = values[i]!;
+    const unsigned = value < 0 ? full + value : value;
+    if (width === 1) out[at] = unsigned;
+    else if (width === 2) view.setUint16(at, unsigned, true);
+    else view.setUint32(at, unsigned, true);
+  }
 }
 
 function shortFrame(geometry: FrameGeometry, length: number): MedVeilError {

@@ -21,8 +21,11 @@ export function encodeGreyPng(image: GreyImage): Buffer {
   return encodePng({ ...image, channels: 1 });
 }
 
-/** An image of one (grey) or three (R, G, B) 8-bit samples per pixel, pixel by pixel. */
-export function encodePng(image: GreyImage & { readonly channels: 1 | 3 }): Buffer {
+/**
+ * An image of one (grey) or three (R, G, B) 8-bit samples per pixel, pixel by pixel.
+ * `compressionLevel` is zlib's, 1 (fastest) to 9; zlib's default (6) unless given.
+ */
+export function encodePng(image: GreyImage & { readonly channels: 1 | 3 }, options: { compressionLevel?: number } = {}): Buffer {
   const { width, height, samples, channels } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
     throw new RangeError(`a PNG image is 1 to 2^31-1 pixels wide and high, not ${width} x ${height}`);
@@ -42,7 +45,7 @@ export function encodePng(image: GreyImage & { readonly channels: 1 | 3 }): Buff
   header[10] = 0; // compression method: deflate
   header[11] = 0; // filter method 0
   header[12] = 0; // no interlace
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines, options.compressionLevel === undefined ? {} : { level: options.compressionLevel })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** PNG 5.3: length, type, data, CRC-32 of type and data. */

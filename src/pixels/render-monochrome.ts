@@ -41,45 +41,78 @@ export function rescaleOf(dataset: Dataset): Rescale {
 /** One MONOCHROME1 or MONOCHROME2 frame as 8-bit grey samples. */
 export function renderMonochrome(frame: DecodedFrame, options: { window?: VoiWindow | undefined; rescale: Rescale }): GreyImage {
   const { geometry, samples: source } = frame;
-  const { bitsAllocated, bitsStored } = geometry;
+  const { bitsAllocated } = geometry;
   if (geometry.samplesPerPixel !== 1) throw new MedVeilError('pixels', 'a monochrome frame has one sample per pixel');
   if (bitsAllocated !== 1 && bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) {
     throw new MedVeilError('pixels', `rendering a frame of Bits Allocated ${bitsAllocated} is not supported`);
   }
   const count = geometry.rows * geometry.columns;
   if (source.length * 8 < count * bitsAllocated) throw new MedVeilError('pixels', `a ${geometry.rows} x ${geometry.columns} frame needs more than ${source.length} bytes`);
-  const values = new Float64Array(count);
-  const view = new DataView(source.buffer, source.byteOffset, source.byteLength);
-  const range = 2 ** bitsStored;
-  const signed = geometry.pixelRepresentation === 1;
-  let min = Infinity;
-  let max = -Infinity;
+  const stored = storedValues(frame, count);
+  let low = Infinity;
+  let high = -Infinity;
   for (let i = 0; i < count; i++) {
-    const raw = bitsAllocated === 1 ? (source[i >> 3]! >> (i & 7)) & 1
-      : bitsAllocated === 8 ? source[i]!
-        : bitsAllocated === 16 ? view.getUint16(i * 2, true) : view.getUint32(i * 4, true);
-    let stored = raw % range;
-    if (signed && stored >= range / 2) stored -= range;
-    const value = stored * options.rescale.slope + options.rescale.intercept;
-    values[i] = value;
-    if (value < min) min = value;
-    if (value > max) max = value;
+    const value = stored[i]!;
+    if (value < low) low = value;
+    if (value > high) high = value;
   }
+  const { slope, intercept } = options.rescale;
+  const lowest = Math.min(low * slope + intercept, high * slope + intercept);
+  const highest = Math.max(low * slope + intercept, high * slope + intercept);
   // The frame's own range: the lowest value maps to 0, the highest to 255.
-  const window = options.window ?? { center: (min + max) / 2 + 0.5, width: max - min + 1 };
-  const samples = new Uint8Array(count);
-  // PS3.3 C.11.2.1.2.1, linear: y = ((x - (c - 0.5)) / (w - 1) + 0.5) · 255 inside the window.
-  const low = window.center - 0.5 - (window.width - 1) / 2;
-  const high = window.center - 0.5 + (window.width - 1) / 2;
+  const window = options.window ?? { center: (lowest + highest) / 2 + 0.5, width: highest - lowest + 1 };
   const invert = geometry.photometricInterpretation === 'MONOCHROME1';
-  for (let i = 0; i < count; i++) {
-    const x = values[i]!;
-    let y: number;
-    if (x <= low) y = 0;
-    else if (x > high) y = 255;
-    else y = window.width <= 1 ? 255 : Math.round(((x - (window.center - 0.5)) / (window.width - 1) + 0.5) * 255);
-    y = Math.min(255, Math.max(0, y));
-    samples[i] = invert ? 255 - y : y;
+  const grey = (value: number) => {
+    const y = voiLinear(value * slope + intercept, window);
+    return invert ? 255 - y : y;
+  };
+  const samples = new Uint8Array(count);
+  if (high - low < 1 << 20) {
+    // At most 2^20 distinct stored values: each is mapped once, through a table.
+    const table = new Uint8Array(high - low + 1);
+    for (let value = low; value <= high; value++) table[value - low] = grey(value);
+    for (let i = 0; i < count; i++) samples[i] = table[stored[i]! - low]!;
+  } else {
+    for (let i = 0; i < count; i++) samples[i] = grey(stored[i]!);
   }
   return { width: geometry.columns, height: geometry.rows, samples };
+}
+
+/** PS3.3 C.11.2.1.2.1, linear: y = ((x - (c - 0.5)) / (w - 1) + 0.5) · 255 inside the window, 0 and 255 outside. */
+function voiLinear(x: number, window: VoiWindow): number {
+  const low = window.center - 0.5 - (window.width - 1) / 2;
+  const high = window.center - 0.5 + (window.width - 1) / 2;
+  if (x <= low) return 0;
+  if (x > high) return 255;
+  const y = window.width <= 1 ? 255 : Math.round(((x - (window.center - 0.5)) / (window.width - 1) + 0.5) * 255);
+  return Math.min(255, Math.max(0, y));
+}
+
+/** The stored values: masked to Bits Stored and sign-extended when signed (PS3.5 8.1.1). */
+function storedValues(frame: DecodedFrame, count: number): Float64Array {
+  const { geometry, samples } = frame;
+  const out = new Float64Array(count);
+  if (geometry.bitsAllocated === 1) {
+    for (let i = 0; i < count; i++) out[i] = (samples[i >> 3]! >> (i & 7)) & 1;
+    return out;
+  }
+  const signed = geometry.pixelRepresentation === 1;
+  const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength);
+  if (geometry.bitsStored === 32) {
+    for (let i = 0; i < count; i++) out[i] = signed ? view.getInt32(i * 4, true) : view.getUint32(i * 4, true);
+    return out;
+  }
+  maskedWords(view, out, geometry.bitsAllocated / 8, geometry.bitsStored, signed);
+  return out;
+}
+
+function maskedWords(view: DataView, out: Float64Array, width: number, bitsStored: number, signed: boolean): void {
+  const mask = bitsStored === 31 ? 0x7fffffff : (1 << bitsStored) - 1;
+  const half = 2 ** (bitsStored - 1);
+  const range = 2 ** bitsStored;
+  for (let i = 0, at = 0; i < out.length; i++, at += width) {
+    const raw = width === 1 ? view.getUint8(at) : width === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
+    const stored = raw & mask;
+    out[i] = signed && stored >= half ? stored - range : stored;
+  }
 }
