@@ -18,6 +18,9 @@ import { encodeDicomFile } from '../src/dicom/write-dicom-file.js';
 import { deidentifyInstance } from '../src/gateway/deidentify-instance.js';
 import { defaultPixelRules, parsePixelRules } from '../src/pixels/pixel-rules.js';
 import { syntheticCorpus } from '../src/samples/synthetic-corpus.js';
+import { frameCodecFor } from '../src/pixels/frame-codecs.js';
+import { readFrames } from '../src/pixels/read-frames.js';
+import { burnedInTextFile, renderBurnedInText, unfilledPixels } from './support/burned-in-text.js';
 import { listFiles, medveil, temporaryFolder } from './support/medveil-cli.js';
 import { pydicomData } from './support/pydicom-files.js';
 import { readQuarantineReasons } from './support/quarantine-reasons.js';
@@ -152,4 +155,35 @@ test('a large image the stage cleans is read whole: the output equals the in-mem
     }
     assert.ok(Buffer.from(pixels.subarray(50 * columns * 2)).equals(Buffer.from(originalPixels.subarray(50 * columns * 2))), 'rows from 50 on are unchanged');
   }
+});
+
+test('--ocr: a burned-in CR no rule knows is written with its text filled, not quarantined; an unknown language stops the run', async () => {
+  const image = renderBurnedInText({
+    width: 512, height: 400, bits: 16, background: { kind: 'anatomy-like', seed: 3 },
+    texts: [{ text: 'DOE^JANE 0012345', x: 12, y: 10, font: 'DejaVu Sans Mono', size: 22 }, { text: '2026-11-23', x: 340, y: 360, size: 20 }],
+  });
+  const file = await burnedInTextFile(image, { modality: 'CR', bitsStored: 12 });
+  file.dataset.setString(Tag.BurnedInAnnotation, 'YES');
+  const input = join(work, 'ocr');
+  mkdirSync(input, { recursive: true });
+  writeFileSync(join(input, 'cr.dcm'), encodeDicomFile(file));
+
+  const refused = medveil(['deid', input, join(work, 'ocr-unknown-language-out'), '--key-file', keyFile, '--ocr', 'eng,klingon']);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /klingon/);
+  assert.equal(existsSync(join(work, 'ocr-unknown-language-out')), false);
+
+  const out = join(work, 'ocr-out');
+  const run = medveil(['deid', input, out, '--key-file', keyFile, '--ocr', 'eng', '--jobs', '1', '--report', join(work, 'ocr.jsonl')]);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  const written = listFiles(out);
+  assert.equal(written.length, 1);
+  const output = readDicomFile(readFileSync(join(out, written[0]!)));
+  assert.equal(output.dataset.getString(Tag.PatientIdentityRemoved), 'YES');
+  const read = readFrames(output);
+  const frame = await frameCodecFor(read.transferSyntaxUid).decode(read.frames[0]!, read.geometry);
+  for (const box of image.boxes) assert.equal(unfilledPixels(frame, box), 0, `the text at (${box.left}, ${box.top}) is covered`);
+  const line = JSON.parse(readFileSync(join(work, 'ocr.jsonl'), 'utf8').trim()) as { report: { pixelStage: { textFinder: boolean; rulesMatched: string[] } } };
+  assert.equal(line.report.pixelStage.textFinder, true);
+  assert.deepEqual(line.report.pixelStage.rulesMatched, []);
 });

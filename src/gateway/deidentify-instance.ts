@@ -22,7 +22,7 @@ import type { DicomFile } from '../dicom/dicom-file.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { writeDicomFile } from '../dicom/write-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
-import { cleanPixels, type FindTextRegions } from '../pixels/clean-pixels.js';
+import type { FindTextRegions } from '../pixels/clean-pixels.js';
 import type { PixelRule } from '../pixels/pixel-rules.js';
 
 export interface DeidentifiedInstance {
@@ -81,6 +81,9 @@ export async function deidentifyInstance(bytes: Uint8Array, options: DeidentifyI
 
 async function runPixelStage(file: DicomFile, options: DeidentifyInstanceOptions): Promise<PixelCleaning> {
   const { findTextRegions, pixelRules } = options;
+  // The codecs load only when a file needs the stage: most runs never decode a frame, and a
+  // short run of `medveil deid` is mostly the start-up of its workers.
+  const { cleanPixels } = await import('../pixels/clean-pixels.js');
   const report = await cleanPixels(file, {
     ...(pixelRules !== undefined ? { rules: pixelRules } : {}),
     ...(findTextRegions !== undefined ? { findTextRegions } : {}),

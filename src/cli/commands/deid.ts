@@ -31,6 +31,7 @@ interface DeidFlags {
   progress: boolean;
   explain?: boolean;
   pixelRules?: string;
+  ocr?: string;
 }
 
 export function registerDeid(program: Command): void {
@@ -47,6 +48,7 @@ export function registerDeid(program: Command): void {
     .option('--report <file>', 'write one JSON line per output file: what was removed, replaced, shifted, kept')
     .option('--explain', 'list at the end which attributes were removed, emptied, replaced, remapped and shifted')
     .option('--pixel-rules <file>', 'pixel rules (JSON or YAML) naming where devices burn in text, added to the bundled ones (docs/pixels.md)')
+    .option('--ocr <languages>', 'also find burned-in text with OCR (offline), in these languages, comma-separated: eng, chi_sim')
     .option('--no-progress', 'no progress line on the terminal')
     .action(async (input: string, output: string, flags: DeidFlags) => {
       process.exitCode = await runDeid(input, output, flags);
@@ -66,7 +68,12 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
   const key = readKeyFile(flags.keyFile);
   for (const warning of key.warnings) process.stderr.write(`medveil: warning: ${warning}\n`);
   if (flags.recipe) (await import('../../deid/load-recipe.js')).loadRecipeFile(flags.recipe);
-  if (flags.pixelRules) (await import('../deid/pixel-stage-setup.js')).loadPixelRulesFile(flags.pixelRules);
+  const pixelStage = await import('../deid/pixel-stage-setup.js');
+  const pixelStageFlags = {
+    pixelRulesPath: flags.pixelRules ? resolve(flags.pixelRules) : undefined,
+    ocrLanguages: flags.ocr === undefined ? undefined : pixelStage.parseOcrLanguages(flags.ocr),
+  };
+  if (pixelStageFlags.pixelRulesPath !== undefined || pixelStageFlags.ocrLanguages !== undefined) await pixelStage.checkPixelStage(pixelStageFlags);
   const jobs = parseJobs(flags.jobs);
   mkdirSync(outputRoot, { recursive: true });
   if (flags.report) writeFileSync(flags.report, '', { mode: 0o600 });
@@ -79,7 +86,7 @@ async function runDeid(input: string, output: string, flags: DeidFlags): Promise
     recordMapping: flags.mapping !== undefined,
     writeReports: flags.report !== undefined,
     explain: flags.explain === true,
-    pixelRulesPath: flags.pixelRules ? resolve(flags.pixelRules) : undefined,
+    ...pixelStageFlags,
   };
   const pool = new WorkerPool<readonly DeidTask[], DeidOutcome[]>(new URL('../deid/deid-worker.js', import.meta.url), jobs, setup);
   const summary = new DeidSummary();

@@ -27,6 +27,7 @@ let mappings: [string, string, string][] = [];
 const pseudonymizer = createPseudonymizer(setup.key, {
   onMapping: setup.recordMapping ? (kind, original, pseudonym) => mappings.push([kind, original, pseudonym]) : undefined,
 });
+// The OCR finder's Tesseract worker is a thread of this one, and ends when the pool terminates it.
 const pixelStage = await loadPixelStage(setup);
 // Sparse reads only pay off when the kernel copies the unread bytes. A file whose pixels the
 // pixel stage will decode is read whole (checkRead below).
@@ -45,7 +46,6 @@ parentPort?.on('message', ({ id, task }: { id: number; task: readonly DeidTask[]
     parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   });
 });
-parentPort?.on('close', () => void pixelStage.close());
 
 async function deidentifyOrReport(task: DeidTask): Promise<DeidOutcome> {
   try {

@@ -1,19 +1,23 @@
 /**
  * What `medveil deid` gives the pixel stage, built once per worker thread from the run's flags:
  * the bundled pixel rules followed by the user's file (`--pixel-rules`, JSON or YAML, schema in
- * docs/pixels.md). The main thread loads the same file first, so a mistake in it stops the run
- * before any file is read.
+ * docs/pixels.md), and the OCR text finder (`--ocr`), whose Tesseract worker lives in the
+ * de-identification worker that calls it (a finder cannot cross threads). The main thread
+ * checks both first (`checkPixelStage`), so a mistake in the rules or an OCR that cannot start
+ * stops the run before any file is read.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { MedVeilError } from '../../errors.js';
 import type { FindTextRegions } from '../../pixels/clean-pixels.js';
-import { defaultPixelRules, parsePixelRules, type PixelRule } from '../../pixels/pixel-rules.js';
+import type { OcrLanguage } from '../../pixels/ocr-text-finder.js';
+import type { PixelRule } from '../../pixels/pixel-rules.js';
 
 export interface PixelStageFlags {
   /** The user's pixel rules file, appended to the bundled rules. */
   readonly pixelRulesPath: string | undefined;
+  /** OCR languages (`--ocr eng,chi_sim`); no OCR when undefined. */
+  readonly ocrLanguages: readonly string[] | undefined;
 }
 
 export interface PixelStage {
@@ -21,7 +25,7 @@ export interface PixelStage {
   close(): Promise<void>;
 }
 
-export function loadPixelRulesFile(path: string): PixelRule[] {
+export async function loadPixelRulesFile(path: string): Promise<PixelRule[]> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -30,21 +34,41 @@ export function loadPixelRulesFile(path: string): PixelRule[] {
       hint: 'give an existing JSON or YAML file to --pixel-rules',
     });
   }
+  const json = extname(path).toLowerCase() === '.json';
+  // The YAML parser loads only for a YAML file: every worker pays for what it imports.
+  const parse: (text: string) => unknown = json ? (value) => JSON.parse(value) as unknown : (await import('yaml')).parse;
   let document: unknown;
   try {
-    document = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    document = parse(text);
   } catch (error) {
-    throw new MedVeilError('pixels', `pixel rules ${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
+    throw new MedVeilError('pixels', `pixel rules ${path}: not valid ${json ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
       hint: 'fix the rules file; its schema is described in docs/pixels.md',
     });
   }
+  const { defaultPixelRules, parsePixelRules } = await import('../../pixels/pixel-rules.js');
   return [...defaultPixelRules(), ...parsePixelRules(document, path)];
 }
 
+/** `eng,chi_sim` as a list; the OCR adapter says which languages it has. */
+export function parseOcrLanguages(text: string): string[] {
+  const languages = [...new Set(text.split(',').map((language) => language.trim()).filter((language) => language !== ''))];
+  if (languages.length === 0) throw new MedVeilError('usage', '--ocr needs at least one language', { hint: 'e.g. --ocr eng or --ocr eng,chi_sim' });
+  return languages;
+}
+
+/** Loads the rules and starts (then ends) one OCR finder: whatever is wrong shows before any file is read. */
+export async function checkPixelStage(flags: PixelStageFlags): Promise<void> {
+  const stage = await loadPixelStage(flags);
+  await stage.close();
+}
+
 export async function loadPixelStage(flags: PixelStageFlags): Promise<PixelStage> {
-  const pixelRules = flags.pixelRulesPath === undefined ? undefined : loadPixelRulesFile(flags.pixelRulesPath);
-  return {
-    options: pixelRules === undefined ? {} : { pixelRules },
-    close: async () => undefined,
-  };
+  const pixelRules = flags.pixelRulesPath === undefined ? undefined : await loadPixelRulesFile(flags.pixelRulesPath);
+  const rules = pixelRules === undefined ? {} : { pixelRules };
+  if (flags.ocrLanguages === undefined) return { options: rules, close: async () => undefined };
+  // tesseract.js loads only for runs that ask for OCR.
+  const { createOcrTextFinder } = await import('../../pixels/ocr-text-finder.js');
+  // One Tesseract worker per de-identification worker: `--jobs` sets the parallelism of both.
+  const finder = await createOcrTextFinder({ languages: flags.ocrLanguages as readonly OcrLanguage[], workers: 1 });
+  return { options: { ...rules, findTextRegions: finder.findTextRegions }, close: () => finder.close() };
 }
