@@ -240,9 +240,11 @@ describe('WADO-RS', () => {
   test('if the audit log cannot record a retrieve, nothing is served', async () => {
     t.breakAudit(true);
     try {
-      for (const url of [instanceUrl(0), `${instanceUrl(0)}/metadata`, `${instanceUrl(0)}/frames/1`, '/dicom-web/studies']) {
+      for (const url of [instanceUrl(0), `${instanceUrl(0)}/metadata`, `${instanceUrl(0)}/frames/1`, `${instanceUrl(0)}/rendered`, instanceUrl(1), `${instanceUrl(1)}/frames/1`, `${instanceUrl(1)}/rendered`, '/dicom-web/studies']) {
         const response = await get('rad', url);
         assert.equal(response.statusCode, 500, url);
+        assert.equal(response.headers['cache-control'], 'no-store', url);
+        assert.equal(response.headers.etag, undefined, url);
         assert.deepEqual(leaked(response.body), [], url);
         assert.equal(response.rawPayload.includes(Buffer.from('DICM')), false, url);
       }

@@ -208,8 +208,9 @@ function auditFailed(deps: HttpAppDeps, metrics: HttpMetrics, request: FastifyRe
   deps.onAuditFailure?.(error);
   request.log.error({ err: error instanceof Error ? error : new Error(String(error)) }, 'audit append failed; the answer was replaced by a 500');
   // Whatever the route prepared is dropped: nothing is served that was not recorded.
-  for (const name of Object.keys(reply.getHeaders())) if (!['cache-control', 'x-content-type-options'].includes(name)) reply.removeHeader(name);
-  reply.code(500).header('content-type', 'application/json; charset=utf-8');
+  for (const name of Object.keys(reply.getHeaders())) if (name !== 'x-content-type-options') reply.removeHeader(name);
+  // A route may have set the cache headers of what it meant to serve (pixel-cache-headers.ts); an error is never kept.
+  reply.code(500).header('cache-control', 'no-store').header('content-type', 'application/json; charset=utf-8');
   return JSON.stringify({ error: 'audit-unavailable', message: 'the audit log cannot record this request, so it is refused' });
 }
 
