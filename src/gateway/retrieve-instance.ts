@@ -33,6 +33,7 @@
 import type { Readable } from 'node:stream';
 import type { AccessResource } from '../access/access-resource.js';
 import { type AccessDecision, decideAccess } from '../access/decide-access.js';
+import type { SensitivityLevel } from '../access/sensitivity-level.js';
 import type { Clock } from '../audit/clock.js';
 import type { AuditEventType, AuditObject, AuditOutcome } from '../audit/event/audit-event.js';
 import { dataDigests, type DataDigest } from '../crypto/data-digest.js';
@@ -47,7 +48,6 @@ import { Tag } from '../dicom/tag.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transfer-syntax.js';
 import { writeDicomFile } from '../dicom/write-dicom-file.js';
 import { MedVeilError } from '../errors.js';
-import type { SensitivityLevel } from '../access/sensitivity-level.js';
 import type { EncryptedBlobStore, OpenedBlob } from '../storage/encrypted-blob-store.js';
 import { type IndexStore, type InstancePath, type LocatedInstance, studyFacts } from '../storage/index-store.js';
 import type { ActingUser } from './actor-for-user.js';
@@ -206,10 +206,9 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
       opened.stream.destroy();
       throw error;
     }
-    const storedSha256 = located.instance.sha256;
     // The stream fails only with the object's own error, once: record it as a failure while sending.
     opened.stream.once('error', () => void record('view', 'serious-failure', { detail: { failure: 'unreadable-object', when: 'while-sent' } }).catch(() => undefined));
-    return { outcome: 'full-stream', instance, size: opened.size, body: opened.stream, storedSha256 };
+    return { outcome: 'full-stream', instance, size: opened.size, body: opened.stream, storedSha256: located.instance.sha256 };
   }
 
   let bytes: Buffer;
