@@ -3,7 +3,7 @@
  * thumbnail resources: RGB as it is, YBR_FULL and YBR_FULL_422 through the full-range conversion
  * of PS3.3 C.7.6.3.1.2 (ITU-R BT.601 without headroom), either planar configuration. Samples
  * wider than 8 bits are scaled from Bits Stored. PALETTE COLOR needs the data set's lookup
- * tables, which a decoded frame does not carry: it is refused by name.
+ * tables, which a decoded frame does not carry: render-palette.ts renders it.
  */
 import { MedVeilError } from '../errors.js';
 import type { DecodedFrame } from './frame-codec.js';
@@ -21,7 +21,7 @@ export function renderColour(frame: DecodedFrame): RenderedImage {
   const { rows, columns, bitsAllocated, bitsStored } = geometry;
   const photometric = geometry.photometricInterpretation;
   if (photometric !== 'RGB' && photometric !== 'YBR_FULL' && photometric !== 'YBR_FULL_422') {
-    throw new MedVeilError('pixels', `rendering ${photometric || 'a frame without Photometric Interpretation'} is not supported (MONOCHROME1/2, RGB, YBR_FULL and YBR_FULL_422 are)`);
+    throw new MedVeilError('pixels', `rendering ${photometric || 'a frame without Photometric Interpretation'} is not supported here (RGB, YBR_FULL and YBR_FULL_422 are)`);
   }
   if (bitsAllocated !== 8 && bitsAllocated !== 16) throw new MedVeilError('pixels', `rendering colour frames of Bits Allocated ${bitsAllocated} is not supported`);
   const width = bitsAllocated / 8;

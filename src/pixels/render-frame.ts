@@ -1,11 +1,13 @@
 /**
  * One frame of an image as a picture for people: the rendered and thumbnail resources of
- * WADO-RS (PS3.18 8.3.5.1) and WADO-URI image/png. A decoded frame (any syntax the codec
- * registry reads) becomes 8-bit grey (render-monochrome.ts) or RGB (render-colour.ts), is scaled
- * down to a box when asked, and is written as PNG, or as JPEG through the baseline codec
- * (quality as that codec writes re-encoded frames).
+ * WADO-RS (PS3.18 8.3.5.1) and WADO-URI images. A decoded frame (any syntax the codec registry
+ * reads) becomes 8-bit grey (render-monochrome.ts) or RGB (render-colour.ts; PALETTE COLOR
+ * through the data set's lookup tables, render-palette.ts), is scaled down to a box when
+ * asked, and is written as PNG, or as JPEG through the baseline codec (quality as that codec
+ * writes re-encoded frames).
  */
 import type { DicomFile } from '../dicom/dicom-file.js';
+import { Tag } from '../dicom/tag.js';
 import { MedVeilError } from '../errors.js';
 import { JPEG_BASELINE, jpegBaselineCodec } from './codec-jpeg-baseline.js';
 import type { DecodedFrame } from './frame-codec.js';
@@ -14,6 +16,7 @@ import { encodePng } from './png-encoder.js';
 import { readFrames } from './read-frames.js';
 import { type RenderedImage, renderColour } from './render-colour.js';
 import { datasetWindow, type Rescale, renderMonochrome, rescaleOf, type VoiWindow } from './render-monochrome.js';
+import { type Palette, paletteOf, renderPalette } from './render-palette.js';
 
 export type RenderedMediaType = 'image/png' | 'image/jpeg';
 
@@ -31,17 +34,27 @@ export interface RenderRequest {
 export interface RenderFacts {
   readonly window: VoiWindow | undefined;
   readonly rescale: Rescale;
+  /** The lookup tables of a PALETTE COLOR image. */
+  readonly palette?: Palette;
 }
 
 export function renderFactsOf(file: Pick<DicomFile, 'dataset'>): RenderFacts {
-  return { window: datasetWindow(file.dataset), rescale: rescaleOf(file.dataset) };
+  const { dataset } = file;
+  const palette = dataset.getString(Tag.PhotometricInterpretation)?.trim().toUpperCase() === 'PALETTE COLOR' ? paletteOf(dataset) : undefined;
+  return { window: datasetWindow(dataset), rescale: rescaleOf(dataset), ...(palette === undefined ? {} : { palette }) };
 }
 
 export function renderDecodedFrame(frame: DecodedFrame, facts: RenderFacts, request: Omit<RenderRequest, 'frameNumber'>): Promise<Buffer> {
   const photometric = frame.geometry.photometricInterpretation;
-  let image: RenderedImage = photometric === 'MONOCHROME1' || photometric === 'MONOCHROME2'
-    ? { ...renderMonochrome(frame, { window: request.window ?? facts.window, rescale: facts.rescale }), channels: 1 }
-    : renderColour(frame);
+  let image: RenderedImage;
+  if (photometric === 'MONOCHROME1' || photometric === 'MONOCHROME2') {
+    image = { ...renderMonochrome(frame, { window: request.window ?? facts.window, rescale: facts.rescale }), channels: 1 };
+  } else if (photometric === 'PALETTE COLOR') {
+    if (facts.palette === undefined) throw new MedVeilError('pixels', 'a PALETTE COLOR image without its lookup tables cannot be rendered');
+    image = renderPalette(frame, facts.palette);
+  } else {
+    image = renderColour(frame);
+  }
   if (request.fit !== undefined) image = fitWithin(image, request.fit.width, request.fit.height);
   return encodeRendered(image, request.mediaType);
 }
