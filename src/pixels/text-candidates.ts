@@ -196,20 +196,26 @@ function stepThreshold(image: GreyImage): number {
   return Math.max(16, 6 * median);
 }
 
+/** `image` reduced by `factor`: each pixel the mean of a factor x factor block (narrower or lower at the edges). */
 function reduceGrey(image: GreyImage, factor: number): GreyImage {
   const width = Math.ceil(image.width / factor);
   const height = Math.ceil(image.height / factor);
+  const whole = Math.floor(image.width / factor);
+  const sums = new Uint32Array(width * height);
+  for (let row = 0; row < image.height; row++) {
+    const base = Math.floor(row / factor) * width;
+    let i = row * image.width;
+    for (let x = 0; x < whole; x++) {
+      let sum = 0;
+      for (let k = 0; k < factor; k++, i++) sum += image.data[i]!;
+      sums[base + x]! += sum;
+    }
+    for (let column = whole * factor; column < image.width; column++, i++) sums[base + whole]! += image.data[i]!;
+  }
   const data = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      let count = 0;
-      for (let dy = 0; dy < factor && y * factor + dy < image.height; dy++) {
-        const base = (y * factor + dy) * image.width;
-        for (let dx = 0; dx < factor && x * factor + dx < image.width; dx++, count++) sum += image.data[base + x * factor + dx]!;
-      }
-      data[y * width + x] = Math.round(sum / count);
-    }
+    const blockRows = Math.min(factor, image.height - y * factor);
+    for (let x = 0; x < width; x++) data[y * width + x] = Math.round(sums[y * width + x]! / (blockRows * Math.min(factor, image.width - x * factor)));
   }
   return { width, height, data };
 }
