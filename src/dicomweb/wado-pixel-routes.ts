@@ -17,7 +17,7 @@ import type { Dataset } from '../dicom/dataset.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transfer-syntax.js';
-import { MedVeilError } from '../errors.js';
+import { internalError, MedVeilError } from '../errors.js';
 import type { MaskedRepresentation } from '../gateway/mask-instance-pixels.js';
 import { type RenderedMediaType, renderFileFrame } from '../pixels/render-frame.js';
 import type { VoiWindow } from '../pixels/render-monochrome.js';
@@ -44,7 +44,7 @@ export function registerWadoPixelRoutes(app: FastifyInstance, deps: DicomwebRout
   const withFrames = { ...uidParamsSchema(NAMES), properties: { ...uidParamsSchema(NAMES).properties, frames: { type: 'string', description: 'frame numbers from 1, comma-separated' } }, required: [...NAMES, 'frames'] };
   app.get(`${DICOMWEB_PREFIX}${INSTANCE}/frames/:frames`, {
     config,
-    schema: { summary: 'Retrieve frames of an instance (WADO-RS)', description: 'PS3.18 10.4.1.1.6. Uncompressed frames as application/octet-stream, compressed ones in their own media type.', tags: ['dicomweb'], params: withFrames },
+    schema: { summary: 'Retrieve frames of an instance (WADO-RS)', description: 'PS3.18 10.4.1.1.6. Uncompressed frames as application/octet-stream, compressed ones in their own media type; masked frames always uncompressed.', tags: ['dicomweb'], params: withFrames },
   }, (request, reply) => retrieveFrames(deps, request, reply));
   app.get(`${DICOMWEB_PREFIX}${INSTANCE}/bulkdata/:element`, {
     config,
@@ -56,7 +56,7 @@ export function registerWadoPixelRoutes(app: FastifyInstance, deps: DicomwebRout
     },
   }, (request, reply) => retrieveBulkData(deps, request, reply));
   for (const kind of ['rendered', 'thumbnail'] as const) {
-    const summary = kind === 'rendered' ? 'Retrieve an instance rendered as PNG (WADO-RS)' : 'Retrieve a thumbnail of an instance as PNG (WADO-RS)';
+    const summary = kind === 'rendered' ? 'Retrieve an instance rendered as PNG or JPEG (WADO-RS)' : 'Retrieve a thumbnail of an instance as PNG or JPEG (WADO-RS)';
     app.get(`${DICOMWEB_PREFIX}${INSTANCE}/${kind}`, { config, schema: { summary, tags: ['dicomweb'], params: uidParamsSchema(NAMES) } }, (request, reply) => retrieveRendered(kind, deps, request, reply));
     app.get(`${DICOMWEB_PREFIX}${INSTANCE}/frames/:frames/${kind}`, { config, schema: { summary: summary.replace('an instance', 'a frame'), tags: ['dicomweb'], params: withFrames } }, (request, reply) =>
       retrieveRendered(kind, deps, request, reply),
@@ -83,7 +83,7 @@ async function pixelInstance(
   });
   if (isRefusal(result)) return result;
   if (result.outcome === 'masked-pixels') return { masked: result };
-  if (result.outcome !== 'full') throw new MedVeilError('internal', `internal error (a MedVeil bug): a pixel retrieve gave ${result.outcome}`);
+  if (result.outcome !== 'full') throw internalError(`a pixel retrieve gave ${result.outcome}`);
   return { full: result, dataset: readDicomFile(result.bytes).dataset };
 }
 
