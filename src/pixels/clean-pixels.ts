@@ -1,7 +1,7 @@
 /**
  * The burned-in text stage (PS3.15 E.3.1 Clean Pixel Data Option) for one file, in place: the
  * rules that match the image's device and size say which rectangles to fill, an optional
- * finder (OCR, a later task) adds regions per frame, and every frame is decoded through the
+ * finder (OCR: `createOcrTextFinder`) adds regions per frame, and every frame is decoded through the
  * codec registry, filled solid, cleared above its High Bit and re-encoded. Overlays and icon
  * thumbnails are removed.
  *
@@ -27,8 +27,9 @@ import { removeOverlaysAndIcons } from './remove-overlays-and-icons.js';
 import { writeFrames } from './write-frames.js';
 
 /**
- * Finds more regions to fill in one decoded frame (the seam for OCR). It sees the frame after
- * the rules' regions were filled, and returns regions in that frame's pixels.
+ * Finds more regions to fill in one decoded frame (the seam for OCR; `createOcrTextFinder` in
+ * `ocr-text-finder.ts` gives one). It sees the frame after the rules' regions were filled, and
+ * returns regions in that frame's pixels. A rejection refuses the whole file, unchanged.
  */
 export type FindTextRegions = (frame: DecodedFrame, frameIndex: number) => Promise<readonly PixelRegion[]>;
 
