@@ -13,6 +13,7 @@
  */
 import { MedVeilError } from '../errors.js';
 import type { DecodedFrame, FrameGeometry } from './frame-codec.js';
+import { littleEndianWords } from './little-endian-words.js';
 
 /** The smallest block that mosaics anything; a block of 1 would return the frame unchanged. */
 export const MIN_MOSAIC_BLOCK = 2;
@@ -146,11 +147,24 @@ function readStoredBits(samples: Uint8Array, values: Float64Array, width: number
   const mask = bitsStored === 31 ? 0x7fffffff : (1 << bitsStored) - 1;
   const half = 2 ** (bitsStored - 1);
   const range = 2 ** bitsStored;
+  const words = width === 2 ? littleEndianWords(samples) : undefined;
+  if (words !== undefined) {
+    readWords(words, values, mask, signed ? half : Infinity, range);
+    return;
+  }
   const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength);
   for (let i = 0, at = 0; i < values.length; i++, at += width) {
     const raw = width === 1 ? samples[at]! : width === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
     const stored = raw & mask;
     values[i] = signed && stored >= half ? stored - range : stored;
+  }
+}
+
+/** Stored bits of 16-bit samples; `half` is Infinity for unsigned ones. */
+function readWords(words: Uint16Array, values: Float64Array, mask: number, half: number, range: number): void {
+  for (let i = 0; i < values.length; i++) {
+    const stored = words[i]! & mask;
+    values[i] = stored >= half ? stored - range : stored;
   }
 }
 
