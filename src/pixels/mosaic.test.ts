@@ -67,3 +67,14 @@ test('mosaicFrame() leaves no 4-byte run of a noisy 16-bit frame in place', () =
   for (let i = 0; i + 4 <= out.length; i += 2) if (Buffer.compare(out.subarray(i, i + 4), frame.samples.subarray(i, i + 4)) === 0) kept++;
   assert.ok(kept < out.length / 200, `${kept} 4-byte windows kept`);
 });
+
+test('mosaicFrame() gives the same result for 16-bit samples at an odd address (read byte by byte) as at an even one', () => {
+  for (const pixelRepresentation of [0, 1] as const) {
+    const geometry = testGeometry({ rows: 9, columns: 11, bitsAllocated: 16, bitsStored: 12, pixelRepresentation });
+    const even = syntheticFrame(geometry);
+    const odd = new Uint8Array(even.samples.length + 1).subarray(1);
+    odd.set(even.samples);
+    assert.equal(odd.byteOffset % 2, 1);
+    assert.deepEqual([...mosaicFrame({ geometry, samples: odd }, 4).samples], [...mosaicFrame(even, 4).samples]);
+  }
+});

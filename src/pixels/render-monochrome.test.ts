@@ -56,3 +56,15 @@ test('8-bit, 1-bit and 32-bit frames render from their own widths', () => {
   const thirtyTwo = renderMonochrome({ geometry: geometry({ columns: 2, bitsAllocated: 32, bitsStored: 32 }), samples: wide }, { rescale: { slope: 1, intercept: 0 } });
   assert.deepEqual([...thirtyTwo.samples], [0, 255]);
 });
+
+test('16-bit samples render the same at an odd address (read byte by byte) as at an even one, signed and MONOCHROME1 too', () => {
+  for (const overrides of [{}, { pixelRepresentation: 1 as const }, { photometricInterpretation: 'MONOCHROME1' }]) {
+    const even = frame16([0, 0xfff, 0x800, 0x7ff, 17, 0xf123], overrides);
+    const odd = new Uint8Array(even.samples.length + 1).subarray(1);
+    odd.set(even.samples);
+    for (const window of [undefined, { center: 100, width: 300 }]) {
+      const options = { window, rescale: { slope: 1.5, intercept: -20 } };
+      assert.deepEqual([...renderMonochrome({ ...even, samples: odd }, options).samples], [...renderMonochrome(even, options).samples], JSON.stringify(overrides));
+    }
+  }
+});

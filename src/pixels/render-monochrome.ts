@@ -49,6 +49,10 @@ export function renderMonochrome(frame: DecodedFrame, options: { window?: VoiWin
   }
   const count = geometry.rows * geometry.columns;
   if (source.length * 8 < count * bitsAllocated) throw new MedVeilError('pixels', `a ${geometry.rows} x ${geometry.columns} frame needs more than ${source.length} bytes`);
+  if (bitsAllocated === 16 && geometry.bitsStored <= 16) {
+    const words = littleEndianWords(source);
+    if (words !== undefined) return renderWords(words, frame, options);
+  }
   const stored = storedValues(frame, count);
   let low = Infinity;
   let high = -Infinity;
@@ -77,6 +81,46 @@ export function renderMonochrome(frame: DecodedFrame, options: { window?: VoiWin
     for (let i = 0; i < count; i++) samples[i] = grey(stored[i]!);
   }
   return { width: geometry.columns, height: geometry.rows, samples };
+}
+
+/**
+ * The common case, 16-bit samples, without a copy of every value: the stored range in one pass,
+ * then every sample through a table of at most 65536 entries.
+ */
+function renderWords(words: Uint16Array, frame: DecodedFrame, options: { window?: VoiWindow | undefined; rescale: Rescale }): GreyImage {
+  const { geometry } = frame;
+  const count = geometry.rows * geometry.columns;
+  const bits = geometry.bitsStored;
+  const mask = bits === 16 ? 0xffff : (1 << bits) - 1;
+  const offset = geometry.pixelRepresentation === 1 ? 1 << (bits - 1) : 0;
+  // Signed values are shifted by 2^(bits-1) so that table positions run from 0: stored s at (s + offset).
+  const position = (raw: number) => ((raw & mask) + offset) & mask;
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const at = position(words[i]!);
+    if (at < low) low = at;
+    if (at > high) high = at;
+  }
+  const { slope, intercept } = options.rescale;
+  const value = (at: number) => (at - offset) * slope + intercept;
+  const lowest = Math.min(value(low), value(high));
+  const highest = Math.max(value(low), value(high));
+  const window = options.window ?? { center: (lowest + highest) / 2 + 0.5, width: highest - lowest + 1 };
+  const invert = geometry.photometricInterpretation === 'MONOCHROME1';
+  const table = new Uint8Array(high - low + 1);
+  for (let at = low; at <= high; at++) {
+    const y = voiLinear(value(at), window);
+    table[at - low] = invert ? 255 - y : y;
+  }
+  const samples = new Uint8Array(count);
+  mapWords(words, samples, table, { mask, offset, low });
+  return { width: geometry.columns, height: geometry.rows, samples };
+}
+
+function mapWords(words: Uint16Array, samples: Uint8Array, table: Uint8Array, shift: { mask: number; offset: number; low: number }): void {
+  const { mask, offset, low } = shift;
+  for (let i = 0; i < samples.length; i++) samples[i] = table[(((words[i]! & mask) + offset) & mask) - low]!;
 }
 
 /** PS3.3 C.11.2.1.2.1, linear: y = ((x - (c - 0.5)) / (w - 1) + 0.5) · 255 inside the window, 0 and 255 outside. */
