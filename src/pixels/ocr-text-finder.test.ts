@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   type BurnedInText, type BurnedInTextFileOptions, burnedInTextFile, burnedInTextGeometry, frameSamples, type PlantedText, renderBurnedInText, unfilledPixels,
 } from '../../test/support/burned-in-text.js';
+import { pydicomData } from '../../test/support/pydicom-files.js';
 import type { DicomFile } from '../dicom/dicom-file.js';
+import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { MedVeilError } from '../errors.js';
 import { cleanPixels } from './clean-pixels.js';
 import type { DecodedFrame } from './frame-codec.js';
@@ -83,6 +87,17 @@ describe('createOcrTextFinder() with cleanPixels()', () => {
       const image = renderBurnedInText({ width: 1024, height: 1024, bits: 16, background: { kind: 'anatomy-like', seed, level: 0.35 }, texts: [] });
       const report = await cleanPixels(await burnedInTextFile(image, { modality: 'CR', bitsStored: 12 }), { rules: [], findTextRegions: finder.findTextRegions });
       assert.deepEqual(report.regionsPerFrame, [0], `seed ${seed}`);
+    }
+  });
+
+  // Regression: OCR read the bone edges of these as words (`ww`, `rFeN`) whose every character
+  // it gave 87-98, and the word 13-27; per-character confidence filled 72 % of CT_small.
+  it('leaves the bone and tissue edges of real CT and MR images, which OCR reads only as garbage', async () => {
+    const { root } = pydicomData();
+    for (const name of ['CT_small.dcm', 'MR_small.dcm']) {
+      const file = readDicomFile(readFileSync(join(root, 'test_files', name)));
+      const report = await cleanPixels(file, { rules: [], findTextRegions: finder.findTextRegions });
+      assert.deepEqual(report.regionsPerFrame, [0], name);
     }
   });
 

@@ -3,24 +3,27 @@
  * `FindTextRegions` seam and tesseract.js.
  *
  * Per frame, `findTextCandidates` finds lines that look like text on a reduced copy (a few
- * milliseconds), each with a `strength`, the density of its strokes. Then:
+ * milliseconds), each with a `strength`, the density of its strokes, and `evenInk`, how much
+ * of its ink has one value, as a modality draws text. Then:
  *
- * - a candidate whose strokes are strong (`strength` at least `unreadStrength`, default 0.5)
- *   is filled without OCR: whatever OCR made of it, filling it would be right, since text OCR
- *   cannot read (a small or unusual font, a name in a script whose language is off, text over
- *   anatomy) must not pass for anatomy. Missing text leaks a name; filling a strip that only
- *   looked like text loses little.
- * - the weaker candidates are cropped, scaled to a size Tesseract reads well and stacked into
+ * - a candidate with strong, evenly inked strokes (`strength` at least `unreadStrength`,
+ *   default 0.5, and `evenInk` at least `unreadEvenInk`, default 0.4) is filled without OCR:
+ *   whatever OCR made of it, filling it would be right, since text OCR cannot read (a small or
+ *   unusual font, a name in a script whose language is off, text over anatomy) must not pass
+ *   for anatomy. Missing text leaks a name; filling a strip that only looked like text loses
+ *   little.
+ * - the other candidates are cropped, scaled to a size Tesseract reads well and stacked into
  *   one picture per worker (`ocr-crop-stack.ts`), and Tesseract reads them. A candidate in which
  *   it reads at least one word with confidence is text: the candidate's whole line box is
  *   filled, and every confident word's box (padded by a sixth of its height, at least 3 pixels),
  *   which may reach past the candidate, since crops are widened by a line height on each side.
  *   Not only the words: a character dropped or misread beside a word read (a `^` in a name, a
  *   low-confidence digit group) is burned-in text all the same.
- * - a weak candidate in which OCR reads nothing with confidence is left as it is: a rib edge, a
- *   wire or a grid that looked a little like strokes. This is where text can still pass: faint,
- *   small text in a font OCR cannot read. Raising `unreadStrength` above 1 makes OCR decide
- *   every candidate; lowering it to 0 fills every candidate and never runs OCR.
+ * - any other candidate in which OCR reads nothing with confidence is left as it is: a rib edge,
+ *   bone, a wire or a grid that looked like strokes. This is where text can still pass: faint,
+ *   small or unevenly inked text in a font OCR cannot read. Raising `unreadStrength` above 1
+ *   makes OCR decide every candidate; setting both thresholds to 0 fills every candidate and
+ *   never runs OCR.
  *
  * Results are cached per frame, keyed by the SHA-256 of the samples and the geometry, so that a
  * frame seen again (the same image in several exports, identical frames of a multi-frame image)
@@ -50,10 +53,14 @@ export interface OcrTextFinderOptions {
   readonly languages?: readonly OcrLanguage[];
   /** Tesseract workers (each a worker thread with its own WebAssembly instance); default 2. */
   readonly workers?: number;
-  /** A word counts as read at this confidence (0-100) or more; default 60. */
+  /** A word of two letters or digits or more counts as read at this confidence (0-100) or more; default 70. */
   readonly minConfidence?: number;
-  /** Candidates of this strength (0-1) or more are filled without OCR; OCR decides the others. Default 0.5. */
+  /**
+   * Candidates of this strength (0-1) or more, and inked at least as evenly as `unreadEvenInk`
+   * (0-1), are filled without OCR; OCR decides the others. Defaults 0.5 and 0.4.
+   */
   readonly unreadStrength?: number;
+  readonly unreadEvenInk?: number;
   /** Frames whose regions are remembered; default 1024. */
   readonly cacheSize?: number;
   readonly candidates?: TextCandidateOptions;
@@ -64,11 +71,11 @@ export interface OcrTextFinderStats {
   readonly framesRead: number;
   readonly cacheHits: number;
   readonly candidates: number;
-  /** Candidates filled for the strength of their strokes, without OCR. */
+  /** Candidates filled for their strong, evenly inked strokes, without OCR. */
   readonly candidatesFilledUnread: number;
-  /** Weaker candidates in which OCR read a word, filled. */
+  /** Other candidates in which OCR read a word, filled. */
   readonly candidatesRead: number;
-  /** Weaker candidates OCR read nothing in, left as they were. */
+  /** Other candidates OCR read nothing in, left as they were. */
   readonly candidatesLeft: number;
   readonly ocrCalls: number;
 }
@@ -92,8 +99,9 @@ export async function createOcrTextFinder(options: OcrTextFinderOptions = {}): P
   }
   const workerCount = options.workers ?? 2;
   if (!Number.isSafeInteger(workerCount) || workerCount < 1) throw new MedVeilError('usage', `OCR workers must be a whole number of at least 1, not ${workerCount}`);
-  const minConfidence = options.minConfidence ?? 60;
+  const minConfidence = options.minConfidence ?? 70;
   const unreadStrength = options.unreadStrength ?? 0.5;
+  const unreadEvenInk = options.unreadEvenInk ?? 0.4;
   const cacheSize = options.cacheSize ?? 1024;
 
   const scheduler = tesseract.createScheduler();
@@ -137,7 +145,7 @@ export async function createOcrTextFinder(options: OcrTextFinderOptions = {}): P
     const regions: PixelRegion[] = [];
     const toRead: number[] = [];
     candidates.forEach((candidate, index) => {
-      if (candidate.strength < unreadStrength) toRead.push(index);
+      if (candidate.strength < unreadStrength || (candidate.evenInk ?? 0) < unreadEvenInk) toRead.push(index);
       else {
         counts.candidatesFilledUnread++;
         regions.push(boxOf(candidate));
@@ -208,14 +216,13 @@ interface RecognizedWord {
 }
 
 /**
- * A word is read with confidence when Tesseract says so, or when most of its characters are
- * letters or digits read with confidence: Tesseract gives a word such as `DOE^JOHN` a
- * confidence of 0 for the one symbol it cannot place, while it reads the names' letters at 99.
+ * A word is read with confidence when Tesseract's confidence in it reaches `minConfidence` and
+ * it holds at least two letters or digits. Its per-character confidences are no guide: bone
+ * texture read as `ww` or `Fa` gets 90 and more for each character, and 13 to 54 for the word;
+ * a single letter is too easily seen in a curve.
  */
 function isConfident(word: RecognizedWord, minConfidence: number): boolean {
-  if (word.confidence >= minConfidence) return true;
-  const sure = word.symbols.filter((symbol) => symbol.letterOrDigit && symbol.confidence >= minConfidence).length;
-  return sure >= 2 && sure * 2 > word.symbols.length;
+  return word.confidence >= minConfidence && word.symbols.filter((symbol) => symbol.letterOrDigit).length >= 2;
 }
 
 /** The words of a tesseract.js page (blocks, paragraphs, lines, words); the text itself is not kept. */

@@ -4,7 +4,7 @@ import { type BurnedInText, type BurnedInTextFileOptions, burnedInTextGeometry, 
 import { MedVeilError } from '../errors.js';
 import type { DecodedFrame } from './frame-codec.js';
 import { reducedGrey } from './text-candidates-grey.js';
-import { findTextCandidates, mergeCandidates, type TextCandidate } from './text-candidates.js';
+import { evenInk, findTextCandidates, mergeCandidates, type TextCandidate } from './text-candidates.js';
 import { testGeometry } from './testing-image-file.js';
 
 const CORNER_TEXTS: PlantedText[] = [
@@ -116,5 +116,18 @@ describe('mergeCandidates()', () => {
     assert.deepEqual(mergeCandidates([c(0, 0, 10, 10, 6), c(22, 1, 10, 10, 6)]), [{ left: 0, top: 0, width: 32, height: 11, lineHeight: 6, strength: 0.5 }]);
     assert.equal(mergeCandidates([c(0, 0, 10, 10, 6), c(23, 0, 10, 10, 6)]).length, 2);
     assert.equal(mergeCandidates([c(0, 0, 10, 10, 6), c(0, 12, 10, 10, 6)]).length, 2);
+  });
+});
+
+describe('evenInk()', () => {
+  it('is high for strokes drawn in one value and low for strokes running through a range of values', () => {
+    const width = 60;
+    const height = 20;
+    const even = new Uint8Array(width * height).map((_, i) => (i % 6 < 2 ? 250 : 30 + (i % 5)));
+    const ramp = new Uint8Array(width * height).map((_, i) => (i % 6 < 2 ? 150 + ((i * 7) % 100) : 30 + (i % 5)));
+    assert.ok(evenInk({ width, height, data: even }) > 0.9);
+    assert.ok(evenInk({ width, height, data: ramp }) < 0.2);
+    // Dark text on a light ground is measured at its darkest value.
+    assert.ok(evenInk({ width, height, data: even.map((v) => 255 - v) }) > 0.9);
   });
 });

@@ -15,7 +15,7 @@
  * are wider than `gap` would bridge at the finer scale.
  */
 import type { DecodedFrame } from './frame-codec.js';
-import { type GreyImage, type GreyWindow, reducedGrey } from './text-candidates-grey.js';
+import { type GreyImage, type GreyWindow, greyCrop, reducedGrey } from './text-candidates-grey.js';
 
 /** A rectangle of a frame that looks like a line (or a block) of text, in full-resolution pixels. */
 export interface TextCandidate {
@@ -30,6 +30,12 @@ export interface TextCandidate {
   readonly strength: number;
   /** The height of its line of text (of the smallest, when lines were merged), unpadded, in full-resolution pixels. */
   readonly lineHeight: number;
+  /**
+   * How evenly inked it is, 0..1 (`evenInk`): modalities draw burned-in text in one value, while
+   * the strokes of anatomy (bone edges, trabeculae) run through a range of values. Set by
+   * `findTextCandidates`; 0 on candidates made otherwise.
+   */
+  readonly evenInk?: number;
 }
 
 export interface TextCandidates {
@@ -64,7 +70,38 @@ export function findTextCandidates(frame: DecodedFrame, options: TextCandidateOp
   // Text below 3 coarse pixels is the fine scale's; the coarse one adds what the fine one splits.
   const coarse = reduceGrey(fine.image, COARSE_FACTOR);
   add(coarse, step * COARSE_FACTOR, Math.max(minHeight, 3 * step * COARSE_FACTOR));
-  return { candidates: mergeCandidates(found), window: fine.window };
+  const candidates = mergeCandidates(found).map((candidate) => ({ ...candidate, evenInk: evenInk(greyCrop(frame, fine.window, candidate)) }));
+  return { candidates, window: fine.window };
+}
+
+/**
+ * Of the pixels on the ink's side of a crop (the minority side of its median: bright text on a
+ * dark ground, or dark on light), the share within 4 of 255 levels of the ink's extreme value.
+ * Text drawn in one value (a modality's annotation, even antialiased: the cores of its strokes
+ * are that value) scores about 0.4 to 0.9; bone and vessels mostly below 0.3.
+ */
+export function evenInk(crop: GreyImage): number {
+  const histogram = new Uint32Array(256);
+  for (const value of crop.data) histogram[value]!++;
+  let median = 0;
+  for (let seen = 0; median < 255; median++) {
+    seen += histogram[median]!;
+    if (seen * 2 >= crop.data.length) break;
+  }
+  let max = 255;
+  while (max > 0 && histogram[max] === 0) max--;
+  let min = 0;
+  while (min < 255 && histogram[min] === 0) min++;
+  const bright = max - median > median - min;
+  let ink = 0;
+  let extreme = 0;
+  for (let value = 0; value < 256; value++) {
+    const count = histogram[value]!;
+    if (bright ? 2 * value < max + median : 2 * value > min + median) continue;
+    ink += count;
+    if (Math.abs(value - (bright ? max : min)) <= 4) extreme += count;
+  }
+  return ink === 0 ? 0 : extreme / ink;
 }
 
 /** A line of text found in a grey image, in that image's pixels. */
