@@ -7,14 +7,13 @@
  * - `pixelRules`: a file of pixel rules (JSON or YAML, schema in docs/pixels.md) appended to the
  *   bundled ones; "" for the bundled rules alone. Read at start-up, so a mistake stops the server.
  */
-import { readFileSync } from 'node:fs';
-import { extname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isAbsolute, resolve } from 'node:path';
 import { SENSITIVITY_LEVELS, type SensitivityLevel } from '../access/sensitivity-level.js';
-import type { MedVeilError } from '../errors.js';
+import { MedVeilError } from '../errors.js';
 import { DEFAULT_MOSAIC_BLOCK_BY_LEVEL } from '../gateway/mask-instance-pixels.js';
 import { MIN_MOSAIC_BLOCK } from '../pixels/mosaic.js';
-import { defaultPixelRules, parsePixelRules, type PixelRule } from '../pixels/pixel-rules.js';
+import { defaultPixelRules, type PixelRule } from '../pixels/pixel-rules.js';
+import { readPixelRulesFile } from '../pixels/read-pixel-rules-file.js';
 
 /** The largest block: coarser than this is a flat image on any modality's matrix. */
 const MAX_MOSAIC_BLOCK = 512;
@@ -47,24 +46,9 @@ export function readMaskingConfig(section: Record<string, unknown>, baseDir: str
   if (typeof named !== 'string') throw problem(`masking.pixelRules must be a file name, or "" for the bundled rules alone; got ${JSON.stringify(named)}`);
   if (named.trim() === '') return { mosaicBlockByLevel, pixelRulesFile: undefined, pixelRules: defaultPixelRules() };
   const path = isAbsolute(named) ? named : resolve(baseDir, named);
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return { mosaicBlockByLevel, pixelRulesFile: path, pixelRules: readPixelRulesFile(path, 'masking.pixelRules') };
   } catch (error) {
-    throw problem(`masking.pixelRules: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw error instanceof MedVeilError ? problem(error.message) : error;
   }
-  const json = extname(path).toLowerCase() === '.json';
-  let document: unknown;
-  try {
-    document = json ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw problem(`masking.pixelRules: ${path} is not valid ${json ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]})`);
-  }
-  let rules: PixelRule[];
-  try {
-    rules = parsePixelRules(document, path);
-  } catch (error) {
-    throw problem(`masking.pixelRules: ${(error as Error).message}`);
-  }
-  return { mosaicBlockByLevel, pixelRulesFile: path, pixelRules: [...defaultPixelRules(), ...rules] };
 }

@@ -6,8 +6,6 @@
  * checks both first (`checkPixelStage`), so a mistake in the rules or an OCR that cannot start
  * stops the run before any file is read.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { MedVeilError } from '../../errors.js';
 import type { FindTextRegions } from '../../pixels/clean-pixels.js';
 import type { OcrLanguage } from '../../pixels/ocr-text-finder.js';
@@ -26,27 +24,9 @@ export interface PixelStage {
 }
 
 export async function loadPixelRulesFile(path: string): Promise<PixelRule[]> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new MedVeilError('usage', `cannot read the pixel rules file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, {
-      hint: 'give an existing JSON or YAML file to --pixel-rules',
-    });
-  }
-  const json = extname(path).toLowerCase() === '.json';
-  // The YAML parser loads only for a YAML file: every worker pays for what it imports.
-  const parse: (text: string) => unknown = json ? (value) => JSON.parse(value) as unknown : (await import('yaml')).parse;
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (error) {
-    throw new MedVeilError('pixels', `pixel rules ${path}: not valid ${json ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
-      hint: 'fix the rules file; its schema is described in docs/pixels.md',
-    });
-  }
-  const { defaultPixelRules, parsePixelRules } = await import('../../pixels/pixel-rules.js');
-  return [...defaultPixelRules(), ...parsePixelRules(document, path)];
+  // The rules reader (and its YAML parser) loads only for a run that names a rules file.
+  const { readPixelRulesFile } = await import('../../pixels/read-pixel-rules-file.js');
+  return readPixelRulesFile(path, '--pixel-rules');
 }
 
 /** `eng,chi_sim` as a list; the OCR adapter says which languages it has. */
