@@ -257,13 +257,20 @@ function reduceGrey(image: GreyImage, factor: number): GreyImage {
   return { width, height, data };
 }
 
-/** A line in full-resolution pixels, padded by a quarter of its height (at least 2 pixels) and clipped. */
+/**
+ * A line in full-resolution pixels, padded and clipped: by half its height above and below,
+ * since the rows found are those dense with strokes (the x-height of lower case), and ascenders
+ * and descenders reach about that far beyond; by a quarter of its height left and right; by at
+ * least 2 pixels and one reduction step.
+ */
 function toFrame(line: TextLine, scale: number, rows: number, columns: number): TextCandidate {
-  const pad = Math.max(2, Math.ceil(((line.bottom - line.top) * scale) / 4), scale);
-  const left = Math.max(0, line.left * scale - pad);
-  const top = Math.max(0, line.top * scale - pad);
-  const right = Math.min(columns, line.right * scale + pad);
-  const bottom = Math.min(rows, line.bottom * scale + pad);
+  const height = (line.bottom - line.top) * scale;
+  const across = Math.max(2, Math.ceil(height / 4), scale);
+  const upDown = Math.max(2, Math.ceil(height / 2), scale);
+  const left = Math.max(0, line.left * scale - across);
+  const top = Math.max(0, line.top * scale - upDown);
+  const right = Math.min(columns, line.right * scale + across);
+  const bottom = Math.min(rows, line.bottom * scale + upDown);
   return { left, top, width: right - left, height: bottom - top, strength: line.strength, lineHeight: (line.bottom - line.top) * scale };
 }
 
