@@ -25,7 +25,8 @@ export interface TextCandidate {
   readonly height: number;
   /**
    * How surely this is text, 0..1, from the density of strokes in it: 1 when every row of the
-   * line holds strong steps at the spacing of letters. OCR confirms or rejects the weak ones.
+   * line holds strong steps at the spacing of letters. With `evenInk`, it decides which
+   * candidates OCR must confirm (`ocr-text-finder.ts`).
    */
   readonly strength: number;
   /** The height of its line of text (of the smallest, when lines were merged), unpadded, in full-resolution pixels. */
