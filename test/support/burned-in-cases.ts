@@ -111,7 +111,7 @@ export const BURNED_IN_SOURCES: readonly BurnedInSource[] = [
         { text: '14/03/2026', x: 1680, y: 1960, font: CORNER_FONTS.site, size: 32 },
       ],
     }],
-    producers: [ours(SYNTAX.explicitLittle), ours(SYNTAX.rle), ours(SYNTAX.jpegLs), ours(SYNTAX.htj2kLossless)],
+    producers: [ours(SYNTAX.explicitLittle), ours(SYNTAX.jpegLs)],
   },
   {
     name: 'DX 8-bit MONOCHROME1 1024 x 1024',
@@ -126,8 +126,8 @@ export const BURNED_IN_SOURCES: readonly BurnedInSource[] = [
       ],
     }],
     producers: [
-      ours(SYNTAX.explicitLittle), ours(SYNTAX.rle), ours(SYNTAX.jpegBaseline), ours(SYNTAX.jpegLs), ours(SYNTAX.jpeg2000Lossless),
-      ours(SYNTAX.htj2kLossless), PEER.jpegExtended, PEER.jpegLosslessSv1,
+      ours(SYNTAX.explicitLittle), ours(SYNTAX.rle), ours(SYNTAX.jpegBaseline), ours(SYNTAX.jpegLs), ours(SYNTAX.htj2kLossless),
+      PEER.jpegExtended, PEER.jpegLosslessSv1,
     ],
   },
   {
@@ -200,7 +200,7 @@ export const BURNED_IN_SOURCES: readonly BurnedInSource[] = [
         { text: '2024-06-09', x: 500, y: 440, font: CORNER_FONTS.name, size: 18 },
       ],
     })),
-    producers: [ours(SYNTAX.rle), ours(SYNTAX.jpegLs), ours(SYNTAX.htj2kLossless)],
+    producers: [ours(SYNTAX.rle), ours(SYNTAX.htj2kLossless)],
   },
   {
     name: 'CR 8-bit MONOCHROME2 512 x 512 with an icon thumbnail with text',

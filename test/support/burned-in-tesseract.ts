@@ -86,17 +86,20 @@ export function tokensPartlyRead(ocrText: string, tokens: readonly string[]): st
 
 export interface TesseractReader {
   /**
-   * tesseract's text for `image`, from two passes joined: the whole image with adaptive Otsu
-   * thresholding (`-c thresholding_method=1`), and overlapping strips across its width (192
-   * rows, every 96 rows) with the default global Otsu, both as sparse text (`--psm 11`). On the
-   * noisy, uneven backgrounds of radiographs and ultrasound, one global threshold over the whole
-   * frame loses lines that either pass reads; a strip holds every text line whole at least once.
+   * tesseract's text for `image`, from two passes joined, both as sparse text (`--psm 11`):
+   * overlapping strips across its width (192 rows, every 96 rows) with the default global Otsu
+   * threshold, and the whole image with adaptive Otsu (`-c thresholding_method=1`), or global
+   * Otsu above 1024 x 1024 pixels (adaptive takes about 9 s of one core on a 2048 x 2048 frame,
+   * where the strips read every token anyway). On the noisy, uneven backgrounds of radiographs
+   * and ultrasound one global threshold over the whole frame loses lines that either pass
+   * reads; a strip holds every text line whole at least once.
    */
   read(image: GreyImage): Promise<string>;
   close(): void;
 }
 
 const STRIP_ROWS = 192;
+const ADAPTIVE_MAX_PIXELS = 1024 * 1024;
 
 /** The strips of `image`: every STRIP_ROWS / 2 rows, the last one ending at the bottom edge. */
 export function imageStrips(image: GreyImage): GreyImage[] {
@@ -138,7 +141,8 @@ export function tesseractReader(options: { processes?: number } = {}): Tesseract
   }
 
   async function readUncached(image: GreyImage): Promise<string> {
-    const whole = slot(() => runTesseract(writePng(image), ['--psm', '11', '-c', 'thresholding_method=1']));
+    const adaptive = image.width * image.height <= ADAPTIVE_MAX_PIXELS;
+    const whole = slot(() => runTesseract(writePng(image), ['--psm', '11', ...(adaptive ? ['-c', 'thresholding_method=1'] : [])]));
     const strips = slot(() => {
       // One process reads every strip: tesseract takes a text file listing images as its input.
       const list = join(folder, `${++files}.txt`);
