@@ -92,7 +92,7 @@ const LANGUAGES: ReadonlySet<string> = new Set(['eng', 'chi_sim']);
 const LANGUAGE_DATA_FOLDER = '4.0.0_best_int';
 
 export async function createOcrTextFinder(options: OcrTextFinderOptions = {}): Promise<OcrTextFinder> {
-  const languages = options.languages ?? ['eng'];
+  const languages = [...new Set<OcrLanguage>(options.languages ?? ['eng'])];
   if (languages.length === 0) throw new MedVeilError('usage', 'OCR needs at least one language');
   for (const language of languages) {
     if (!LANGUAGES.has(language)) throw new MedVeilError('usage', `OCR language ${language} is not available`, { hint: 'use eng or chi_sim' });
