@@ -13,6 +13,8 @@ import { stowToMedveil } from './load-objects.js';
 export interface MedveilForWado {
   readonly url: string;
   readonly authorization: string;
+  /** With `maskedReader`: a radiologist of the department without a care relationship (decision `masked`, docs/access.md). */
+  readonly maskedAuthorization?: string;
   readonly pid: number;
   readonly logFile: string;
   stop(): Promise<number>;
@@ -27,8 +29,9 @@ export class DicomwebMissing extends MedVeilError {
 
 const TECHNICIAN = 'bench-modality';
 const RADIOLOGIST = 'bench-radiologist';
+const MASKED_READER = 'bench-reader';
 
-export async function startMedveilForWado(options: { folder: string; medveilBin: string; corpusRoot: string; files: readonly string[]; instances: readonly string[]; nodeArgs?: readonly string[] }): Promise<MedveilForWado> {
+export async function startMedveilForWado(options: { folder: string; medveilBin: string; corpusRoot: string; files: readonly string[]; instances: readonly string[]; nodeArgs?: readonly string[]; maskedReader?: boolean }): Promise<MedveilForWado> {
   const server = await startMedveilServe({ folder: options.folder, medveilBin: options.medveilBin, ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }) });
   try {
     const api = apiClient(server.url);
@@ -38,6 +41,7 @@ export async function startMedveilForWado(options: { folder: string; medveilBin:
       users: [
         { userName: TECHNICIAN, roles: ['technician'], departments: ['radiology'] },
         { userName: RADIOLOGIST, roles: ['radiologist'], departments: ['radiology'] },
+        ...(options.maskedReader === true ? [{ userName: MASKED_READER, roles: ['radiologist'], departments: ['radiology'] }] : []),
       ],
     });
     const technician = await signIn(api, TECHNICIAN, passwords.get(TECHNICIAN)!);
@@ -51,7 +55,8 @@ export async function startMedveilForWado(options: { folder: string; medveilBin:
     }
     for (const patientRef of record.patientRefs) await api.call('PUT', `/api/users/${RADIOLOGIST}/care/${encodeURIComponent(patientRef)}`, undefined, adminToken);
     const radiologist = await signIn(api, RADIOLOGIST, passwords.get(RADIOLOGIST)!);
-    return { url: server.url, authorization: `Bearer ${radiologist}`, pid: server.pid, logFile: server.logFile, stop: server.stop };
+    const masked = options.maskedReader === true ? { maskedAuthorization: `Bearer ${await signIn(api, MASKED_READER, passwords.get(MASKED_READER)!)}` } : {};
+    return { url: server.url, authorization: `Bearer ${radiologist}`, ...masked, pid: server.pid, logFile: server.logFile, stop: server.stop };
   } catch (error) {
     await server.stop();
     throw error;
