@@ -38,8 +38,8 @@ export interface ReducedGrey {
   readonly window: GreyWindow;
 }
 
-/** Reads one row of a frame's brightness, in stored units (unsigned order), into `out`. */
-type RowReader = (row: number, out: Float64Array) => void;
+/** Reads `count` pixels of one row of a frame's brightness from column `from`, in stored units (unsigned order), into `out`. */
+type RowReader = (row: number, from: number, count: number, out: Float64Array) => void;
 
 /**
  * `frame` reduced by `step` and mapped to 8 bits: each pixel the mean of the `step` pixels of
@@ -123,7 +123,7 @@ function blockSums(frame: DecodedFrame, step: number, width: number, height: num
   const line = new Float64Array(columns);
   const values = new Uint32Array(columns);
   for (let y = 0; y < height; y++) {
-    read(y * step, line);
+    read(y * step, 0, columns, line);
     for (let x = 0; x < columns; x++) values[x] = Math.round(line[x]! / unit);
     addRow(values, 0, sums, y * width, columns, step, whole);
   }
@@ -170,12 +170,10 @@ function addRow16(source: Uint16Array, start: number, sums: Uint32Array, base: n
 /** The rectangle `left, top, width, height` of `frame` at full resolution, through `window`. */
 export function greyCrop(frame: DecodedFrame, window: GreyWindow, box: { left: number; top: number; width: number; height: number }): GreyImage {
   const read = rowReader(frame);
-  const line = new Float64Array(frame.geometry.columns);
   const values = new Float64Array(box.width);
   const data = new Uint8Array(box.width * box.height);
   for (let y = 0; y < box.height; y++) {
-    read(box.top + y, line);
-    for (let x = 0; x < box.width; x++) values[x] = line[box.left + x]!;
+    read(box.top + y, box.left, box.width, values);
     mapToGrey(values, data.subarray(y * box.width, (y + 1) * box.width), window);
   }
   return { width: box.width, height: box.height, data };
@@ -210,14 +208,14 @@ function rowReader(frame: DecodedFrame): RowReader {
     case 'MONOCHROME2':
     case 'PALETTE COLOR':
       if (g.samplesPerPixel !== 1) break;
-      return (row, out) => {
-        for (let x = 0, i = row * columns; x < columns; x++, i++) out[x] = sample(i) + offset;
+      return (row, from, count, out) => {
+        for (let x = 0, i = row * columns + from; x < count; x++, i++) out[x] = sample(i) + offset;
       };
     case 'RGB': {
       if (g.samplesPerPixel !== 3) break;
       const at = g.planarConfiguration === 1 ? (i: number, s: number) => s * pixels + i : (i: number, s: number) => i * 3 + s;
-      return (row, out) => {
-        for (let x = 0, i = row * columns; x < columns; x++, i++) {
+      return (row, from, count, out) => {
+        for (let x = 0, i = row * columns + from; x < count; x++, i++) {
           out[x] = 0.299 * (sample(at(i, 0)) + offset) + 0.587 * (sample(at(i, 1)) + offset) + 0.114 * (sample(at(i, 2)) + offset);
         }
       };
@@ -225,14 +223,14 @@ function rowReader(frame: DecodedFrame): RowReader {
     case 'YBR_FULL': {
       if (g.samplesPerPixel !== 3) break;
       const at = g.planarConfiguration === 1 ? (i: number) => i : (i: number) => i * 3;
-      return (row, out) => {
-        for (let x = 0, i = row * columns; x < columns; x++, i++) out[x] = sample(at(i)) + offset;
+      return (row, from, count, out) => {
+        for (let x = 0, i = row * columns + from; x < count; x++, i++) out[x] = sample(at(i)) + offset;
       };
     }
     case 'YBR_FULL_422':
       // Y1 Y2 Cb Cr for each pair of pixels (PS3.3 C.7.6.3.1.2).
-      return (row, out) => {
-        for (let x = 0; x < columns; x++) out[x] = sample(((row * columns + x) >> 1) * 4 + (x & 1)) + offset;
+      return (row, from, count, out) => {
+        for (let x = 0, column = from; x < count; x++, column++) out[x] = sample(((row * columns + column) >> 1) * 4 + (column & 1)) + offset;
       };
     default:
       break;
