@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- pixels [--with-text 40] [--without-text 8] [--rounds 1] [--requests 60]
- * [--only clean,stages,render] [--render-images 8] [--keep-outputs]`: issue 5, acceptance 4.
+ * [--only clean,stages,render] [--render-images 8] [--keep-outputs] [--profile]`: issue 5,
+ * acceptance 4.
  *
  * 1. Cleaning throughput: 2048x2048 CR images with names, IDs and dates burned into their
  *    corners (and some without text), cleaned by `medveil deid --recipe <cleanPixelData>
@@ -26,6 +27,7 @@ import { SIZE } from './pixels/pixel-corpus-plan.js';
 import { figure, type LatencySummary, markdownTable, steadyRate } from './pixels/pixel-figures.js';
 import { fetchRendered, measureRenderLatency, type RenderTarget } from './pixels/render-latency.js';
 import { measureStageCosts, STAGES, type StageCosts } from './pixels/stage-costs.js';
+import { type ProfileLine, topSelfTime } from './pixels/cpu-profile-summary.js';
 import { postToOrthanc } from './wado/load-objects.js';
 import { startMedveilForWado } from './wado/start-medveil-dicomweb.js';
 import { missingOrthanc, startOrthanc } from './wado/start-orthanc.js';
@@ -47,6 +49,13 @@ interface Flags {
   readonly renderImages: number;
   readonly only: ReadonlySet<Part>;
   readonly keepOutputs: boolean;
+  /** Profile one more cleaning run, and the server during the render part (its timings then include the profiler). */
+  readonly profile: boolean;
+}
+
+interface Profiles {
+  cleaning?: ProfileLine[];
+  serve?: ProfileLine[];
 }
 
 interface RenderResult {
@@ -70,13 +79,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const corpus = await ensurePixelCorpus(corpusRoot, { withText: flags.withText, withoutText: flags.withoutText }, log);
   const imagesFolder = join(corpusRoot, 'images');
   const loadAtStart = loadavg();
+  const profiles: Profiles = {};
   try {
-    const cleaning = flags.only.has('clean') ? runCleaning(corpus.images, { work, medveilBin, imagesFolder, rulesFile: join(corpusRoot, corpus.rulesFile) }, flags, log) : Promise.resolve([]);
-    const cleaningRuns = await cleaning;
+    const cleaningRuns = flags.only.has('clean') ? await runCleaning(corpus.images, { work, medveilBin, imagesFolder, rulesFile: join(corpusRoot, corpus.rulesFile) }, flags, log, profiles) : [];
     const loadAfterCleaning = loadavg();
     const stages = flags.only.has('stages') ? await runStageCosts(corpus.images, imagesFolder, join(corpusRoot, corpus.rulesFile), log) : undefined;
-    const renders = flags.only.has('render') ? await runRendering(corpus.images, { work, medveilBin, imagesFolder }, flags, log) : [];
-    report({ cleaningRuns, stages, renders, loadAtStart, loadAfterCleaning, flags, corpus: corpus.images });
+    const renders = flags.only.has('render') ? await runRendering(corpus.images, { work, medveilBin, imagesFolder }, flags, log, profiles) : [];
+    report({ cleaningRuns, stages, renders, profiles, loadAtStart, loadAfterCleaning, flags, corpus: corpus.images });
   } finally {
     if (!flags.keepOutputs) rmSync(work, { recursive: true, force: true });
   }
@@ -87,6 +96,7 @@ async function runCleaning(
   paths: { work: string; medveilBin: string; imagesFolder: string; rulesFile: string },
   flags: Flags,
   log: (line: string) => void,
+  profiles: Profiles,
 ): Promise<CleaningRun[]> {
   const work = join(paths.work, 'clean');
   const { keyFile, recipeFile } = prepareCleaning({ node: process.execPath, medveilBin: paths.medveilBin, work });
@@ -102,6 +112,12 @@ async function runCleaning(
       }
     }
   }
+  if (flags.profile) {
+    const profileDir = join(work, 'profiles');
+    const run = await cleanWithCli({ ...setup, profileDir }, images, 'rules + OCR', 'ocr-all-profiled');
+    log(`profiled rules + OCR, ${run.images} images: ${run.seconds.toFixed(2)} s, texts filled ${run.filled}/${run.planted}`);
+    profiles.cleaning = topSelfTime(profileDir, 14);
+  }
   return runs;
 }
 
@@ -111,7 +127,8 @@ async function runStageCosts(images: readonly CorpusImage[], imagesFolder: strin
   return measureStageCosts({ imagesFolder, rulesFile, images: chosen });
 }
 
-async function runRendering(images: readonly CorpusImage[], paths: { work: string; medveilBin: string; imagesFolder: string }, flags: Flags, log: (line: string) => void): Promise<RenderResult[]> {
+async function runRendering(images: readonly CorpusImage[], paths: { work: string; medveilBin: string; imagesFolder: string }, flags: Flags, log: (line: string) => void, profiles: Profiles): Promise<RenderResult[]> {
+  const profileDir = join(paths.work, 'serve-profiles');
   const chosen = images.filter((image) => image.tokens.length > 0).slice(0, flags.renderImages);
   const files = chosen.map((image) => image.file);
   const stops: (() => Promise<unknown>)[] = [];
@@ -128,6 +145,7 @@ async function runRendering(images: readonly CorpusImage[], paths: { work: strin
       files,
       instances: chosen.map((image) => image.sopInstanceUid),
       maskedReader: true,
+      ...(flags.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
     });
     stops.push(medveil.stop);
     const full: RenderTarget = { url: medveil.url, authorization: medveil.authorization };
@@ -147,13 +165,15 @@ async function runRendering(images: readonly CorpusImage[], paths: { work: strin
         results.push({ name: t.name, round, latency });
       }
     }
+    for (const stop of stops.splice(0)) await stop();
+    if (flags.profile) profiles.serve = topSelfTime(profileDir, 14);
     return results;
   } finally {
     for (const stop of stops) await stop();
   }
 }
 
-function report(options: { cleaningRuns: readonly CleaningRun[]; stages: StageCosts | undefined; renders: readonly RenderResult[]; loadAtStart: readonly number[]; loadAfterCleaning: readonly number[]; flags: Flags; corpus: readonly CorpusImage[] }): void {
+function report(options: { cleaningRuns: readonly CleaningRun[]; stages: StageCosts | undefined; renders: readonly RenderResult[]; profiles: Profiles; loadAtStart: readonly number[]; loadAfterCleaning: readonly number[]; flags: Flags; corpus: readonly CorpusImage[] }): void {
   const load = (l: readonly number[]) => l.map((x) => x.toFixed(1)).join(' ');
   const withText = options.corpus.filter((i) => i.tokens.length > 0).length;
   const lines = [
@@ -187,10 +207,11 @@ function report(options: { cleaningRuns: readonly CleaningRun[]; stages: StageCo
   if (options.stages !== undefined) {
     const s = options.stages;
     const whole = s.meanMs['read file'] + s.meanMs['cleanPixels (rules + OCR, whole)'] + s.meanMs['encode file'];
+    // The two finders besides cleanPixels' own are measured for context, not part of the whole.
     lines.push(`### Where one image's time goes (${s.images} images of the corpus, every ${SMALL_EVERY}th, one at a time on one thread, one Tesseract worker)`, '');
     lines.push(markdownTable(['stage', 'mean ms per image', 'share of read + clean + encode'], STAGES.map((stage) => [stage, figure(s.meanMs[stage]), `${figure((100 * s.meanMs[stage]) / whole, 0)}%`])), '');
     const said = (f: StageCosts['finder']) => `${f.candidates} candidates in ${f.framesRead} frames: ${f.candidatesFilledUnread} filled unread, ${f.candidatesRead} read by OCR and filled, ${f.candidatesLeft} left, ${f.ocrCalls} OCR calls`;
-    lines.push(`text candidates per image ${figure(s.candidatesPerImage)}; the finder alone: ${said(s.finder)}; inside cleanPixels (after the rule's fill): ${said(s.cleaner)}`, '');
+    lines.push(`text candidates per image ${figure(s.candidatesPerImage)}; the finder alone: ${said(s.finder)}; inside cleanPixels (after the rule's fill): ${said(s.cleaner)}; with OCR on every candidate: ${said(s.reader)}`, '');
   }
   if (options.renders.length > 0) {
     const names = [...new Set(options.renders.map((r) => r.name))];
@@ -205,16 +226,22 @@ function report(options: { cleaningRuns: readonly CleaningRun[]; stages: StageCo
     const orthanc = p50('Orthanc');
     verdicts.push(`goal: medveil masked p50 <= ${GOAL_MASKED_P50_MS} ms: ${figure(masked)} ms; ratio medveil masked p50 / Orthanc p50 = ${figure(masked / orthanc, 2)}x, medveil full / Orthanc = ${figure(p50('medveil, full') / orthanc, 2)}x; ${masked <= GOAL_MASKED_P50_MS ? 'MET' : 'MISSED'}`);
   }
+  const profileTable = (title: string, top: readonly ProfileLine[] | undefined): void => {
+    if (top === undefined) return;
+    lines.push(title, '', markdownTable(['function (self time)', 'ms', 'share of busy CPU'], top.map((l) => [`\`${l.where}\``, figure(l.ms, 0), `${figure(100 * l.share, 1)}%`])), '');
+  };
+  profileTable('### CPU profile: `medveil deid --ocr eng`, every thread, all images', options.profiles.cleaning);
+  profileTable('### CPU profile: `medveil serve` over the render part (STOW-RS loading, warm-up, full and masked renderings)', options.profiles.serve);
   lines.push(...verdicts);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function parseFlags(argv: readonly string[]): Flags {
-  const usage = 'npm run bench -- pixels [--with-text 40] [--without-text 8] [--rounds 1] [--requests 60] [--render-images 8] [--only clean,stages,render] [--keep-outputs]';
-  const known = new Set(['--with-text', '--without-text', '--rounds', '--requests', '--render-images', '--only', '--keep-outputs']);
+  const usage = 'npm run bench -- pixels [--with-text 40] [--without-text 8] [--rounds 1] [--requests 60] [--render-images 8] [--only clean,stages,render] [--keep-outputs] [--profile]';
+  const known = new Set(['--with-text', '--without-text', '--rounds', '--requests', '--render-images', '--only', '--keep-outputs', '--profile']);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i]!)) throw new MedVeilError('usage', `unknown option ${argv[i]}`, { hint: usage });
-    if (argv[i] !== '--keep-outputs') i++;
+    if (argv[i] !== '--keep-outputs' && argv[i] !== '--profile') i++;
   }
   const value = (name: string): string | undefined => {
     const at = argv.indexOf(name);
@@ -239,6 +266,7 @@ function parseFlags(argv: readonly string[]): Flags {
     renderImages: Math.min(withText, count('--render-images', 8, 1, 1000)),
     only: new Set(only as Part[]),
     keepOutputs: argv.includes('--keep-outputs'),
+    profile: argv.includes('--profile'),
   };
 }
 

@@ -42,6 +42,8 @@ export interface CleaningSetup {
   readonly rulesFile: string;
   readonly imagesFolder: string;
   readonly jobs: number;
+  /** Write V8 CPU profiles of every thread of the run here (`node --cpu-prof`). */
+  readonly profileDir?: string;
 }
 
 /** The key and recipe files a run needs, made once. */
@@ -63,6 +65,7 @@ export async function cleanWithCli(setup: CleaningSetup, images: readonly Corpus
   mkdirSync(input, { recursive: true });
   for (const image of images) linkSync(join(setup.imagesFolder, image.file), join(input, image.file));
   const args = [
+    ...(setup.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', setup.profileDir]),
     setup.medveilBin, 'deid', input, output,
     '--key-file', setup.keyFile, '--recipe', setup.recipeFile, '--pixel-rules', setup.rulesFile,
     ...(mode === 'rules + OCR' ? ['--ocr', 'eng'] : []),
