@@ -43,10 +43,11 @@ import type { FindTextRegions } from './clean-pixels.js';
 import type { DecodedFrame } from './frame-codec.js';
 import { type CropStack, stackBoxToFrame, stackCrops, toPgm } from './ocr-crop-stack.js';
 import type { PixelRegion } from './pixel-region.js';
+import { isOcrLanguage, OCR_LANGUAGES, type OcrLanguage } from './ocr-language.js';
 import { findTextCandidates, type TextCandidate, type TextCandidateOptions } from './text-candidates.js';
 import tesseract from 'tesseract.js';
 
-export type OcrLanguage = 'eng' | 'chi_sim';
+export type { OcrLanguage } from './ocr-language.js';
 
 export interface OcrTextFinderOptions {
   /** Languages Tesseract reads, default `['eng']`; add `'chi_sim'` for Simplified Chinese names. */
@@ -87,7 +88,6 @@ export interface OcrTextFinder {
   close(): Promise<void>;
 }
 
-const LANGUAGES: ReadonlySet<string> = new Set(['eng', 'chi_sim']);
 /** The data tesseract.js 5+ reads by default: the LSTM models, integer-quantised ("best_int"). */
 const LANGUAGE_DATA_FOLDER = '4.0.0_best_int';
 
@@ -95,7 +95,7 @@ export async function createOcrTextFinder(options: OcrTextFinderOptions = {}): P
   const languages = [...new Set<OcrLanguage>(options.languages ?? ['eng'])];
   if (languages.length === 0) throw new MedVeilError('usage', 'OCR needs at least one language');
   for (const language of languages) {
-    if (!LANGUAGES.has(language)) throw new MedVeilError('usage', `OCR language ${language} is not available`, { hint: 'use eng or chi_sim' });
+    if (!isOcrLanguage(language)) throw new MedVeilError('usage', `OCR language ${String(language)} is not available`, { hint: `use ${OCR_LANGUAGES.join(' or ')}` });
   }
   const workerCount = options.workers ?? 2;
   if (!Number.isSafeInteger(workerCount) || workerCount < 1) throw new MedVeilError('usage', `OCR workers must be a whole number of at least 1, not ${workerCount}`);

@@ -6,6 +6,8 @@
  *   (issue 5, acceptance 3), and a block of 1 would copy them, so the least is 2.
  * - `pixelRules`: a file of pixel rules (JSON or YAML, schema in docs/pixels.md) appended to the
  *   bundled ones; "" for the bundled rules alone. Read at start-up, so a mistake stops the server.
+ * - `ocr`: the languages OCR reads burned-in text in before the mosaic (`eng`, `chi_sim`), or
+ *   an empty list for the rules alone. The OCR workers start with the first masked frame.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { SENSITIVITY_LEVELS, type SensitivityLevel } from '../access/sensitivity-level.js';
@@ -14,6 +16,7 @@ import { DEFAULT_MOSAIC_BLOCK_BY_LEVEL } from '../gateway/mask-instance-pixels.j
 import { MIN_MOSAIC_BLOCK } from '../pixels/mosaic.js';
 import { defaultPixelRules, type PixelRule } from '../pixels/pixel-rules.js';
 import { readPixelRulesFile } from '../pixels/read-pixel-rules-file.js';
+import { isOcrLanguage, OCR_LANGUAGES, type OcrLanguage } from '../pixels/ocr-language.js';
 
 /** The largest block: coarser than this is a flat image on any modality's matrix. */
 const MAX_MOSAIC_BLOCK = 512;
@@ -22,6 +25,7 @@ export const MASKING_DEFAULT_CONFIG_TEXT = `masking:
   mosaicBlockByLevel:
 ${SENSITIVITY_LEVELS.map((level) => `    ${level}: ${DEFAULT_MOSAIC_BLOCK_BY_LEVEL[level]}`).join('\n')}
   pixelRules: ""
+  ocr: [eng]
 `;
 
 export interface MaskingConfig {
@@ -30,6 +34,8 @@ export interface MaskingConfig {
   readonly pixelRulesFile: string | undefined;
   /** The bundled rules, then the file's. */
   readonly pixelRules: readonly PixelRule[];
+  /** OCR languages for text outside the rules' rectangles; empty for no OCR. */
+  readonly ocrLanguages: readonly OcrLanguage[];
 }
 
 export function readMaskingConfig(section: Record<string, unknown>, baseDir: string, problem: (message: string) => MedVeilError): MaskingConfig {
@@ -42,12 +48,17 @@ export function readMaskingConfig(section: Record<string, unknown>, baseDir: str
     }
     mosaicBlockByLevel[level] = value;
   }
+  const ocr = section.ocr;
+  if (!Array.isArray(ocr) || ocr.some((language) => !isOcrLanguage(language)) || new Set(ocr).size !== ocr.length) {
+    throw problem(`masking.ocr must be a list of distinct OCR languages (${OCR_LANGUAGES.join(', ')}), or [] for the pixel rules alone; got ${JSON.stringify(ocr).slice(0, 80)}`);
+  }
+  const ocrLanguages = ocr as OcrLanguage[];
   const named = section.pixelRules;
   if (typeof named !== 'string') throw problem(`masking.pixelRules must be a file name, or "" for the bundled rules alone; got ${JSON.stringify(named)}`);
-  if (named.trim() === '') return { mosaicBlockByLevel, pixelRulesFile: undefined, pixelRules: defaultPixelRules() };
+  if (named.trim() === '') return { mosaicBlockByLevel, pixelRulesFile: undefined, pixelRules: defaultPixelRules(), ocrLanguages };
   const path = isAbsolute(named) ? named : resolve(baseDir, named);
   try {
-    return { mosaicBlockByLevel, pixelRulesFile: path, pixelRules: readPixelRulesFile(path, 'masking.pixelRules') };
+    return { mosaicBlockByLevel, pixelRulesFile: path, pixelRules: readPixelRulesFile(path, 'masking.pixelRules'), ocrLanguages };
   } catch (error) {
     throw error instanceof MedVeilError ? problem(error.message) : error;
   }

@@ -106,3 +106,12 @@ test('masking: a block of 1 (which would serve the original pixels), a level out
   assert.equal(loaded.pixelRulesFile, join(folder, 'site.yaml'));
   assert.equal(loaded.pixelRules.at(-1)!.name, 'site corner');
 });
+
+test('masking.ocr: English by default, Chinese may be added, [] turns OCR off, and an unknown or repeated language is refused', () => {
+  assert.deepEqual(parseServerConfig('', base).masking.ocrLanguages, ['eng']);
+  assert.deepEqual(parseServerConfig('masking: { ocr: [eng, chi_sim] }\n', base).masking.ocrLanguages, ['eng', 'chi_sim']);
+  assert.deepEqual(parseServerConfig('masking: { ocr: [] }\n', base).masking.ocrLanguages, []);
+  for (const text of ['masking: { ocr: [klingon] }\n', 'masking: { ocr: eng }\n', 'masking: { ocr: [eng, eng] }\n']) {
+    assert.throws(() => parseServerConfig(text, base), (error: unknown) => error instanceof MedVeilError && /masking\.ocr must be a list of distinct OCR languages \(eng, chi_sim\)/.test(error.message), text);
+  }
+});

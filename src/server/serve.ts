@@ -22,6 +22,7 @@ import { startDimse } from './start-dimse.js';
 import type { ServerConfig } from './config.js';
 import { buildHttpApp } from './http-app.js';
 import { oidcRouteDeps } from './oidc-relying-party.js';
+import { lazyOcrTextFinder } from './masking-text-finder.js';
 import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
 
 export interface RunningServer {
@@ -37,7 +38,10 @@ export interface ServeOptions {
   readonly out?: (text: string) => void;
   /** Where the structured log goes; standard output by default. */
   readonly logStream?: NodeJS.WritableStream;
-  /** Finds burned-in text in frames served masked (the OCR adapter); none by default, the pixel rules alone. */
+  /**
+   * Finds burned-in text in frames served masked, in place of the OCR of `masking.ocr` (which
+   * starts with the first masked frame); the pixel rules apply either way.
+   */
   readonly findTextRegions?: FindTextRegions;
 }
 
@@ -75,6 +79,8 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await accounts.close();
     throw error;
   }
+  const ocr = options.findTextRegions !== undefined || config.masking.ocrLanguages.length === 0 ? undefined : lazyOcrTextFinder(config.masking.ocrLanguages);
+  const findTextRegions = options.findTextRegions ?? ocr?.findTextRegions;
   // What STOW-RS and C-STORE, QIDO-RS and C-FIND, WADO and C-GET share: one index, one object store, one patient key.
   const gatewayDeps = {
     index: gateway.index,
@@ -86,7 +92,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     masking: {
       mosaicBlockByLevel: config.masking.mosaicBlockByLevel,
       rules: config.masking.pixelRules,
-      ...(options.findTextRegions === undefined ? {} : { findTextRegions: options.findTextRegions }),
+      ...(findTextRegions === undefined ? {} : { findTextRegions }),
     },
     grants: NO_GRANTS,
   };
@@ -121,6 +127,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await log.close();
     await gateway.close();
     await accounts.close();
+    await ocr?.close();
   };
 
   try {

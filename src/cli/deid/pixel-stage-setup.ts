@@ -8,14 +8,14 @@
  */
 import { MedVeilError } from '../../errors.js';
 import type { FindTextRegions } from '../../pixels/clean-pixels.js';
-import type { OcrLanguage } from '../../pixels/ocr-text-finder.js';
+import { isOcrLanguage, OCR_LANGUAGES, type OcrLanguage } from '../../pixels/ocr-language.js';
 import type { PixelRule } from '../../pixels/pixel-rules.js';
 
 export interface PixelStageFlags {
   /** The user's pixel rules file, appended to the bundled rules. */
   readonly pixelRulesPath: string | undefined;
   /** OCR languages (`--ocr eng,chi_sim`); no OCR when undefined. */
-  readonly ocrLanguages: readonly string[] | undefined;
+  readonly ocrLanguages: readonly OcrLanguage[] | undefined;
 }
 
 export interface PixelStage {
@@ -29,11 +29,13 @@ export async function loadPixelRulesFile(path: string): Promise<PixelRule[]> {
   return readPixelRulesFile(path, '--pixel-rules');
 }
 
-/** `eng,chi_sim` as a list; the OCR adapter says which languages it has. */
-export function parseOcrLanguages(text: string): string[] {
+/** `eng,chi_sim` as a list of the languages MedVeil's OCR reads. */
+export function parseOcrLanguages(text: string): OcrLanguage[] {
   const languages = [...new Set(text.split(',').map((language) => language.trim()).filter((language) => language !== ''))];
   if (languages.length === 0) throw new MedVeilError('usage', '--ocr needs at least one language', { hint: 'e.g. --ocr eng or --ocr eng,chi_sim' });
-  return languages;
+  const unknown = languages.find((language) => !isOcrLanguage(language));
+  if (unknown !== undefined) throw new MedVeilError('usage', `--ocr: MedVeil has no OCR data for ${JSON.stringify(unknown).slice(0, 40)}`, { hint: `the languages are ${OCR_LANGUAGES.join(', ')}` });
+  return languages as OcrLanguage[];
 }
 
 /** Loads the rules and starts (then ends) one OCR finder: whatever is wrong shows before any file is read. */
@@ -49,6 +51,6 @@ export async function loadPixelStage(flags: PixelStageFlags): Promise<PixelStage
   // tesseract.js loads only for runs that ask for OCR.
   const { createOcrTextFinder } = await import('../../pixels/ocr-text-finder.js');
   // One Tesseract worker per de-identification worker: `--jobs` sets the parallelism of both.
-  const finder = await createOcrTextFinder({ languages: flags.ocrLanguages as readonly OcrLanguage[], workers: 1 });
+  const finder = await createOcrTextFinder({ languages: flags.ocrLanguages, workers: 1 });
   return { options: { ...rules, findTextRegions: finder.findTextRegions }, close: () => finder.close() };
 }
