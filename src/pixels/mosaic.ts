@@ -14,6 +14,7 @@
 import { MedVeilError } from '../errors.js';
 import type { DecodedFrame, FrameGeometry } from './frame-codec.js';
 import { littleEndianWords } from './little-endian-words.js';
+import { storedValues } from './stored-values.js';
 
 /** The smallest block that mosaics anything; a block of 1 would return the frame unchanged. */
 export const MIN_MOSAIC_BLOCK = 2;
@@ -161,55 +162,9 @@ function sampleCount(geometry: FrameGeometry): number {
 
 /** The stored value of every sample, in the frame's own order. */
 function readValues(frame: DecodedFrame): Float64Array {
-  const { geometry, samples } = frame;
-  const count = sampleCount(geometry);
-  const { bitsAllocated, bitsStored } = geometry;
-  if (bitsAllocated !== 1 && bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) {
-    throw new MedVeilError('pixels', `a mosaic of a frame of Bits Allocated ${bitsAllocated} is not supported`);
-  }
-  if (samples.length * 8 < count * bitsAllocated) throw shortFrame(geometry, samples.length);
-  const values = new Float64Array(count);
-  const signed = geometry.pixelRepresentation === 1;
-  // One small loop per width: V8 optimizes a function with one hot loop far better than one with several.
-  if (bitsAllocated === 1) readBits(samples, values);
-  else if (bitsStored === 32) readWholeWords(samples, values, signed);
-  else readStoredBits(samples, values, bitsAllocated / 8, bitsStored, signed);
-  return values;
-}
-
-function readBits(samples: Uint8Array, values: Float64Array): void {
-  for (let i = 0; i < values.length; i++) values[i] = (samples[i >> 3]! >> (i & 7)) & 1;
-}
-
-function readWholeWords(samples: Uint8Array, values: Float64Array, signed: boolean): void {
-  const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength);
-  for (let i = 0; i < values.length; i++) values[i] = signed ? view.getInt32(i * 4, true) : view.getUint32(i * 4, true);
-}
-
-/** Samples of 1, 2 or 4 bytes with fewer than 32 bits stored: the stored bits, sign-extended when signed. */
-function readStoredBits(samples: Uint8Array, values: Float64Array, width: number, bitsStored: number, signed: boolean): void {
-  const mask = bitsStored === 31 ? 0x7fffffff : (1 << bitsStored) - 1;
-  const half = 2 ** (bitsStored - 1);
-  const range = 2 ** bitsStored;
-  const words = width === 2 ? littleEndianWords(samples) : undefined;
-  if (words !== undefined) {
-    readWords(words, values, mask, signed ? half : Infinity, range);
-    return;
-  }
-  const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength);
-  for (let i = 0, at = 0; i < values.length; i++, at += width) {
-    const raw = width === 1 ? samples[at]! : width === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
-    const stored = raw & mask;
-    values[i] = signed && stored >= half ? stored - range : stored;
-  }
-}
-
-/** Stored bits of 16-bit samples; `half` is Infinity for unsigned ones. */
-function readWords(words: Uint16Array, values: Float64Array, mask: number, half: number, range: number): void {
-  for (let i = 0; i < values.length; i++) {
-    const stored = words[i]! & mask;
-    values[i] = stored >= half ? stored - range : stored;
-  }
+  const count = sampleCount(frame.geometry);
+  if (frame.samples.length * 8 < count * frame.geometry.bitsAllocated) throw shortFrame(frame.geometry, frame.samples.length);
+  return storedValues(frame, count);
 }
 
 function writeValues(values: Float64Array, geometry: FrameGeometry, length: number): Uint8Array {

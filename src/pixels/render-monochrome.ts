@@ -10,6 +10,7 @@ import { Tag } from '../dicom/tag.js';
 import { MedVeilError } from '../errors.js';
 import type { DecodedFrame } from './frame-codec.js';
 import { littleEndianWords } from './little-endian-words.js';
+import { storedValues } from './stored-values.js';
 import type { GreyImage } from './png-encoder.js';
 
 export interface VoiWindow {
@@ -131,46 +132,4 @@ function voiLinear(x: number, window: VoiWindow): number {
   if (x > high) return 255;
   const y = window.width <= 1 ? 255 : Math.round(((x - (window.center - 0.5)) / (window.width - 1) + 0.5) * 255);
   return Math.min(255, Math.max(0, y));
-}
-
-/** The stored values: masked to Bits Stored and sign-extended when signed (PS3.5 8.1.1). */
-function storedValues(frame: DecodedFrame, count: number): Float64Array {
-  const { geometry, samples } = frame;
-  const out = new Float64Array(count);
-  if (geometry.bitsAllocated === 1) {
-    for (let i = 0; i < count; i++) out[i] = (samples[i >> 3]! >> (i & 7)) & 1;
-    return out;
-  }
-  const signed = geometry.pixelRepresentation === 1;
-  const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength);
-  if (geometry.bitsStored === 32) {
-    for (let i = 0; i < count; i++) out[i] = signed ? view.getInt32(i * 4, true) : view.getUint32(i * 4, true);
-    return out;
-  }
-  maskedWords(view, out, geometry.bitsAllocated / 8, geometry.bitsStored, signed);
-  return out;
-}
-
-function maskedWords(view: DataView, out: Float64Array, width: number, bitsStored: number, signed: boolean): void {
-  const mask = bitsStored === 31 ? 0x7fffffff : (1 << bitsStored) - 1;
-  const half = 2 ** (bitsStored - 1);
-  const range = 2 ** bitsStored;
-  const words = width === 2 ? littleEndianWords(new Uint8Array(view.buffer, view.byteOffset, view.byteLength)) : undefined;
-  if (words !== undefined) {
-    maskedLittleEndianWords(words, out, mask, signed ? half : Infinity, range);
-    return;
-  }
-  for (let i = 0, at = 0; i < out.length; i++, at += width) {
-    const raw = width === 1 ? view.getUint8(at) : width === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
-    const stored = raw & mask;
-    out[i] = signed && stored >= half ? stored - range : stored;
-  }
-}
-
-/** Stored bits of 16-bit samples (one hot loop per function, which V8 optimizes best); `half` is Infinity for unsigned ones. */
-function maskedLittleEndianWords(words: Uint16Array, out: Float64Array, mask: number, half: number, range: number): void {
-  for (let i = 0; i < out.length; i++) {
-    const stored = words[i]! & mask;
-    out[i] = stored >= half ? stored - range : stored;
-  }
 }
