@@ -36,8 +36,9 @@ export async function fetchRendered(target: RenderTarget, instance: RenderedInst
 }
 
 /**
- * `requests` sequential renderings cycling over `instances`, after one warm-up pass over them;
- * `mustDiffer` gives, per instance, bytes the answer must not equal.
+ * `requests` sequential renderings cycling over `instances`, after one warm-up pass over them
+ * (timed apart: the first rendering of an instance by a server, which may fill caches, such as
+ * MedVeil's OCR answers per frame); `mustDiffer` gives, per instance, bytes the answer must not equal.
  */
 export async function measureRenderLatency(options: {
   target: RenderTarget;
@@ -45,13 +46,19 @@ export async function measureRenderLatency(options: {
   size: number;
   requests: number;
   mustDiffer?: ReadonlyMap<string, Buffer>;
-}): Promise<LatencySummary & { bytes: number }> {
+}): Promise<LatencySummary & { bytes: number; firstRenders: LatencySummary }> {
   const check = (instance: RenderedInstance, body: Buffer): void => {
     if (options.mustDiffer?.get(instance.sopInstanceUid)?.equals(body) === true) {
       throw new MedVeilError('http', `${renderedPath(instance)} answered the full rendering where a masked one was due`);
     }
   };
-  for (const instance of options.instances) check(instance, await fetchRendered(options.target, instance, options.size));
+  const first: number[] = [];
+  for (const instance of options.instances) {
+    const started = performance.now();
+    const body = await fetchRendered(options.target, instance, options.size);
+    first.push(performance.now() - started);
+    check(instance, body);
+  }
   const latencies: number[] = [];
   let bytes = 0;
   for (let i = 0; i < options.requests; i++) {
@@ -62,5 +69,5 @@ export async function measureRenderLatency(options: {
     check(instance, body);
     bytes += body.length;
   }
-  return { ...summarizeLatencies(latencies), bytes };
+  return { ...summarizeLatencies(latencies), bytes, firstRenders: summarizeLatencies(first) };
 }
