@@ -11,6 +11,8 @@ import { MedVeilError, internalError } from '../errors.js';
 import type { SecretSealing, SessionIssuing } from '../gateway/account-deps.js';
 import type { AuditAppender } from '../gateway/audit-actor.js';
 import type { AccountStore } from '../storage/account-store.js';
+import type { RequestPolicy } from '../access/requests/access-request.js';
+import type { RequestStore } from '../storage/request-store.js';
 import type { LogLevel } from './config.js';
 import { corsHeaders } from './cors.js';
 import type { RequestContext } from './http-context.js';
@@ -23,6 +25,7 @@ import { decideRouteAccess, type Principal } from './route-access.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerOidcRoutes, type OidcRouteDeps } from './routes/oidc-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
+import { registerRequestRoutes } from './routes/request-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerStudyRoutes } from './routes/study-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
@@ -45,6 +48,8 @@ export interface HttpAppDeps {
   readonly dicomweb?: DicomwebDeps;
   /** Sign-in through the hospital's OpenID provider; without it those routes are not served. */
   readonly oidc?: OidcRouteDeps;
+  /** Access and export requests and their grants (issue 6); served with the DICOMweb routes, whose index resolves a scope. */
+  readonly requests?: { readonly store: RequestStore; readonly policy: RequestPolicy };
 }
 
 /** The route-facing view of the app's dependencies, and what every route module receives. */
@@ -184,6 +189,17 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   if (deps.dicomweb !== undefined) {
     registerStudyRoutes(app, { index: deps.dicomweb.index });
     registerDicomwebRoutes(app, { ...deps.dicomweb, accounts: deps.accounts, clock: deps.clock });
+    if (deps.requests !== undefined) {
+      registerRequestRoutes(app, {
+        requests: deps.requests.store,
+        policy: deps.requests.policy,
+        accounts: deps.accounts,
+        clock: deps.clock,
+        secrets: deps.secrets,
+        index: deps.dicomweb.index,
+        actors: { accounts: deps.accounts, grants: deps.dicomweb.grants },
+      });
+    }
   }
   return app;
 }

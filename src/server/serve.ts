@@ -14,7 +14,9 @@ import { SqliteAuditStore } from '../storage/adapters/sqlite-audit-store.js';
 import { DEFAULT_SENSITIVITY_RULES } from '../access/default-sensitivity-rules.js';
 import { dicomwebLimits } from '../dicomweb/dicomweb-deps.js';
 import type { DimseServer } from '../dimse/dimse-server.js';
-import { NO_GRANTS } from '../gateway/actor-for-user.js';
+import { DEFAULT_REQUEST_POLICY } from '../access/requests/access-request.js';
+import { storedGrants } from '../gateway/stored-grants.js';
+import { SqliteRequestStore } from '../storage/adapters/sqlite-request-store.js';
 import type { FindTextRegions } from '../pixels/clean-pixels.js';
 import { bootstrapNotice } from './bootstrap-notice.js';
 import { gatewayIndexExists, openGatewayStores, type GatewayStores } from './gateway-stores.js';
@@ -45,8 +47,8 @@ export interface ServeOptions {
   readonly findTextRegions?: FindTextRegions;
 }
 
-export function serverDataFiles(dataDir: string): { accounts: string; audit: string } {
-  return { accounts: join(dataDir, 'accounts.sqlite'), audit: join(dataDir, 'audit.sqlite') };
+export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string } {
+  return { accounts: join(dataDir, 'accounts.sqlite'), audit: join(dataDir, 'audit.sqlite'), requests: join(dataDir, 'requests.sqlite') };
 }
 
 export async function startServer(config: ServerConfig, options: ServeOptions = {}): Promise<RunningServer> {
@@ -72,9 +74,18 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await accounts.close();
     throw error;
   }
+  let requests: SqliteRequestStore;
   try {
     gateway = openGatewayStores(config.dataDir, { master: keys.master, suite: config.crypto.suite, maskedViewKey: keys.maskedView, clock });
   } catch (error) {
+    await log.close();
+    await accounts.close();
+    throw error;
+  }
+  try {
+    requests = new SqliteRequestStore(files.requests);
+  } catch (error) {
+    await gateway.close();
     await log.close();
     await accounts.close();
     throw error;
@@ -94,7 +105,8 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
       rules: config.masking.pixelRules,
       ...(findTextRegions === undefined ? {} : { findTextRegions }),
     },
-    grants: NO_GRANTS,
+    // Read for every decision, so a grant revoked a moment ago no longer counts.
+    grants: storedGrants(requests),
   };
   const limits = dicomwebLimits(config.dicomweb);
   const oidc = config.oidc;
@@ -112,6 +124,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     corsOrigins: config.http.corsOrigins,
     log: { level: config.log.level, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     dicomweb: { ...gatewayDeps, limits },
+    requests: { store: requests, policy: DEFAULT_REQUEST_POLICY },
     ...(oidc === undefined
       ? {}
       : // The warning is called during requests only, once `app` exists.
@@ -126,6 +139,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await log.checkpoint().catch((error: unknown) => app.log.error({ err: error }, 'the closing checkpoint could not be signed'));
     await log.close();
     await gateway.close();
+    await requests.close();
     await accounts.close();
     await ocr?.close();
   };

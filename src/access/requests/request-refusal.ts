@@ -6,6 +6,7 @@ export const REQUEST_REFUSALS = {
   'invalid-request': 'the request is malformed (kind, scope, purpose, justification or duration)',
   'duration-too-long': 'the duration is above the longest this site allows',
   'scope-empty': 'the scope names no study the requester can see',
+  'scope-unknown-study': 'a study in scope does not exist or is not visible to the requester',
   'scope-too-large': 'the scope covers more studies than one request may',
   'scope-without-department': 'a study in scope belongs to no department, so no director can approve it',
   'unknown-request': 'no such request, or not one this person may see or act on',
