@@ -14,6 +14,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { MedVeilError } from '../errors.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { DimsePeer } from './dimse-services.js';
+import { BREAK_GLASS_DEFAULT_CONFIG_TEXT, type BreakGlassConfig, type NotificationsConfig, readBreakGlassConfig, readNotificationsConfig } from './config-break-glass.js';
 import { MASKING_DEFAULT_CONFIG_TEXT, type MaskingConfig, readMaskingConfig } from './config-masking.js';
 import { OIDC_DEFAULT_CONFIG_TEXT, readOidcConfig, type OidcConfig } from './config-oidc.js';
 
@@ -70,6 +71,10 @@ export interface ServerConfig {
   readonly oidc: OidcConfig | undefined;
   /** How masked views are made: mosaic blocks per sensitivity level, pixel rules (config-masking.ts). */
   readonly masking: MaskingConfig;
+  /** Break-glass limits and review (config-break-glass.ts). */
+  readonly breakGlass: BreakGlassConfig;
+  /** Where break-glass notifications go: webhook and SMTP (config-break-glass.ts). */
+  readonly notifications: NotificationsConfig;
 }
 
 export const DEFAULT_DATA_DIR = './medveil-data';
@@ -101,7 +106,7 @@ audit:
   checkpointMinutes: 5
 log:
   level: info
-${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}`;
+${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}${BREAK_GLASS_DEFAULT_CONFIG_TEXT}`;
 
 type Problem = (message: string) => MedVeilError;
 
@@ -231,6 +236,8 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
     log: { level: oneOf(section('log').level, 'log.level', LOG_LEVELS, problem) },
     oidc: readOidcConfig(section('oidc'), context.baseDir, problem),
     masking: readMaskingConfig(section('masking'), context.baseDir, problem),
+    breakGlass: readBreakGlassConfig(section('breakGlass'), problem),
+    notifications: readNotificationsConfig(section('notifications'), problem),
   };
 }
 
