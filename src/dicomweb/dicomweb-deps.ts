@@ -7,6 +7,7 @@ import type { SensitivityRules } from '../access/sensitivity-rules.js';
 import type { Clock } from '../audit/clock.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { GrantSource } from '../gateway/actor-for-user.js';
+import type { BreakGlassSource } from '../gateway/break-glass-source.js';
 import type { PixelMasking } from '../gateway/mask-instance-pixels.js';
 import type { MaskedView } from '../gateway/retrieve-instance.js';
 import type { AccountStore } from '../storage/account-store.js';
@@ -46,6 +47,8 @@ export interface DicomwebDeps {
   /** How masked pixels are made (server config `masking`); the defaults of mask-instance-pixels.ts when absent. */
   readonly masking?: PixelMasking;
   readonly grants: GrantSource;
+  /** Break-glass sessions (gateway/break-glass-source.ts); none when absent. */
+  readonly breakGlass?: BreakGlassSource;
   readonly limits: DicomwebLimits;
 }
 

@@ -69,7 +69,7 @@ export function isRefusal(value: unknown): value is Refusal {
 
 /** The acting user of the request, or a refusal (403) when the account can no longer act. */
 export async function actingUser(request: FastifyRequest, deps: DicomwebRouteDeps): Promise<ActingUser | Refusal> {
-  const found = await dicomwebActor(request.medveil.principal, { accounts: deps.accounts, grants: deps.grants });
+  const found = await dicomwebActor(request.medveil.principal, { accounts: deps.accounts, grants: deps.grants, ...(deps.breakGlass === undefined ? {} : { breakGlass: deps.breakGlass }) });
   if (found.outcome === 'found') return found.user;
   return { status: 403, error: 'forbidden', message: 'this account cannot act on images', deny: true };
 }

@@ -6,11 +6,13 @@
  * moment ago already counts.
  */
 import { parseActor, type Actor } from '../access/actor.js';
+import type { BreakGlass } from '../access/break-glass.js';
 import type { Grant } from '../access/grant.js';
 import type { AuditActor } from '../audit/event/audit-event.js';
 import { MedVeilError } from '../errors.js';
 import type { AccountStore } from '../storage/account-store.js';
 import { auditActorOf } from './audit-actor.js';
+import type { BreakGlassSource } from './break-glass-source.js';
 
 /** The grants issued to a user (issue 6, approvals); until that lands, `NO_GRANTS`. */
 export type GrantSource = (userName: string) => Promise<readonly Grant[]>;
@@ -20,12 +22,16 @@ export const NO_GRANTS: GrantSource = async () => [];
 export interface ActorDeps {
   readonly accounts: Pick<AccountStore, 'findUser' | 'carePatientRefs'>;
   readonly grants: GrantSource;
+  /** The user's break-glass sessions (break-glass-source.ts); none when absent. */
+  readonly breakGlass?: BreakGlassSource;
 }
 
 /** A user acting through the gateway: the decision's actor, their grants, and how events name them. */
 export interface ActingUser {
   readonly actor: Actor;
   readonly grants: readonly Grant[];
+  /** The user's own break-glass sessions, open or not: the decision weighs their state. */
+  readonly breakGlass?: readonly BreakGlass[];
   readonly auditActor: AuditActor;
 }
 
@@ -57,5 +63,6 @@ export async function actorForUser(deps: ActorDeps, userName: string): Promise<A
   }
   // Only the user's own grants reach the decision, whatever the source returns.
   const grants = (await deps.grants(user.name)).filter((grant) => grant.subjectUserId === user.name);
-  return { outcome: 'found', user: { actor, grants, auditActor: auditActorOf(user) } };
+  const breakGlass = deps.breakGlass === undefined ? [] : (await deps.breakGlass(user.name)).filter((session) => session.userId === user.name);
+  return { outcome: 'found', user: { actor, grants, breakGlass, auditActor: auditActorOf(user) } };
 }

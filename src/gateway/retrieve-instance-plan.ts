@@ -53,7 +53,7 @@ export type RetrievePlanResult =
 export async function planInstanceRetrieval(deps: RetrievePlanDeps, who: ActingUser, request: RetrievePlanRequest): Promise<RetrievePlanResult> {
   const now = deps.clock.now();
   const visibility = (study: StudyFacts): Effect =>
-    decideAccess({ actor: who.actor, action: request.action, resource: { kind: 'study', study }, grants: who.grants, now }).effect;
+    decideAccess({ actor: who.actor, action: request.action, resource: { kind: 'study', study }, grants: who.grants, breakGlass: who.breakGlass ?? [], now }).effect;
   const query: FindQuery = { ...request.query, level: 'instance', limit: undefined, offset: 0 };
   const instances: PlannedInstance[] = [];
   const detail = {

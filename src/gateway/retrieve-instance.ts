@@ -275,7 +275,7 @@ function decide(who: ActingUser, request: RetrieveRequest, located: LocatedInsta
     requestedStudyUid: request.path.studyUid,
     ...(request.path.seriesUid === undefined ? {} : { requestedSeriesUid: request.path.seriesUid }),
   };
-  return decideAccess({ actor: who.actor, action: request.action, resource, grants: who.grants, now });
+  return decideAccess({ actor: who.actor, action: request.action, resource, grants: who.grants, breakGlass: who.breakGlass ?? [], now });
 }
 
 function decisionDetail(decision: AccessDecision): Record<string, string> {

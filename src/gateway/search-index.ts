@@ -80,7 +80,7 @@ const MAX_OBJECTS_PER_EVENT = 1000;
 export async function searchIndex(deps: SearchDeps, who: ActingUser, request: SearchRequest): Promise<SearchResult> {
   const now = deps.clock.now();
   const visibility = (study: StudyFacts): Effect =>
-    decideAccess({ actor: who.actor, action: 'query', resource: { kind: 'study', study }, grants: who.grants, now }).effect;
+    decideAccess({ actor: who.actor, action: 'query', resource: { kind: 'study', study }, grants: who.grants, breakGlass: who.breakGlass ?? [], now }).effect;
   const page = await deps.index.find(request.query, {
     visibility,
     ...(request.maxResults === undefined ? {} : { maxResults: request.maxResults }),
