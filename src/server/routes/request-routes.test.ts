@@ -111,6 +111,29 @@ describe('access requests over HTTP (issue 6, acceptance 1, 2 and 5)', () => {
     assert.doesNotMatch(JSON.stringify(t.events), /tumour board/, 'the justification is typed text and stays out of the audit log');
   });
 
+  test('a scope names a patient or a study query, resolved to studies when the request is made; bad requests are refused with a reason', async () => {
+    const byPatient = await send(cleo, 'POST', '/api/requests', { kind: 'export', scope: { kind: 'patient', patientRef: studies[2]!.patientRef }, purpose: 'research', justification: 'cohort 7' });
+    assert.equal(byPatient.statusCode, 201, byPatient.body);
+    assert.deepEqual(byPatient.json<{ studies: unknown }>().studies, [{ studyUid: studies[2]!.studyUid, department: 'neurology' }]);
+    const byQuery = await send(cleo, 'POST', '/api/requests', { kind: 'full', scope: { kind: 'query', query: `StudyInstanceUID=${studies[0]!.studyUid}` }, purpose: 'quality', justification: 'peer review' });
+    assert.equal(byQuery.statusCode, 201, byQuery.body);
+    assert.deepEqual(byQuery.json<{ studies: Array<{ studyUid: string }> }>().studies.map((s) => s.studyUid), [studies[0]!.studyUid]);
+
+    const refused: Array<[string, object, number, string]> = [
+      ['a study that does not exist', { scope: { kind: 'studies', studyUids: ['1.2.3.4'] } }, 404, 'scope-unknown-study'],
+      ['a patient with no study', { scope: { kind: 'patient', patientRef: 'nobody' } }, 400, 'scope-empty'],
+      ['a malformed query', { scope: { kind: 'query', query: 'NoSuchKeyword=1' } }, 400, 'invalid-request'],
+      ['a typed purpose', { purpose: 'curiosity' }, 400, 'invalid-request'],
+      ['a duration above the maximum', { durationHours: 24 * 7 + 1 }, 400, 'duration-too-long'],
+      ['a control character in the justification', { justification: 'a\u0000b' }, 400, 'invalid-request'],
+    ];
+    for (const [label, change, status, error] of refused) {
+      const body = { kind: 'full', scope: { kind: 'studies', studyUids: [studies[0]!.studyUid] }, purpose: 'treatment', justification: 'tumour board', ...change };
+      const response = await send(cleo, 'POST', '/api/requests', body);
+      assert.deepEqual([response.statusCode, response.json<{ error: string }>().error], [status, error], label);
+    }
+  });
+
   test('refusals: self-approval, a non-approver, a director of another department (as for a request that does not exist), a reused TOTP code', async () => {
     const id = await createRequest([studies[0]!.studyUid]);
     const cases: Array<[string, Person, string, number, string]> = [
