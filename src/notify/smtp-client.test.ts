@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { MedVeilError } from '../errors.js';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtp-sink.js';
@@ -64,4 +68,28 @@ test('formatSmtpMessage() refuses header injection and text that is not printabl
   assert.throws(() => formatSmtpMessage('a@b.test', { to: 'x@y.test', subject: 'hi\r\nBcc: evil@z.test', text: 't' }, NOW, 'id@m'), /Subject header/);
   assert.throws(() => formatSmtpMessage('a@b.test', { to: 'x@y.test', subject: 's', text: 'caf\u00e9' }, NOW, 'id@m'), /printable ASCII/);
   assert.throws(() => formatSmtpMessage('a@b.test', { to: 'x@y.test', subject: 's', text: 'x'.repeat(999) }, NOW, 'id@m'), /998/);
+});
+
+test('with startTls, the message goes only over TLS, after a second EHLO, to a server whose certificate verifies', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'medveil-smtp-tls-'));
+  try {
+    // A throwaway certificate for 127.0.0.1, made by the openssl of the machine.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=sink.test',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')], { stdio: 'ignore' });
+    const cert = readFileSync(join(folder, 'cert.pem'), 'utf8');
+    const secureSink = await startSmtpSink({ tls: { key: readFileSync(join(folder, 'key.pem'), 'utf8'), cert } });
+    try {
+      const options = { host: '127.0.0.1', port: secureSink.port, from: 'medveil@hospital.test', startTls: true, timeoutMs: 5000 };
+      await sendSmtpMail({ ...options, tls: { ca: cert } }, { to: 'dso@hospital.test', subject: 'over tls', text: 'hello' }, NOW);
+      assert.deepEqual(secureSink.mails.map((mail) => [mail.to, mail.overTls]), [[['dso@hospital.test'], true]]);
+      assert.deepEqual(secureSink.commands.map((line) => line.split(/[ :]/)[0]), ['EHLO', 'STARTTLS', 'EHLO', 'MAIL', 'RCPT', 'DATA', 'QUIT']);
+      // A certificate the client does not trust: the handshake fails and nothing is sent.
+      await assert.rejects(sendSmtpMail(options, { to: 'dso@hospital.test', subject: 'over tls', text: 'hello' }, NOW), /SMTP: TLS: /);
+      assert.equal(secureSink.mails.length, 1);
+    } finally {
+      await secureSink.close();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

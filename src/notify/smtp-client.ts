@@ -10,7 +10,7 @@
  * MAIL FROM → 250; RCPT TO → 250 or 251; DATA → 354; the message, dot-stuffed (RFC 5321
  * 4.5.2), ended by CRLF.CRLF → 250; QUIT → 221 (its answer is not waited for long).
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { MedVeilError } from '../errors.js';
@@ -189,7 +189,9 @@ class SmtpConversation {
     const plain = this.#socket;
     plain.removeAllListeners('data').removeAllListeners('close').removeAllListeners('error');
     plain.setTimeout(0);
-    const secure = tlsConnect({ socket: plain, servername: tls?.servername ?? host, ...(tls?.ca === undefined ? {} : { ca: tls.ca }) });
+    // RFC 6066 3: no SNI for an address; the certificate is still checked against it.
+    const servername = tls?.servername ?? (isIP(host) === 0 ? host : undefined);
+    const secure = tlsConnect({ socket: plain, host, ...(servername === undefined ? {} : { servername }), ...(tls?.ca === undefined ? {} : { ca: tls.ca }) });
     await new Promise<void>((resolve, reject) => {
       secure.once('secureConnect', resolve);
       secure.once('error', (error) => reject(smtpError(`TLS: ${error.message}`, error)));
