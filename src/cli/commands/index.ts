@@ -15,6 +15,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   audit: async () => (await import('./audit.js')).registerAudit,
   witness: async () => (await import('./witness.js')).registerWitness,
   serve: async () => (await import('./serve.js')).registerServe,
+  request: async () => (await import('./request.js')).registerRequest,
+  approve: async () => (await import('./approve.js')).registerApprove,
+  grants: async () => (await import('./grants.js')).registerGrants,
 };
 
 /** Registers the command named by `verb`, or all of them when it names none (help, a typo). */
