@@ -98,9 +98,10 @@ export async function maskInstancePixels(
   for (const number of wanted) {
     if (masked.has(number)) continue;
     const decoded = await decoder.decode(read.frames[number - 1]!, read.geometry);
-    const byRules = fillRegions(decoded, ruleRegions).frame;
-    const found = masking.findTextRegions === undefined ? [] : await masking.findTextRegions(byRules, number - 1);
-    masked.set(number, mosaicFrame(fillRegions(byRules, found).frame, blockSize));
+    const byRules = fillRegions(decoded, ruleRegions);
+    const found = masking.findTextRegions === undefined ? [] : await masking.findTextRegions(byRules.frame, number - 1);
+    // A frame the rules filled is a copy already, and the finder's regions go into it.
+    masked.set(number, mosaicFrame(fillRegions(byRules.frame, found, { inPlace: byRules.filled > 0 }).frame, blockSize));
   }
 
   if (representation.kind === 'rendered') {

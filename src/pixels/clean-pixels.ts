@@ -89,9 +89,11 @@ export async function cleanPixels(file: DicomFile, options: CleanPixelsOptions =
   for (const [index, frameBytes] of read.frames.entries()) {
     const cleared = clearBitsAboveHighBit(await decoder.decode(frameBytes, read.geometry));
     if (cleared.changed) framesWithHighBitsCleared++;
-    const byRules = fillRegions(cleared.frame, ruleRegions);
+    // The decoded samples may be the file's own bytes, which change only once every frame is
+    // encoded: the first change copies them, later ones fill that copy in place.
+    const byRules = fillRegions(cleared.frame, ruleRegions, { inPlace: cleared.changed });
     const found = options.findTextRegions === undefined ? [] : await options.findTextRegions(byRules.frame, index);
-    const byFinder = fillRegions(byRules.frame, found);
+    const byFinder = fillRegions(byRules.frame, found, { inPlace: cleared.changed || byRules.filled > 0 });
     regionsPerFrame.push(byRules.filled + byFinder.filled);
     // Frames are encoded from the first one that changed: an image left as it was is not
     // re-encoded at all, and the unchanged frames before a change are decoded once more then.

@@ -102,3 +102,16 @@ describe('fillRegions()', () => {
     assert.deepEqual([...frame.samples.subarray(12)], [0, 0, 128, 128, 0, 0, 128, 128, 200, 200, 200, 200]);
   });
 });
+
+describe('fillRegions in place', () => {
+  it('fills the given samples and returns the same frame, where the default fills a copy', () => {
+    const geometry = testGeometry({ rows: 2, columns: 2 });
+    const frame = { geometry, samples: Uint8Array.of(9, 9, 9, 9) };
+    const copied = fillRegions(frame, [{ left: 0, top: 0, width: 1, height: 1 }]);
+    assert.deepEqual([...frame.samples], [9, 9, 9, 9]);
+    assert.deepEqual([...copied.frame.samples], [0, 9, 9, 9]);
+    const inPlace = fillRegions(frame, [{ left: 1, top: 1, width: 1, height: 1 }], { inPlace: true });
+    assert.equal(inPlace.frame, frame);
+    assert.deepEqual([...frame.samples], [9, 9, 9, 0]);
+  });
+});

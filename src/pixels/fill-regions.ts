@@ -14,8 +14,11 @@ import { MedVeilError } from '../errors.js';
 import type { DecodedFrame, FrameGeometry } from './frame-codec.js';
 import { type PixelRegion, type PlacedRegion, placeRegion } from './pixel-region.js';
 
-/** A copy of `frame` with `regions` filled, and how many of them covered at least one pixel. */
-export function fillRegions(frame: DecodedFrame, regions: readonly PixelRegion[]): { frame: DecodedFrame; filled: number } {
+/**
+ * `frame` with `regions` filled, and how many of them covered at least one pixel: a copy, or with
+ * `inPlace` (for a caller whose samples are its own copy already) the same frame, changed.
+ */
+export function fillRegions(frame: DecodedFrame, regions: readonly PixelRegion[], options: { readonly inPlace?: boolean } = {}): { frame: DecodedFrame; filled: number } {
   const { geometry } = frame;
   const placed = regions.map((region) => placeRegion(region, geometry.rows, geometry.columns))
     .filter((region) => region.right > region.left && region.bottom > region.top);
@@ -23,13 +26,13 @@ export function fillRegions(frame: DecodedFrame, regions: readonly PixelRegion[]
   if (geometry.bitsAllocated % 8 !== 0) {
     throw new MedVeilError('pixels', `filling regions of a frame of Bits Allocated ${geometry.bitsAllocated} is not supported`);
   }
-  const samples = new Uint8Array(frame.samples);
+  const samples = options.inPlace === true ? frame.samples : new Uint8Array(frame.samples);
   const fill = fillSamples(geometry);
   for (const region of placed) {
     if (geometry.photometricInterpretation === 'YBR_FULL_422') fillYbr422(samples, geometry, region, fill);
     else fillRectangle(samples, geometry, region, fill);
   }
-  return { frame: { geometry, samples }, filled: placed.length };
+  return { frame: options.inPlace === true ? frame : { geometry, samples }, filled: placed.length };
 }
 
 /** The fill, one value per sample of a pixel, as raw stored values (two's complement when signed). */
