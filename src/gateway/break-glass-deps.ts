@@ -71,7 +71,6 @@ export type BreakGlassRefusalReason =
   | 'unknown-patient'
   | 'break-glass-rate-limit'
   | 'unknown-session'
-  | 'not-your-session'
   | 'already-ended'
   | 'not-dso'
   | 'totp-required'

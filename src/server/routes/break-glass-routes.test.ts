@@ -135,6 +135,10 @@ describe('break-glass (issue 6, acceptance 3)', () => {
     const view = t.events.find((e) => e.type === 'view');
     assert.equal(view?.detail?.breakGlass, sessionId, 'the view names the session that allowed it');
 
+    const search = await t.app.inject({ method: 'GET', url: '/dicom-web/studies?includefield=all', headers: { authorization: auth.clin!, accept: 'application/dicom+json' } });
+    assert.ok(search.body.includes(family(0)), 'QIDO-RS shows the patient in full too');
+    assert.equal(search.body.includes(family(2)), false);
+
     // The other patient of the same department stays masked: break-glass opens one patient.
     const other = await t.app.inject({ method: 'GET', url: metadataUrl(2), headers: { authorization: auth.clin! } });
     assert.equal(other.body.includes(family(2)), false);
@@ -238,8 +242,13 @@ describe('break-glass (issue 6, acceptance 3)', () => {
   });
 
   test('a session ended early gives no more than the policy table', async () => {
+    t.events.length = 0;
     const ended = await post('clin', `/api/break-glass/${sessionId}/end`);
     assert.equal(ended.statusCode, 200, ended.body);
+    assert.deepEqual(
+      t.events.map((e) => [e.type, e.actor.user, e.purpose, e.outcome, e.detail?.step, e.detail?.session, e.detail?.reasonCode]),
+      [['break-glass', 'clin', 'BTG', 'success', 'end', sessionId, 'unconscious-patient']],
+    );
     const after = await t.app.inject({ method: 'GET', url: metadataUrl(0), headers: { authorization: auth.clin! } });
     assert.equal(after.body.includes(family(0)), false, 'masked again');
     assert.equal((await post('clin', `/api/break-glass/${sessionId}/end`)).statusCode, 409);

@@ -19,7 +19,6 @@ const STATUS: Readonly<Record<BreakGlassRefusalReason, number>> = {
   'unknown-patient': 404,
   'break-glass-rate-limit': 429,
   'unknown-session': 404,
-  'not-your-session': 403,
   'already-ended': 409,
   'not-dso': 403,
   'totp-required': 403,
@@ -29,7 +28,7 @@ const STATUS: Readonly<Record<BreakGlassRefusalReason, number>> = {
 };
 
 /** Refusals about who asks rather than what they sent; the rate limit is one (the person may not, now). */
-const DENY: ReadonlySet<BreakGlassRefusalReason> = new Set(['break-glass-role', 'break-glass-rate-limit', 'not-your-session', 'not-dso', 'own-session']);
+const DENY: ReadonlySet<BreakGlassRefusalReason> = new Set(['break-glass-role', 'break-glass-rate-limit', 'not-dso', 'own-session']);
 
 function sendBreakGlassRefusal(request: FastifyRequest, reply: FastifyReply, refusal: BreakGlassRefusal): FastifyReply {
   request.medveil.reason = refusal.reason;
