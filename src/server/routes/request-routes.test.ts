@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { DEFAULT_REQUEST_POLICY } from '../../access/requests/access-request.js';
 import { syntheticCorpus } from '../../samples/synthetic-corpus.js';
 import { ingestCorpus, type IngestedStudy } from '../../../test/support/retrieve-instance-test-gateway.js';
 import { testRequestApp, type TestRequestApp } from '../../../test/support/testing-request-app.js';
@@ -239,6 +240,42 @@ describe('access requests over HTTP (issue 6, acceptance 1, 2 and 5)', () => {
         assert.deepEqual(types, [['revoke', 'withdraw-request']]);
       }
       assert.equal((await cleoView(studies[1]!.studyUid)).type, 'view-masked', `round ${round}: no active grant`);
+    }
+  });
+});
+
+describe('lapse, with an approval lifetime of ten minutes', () => {
+  test('an approval older than the lifetime is dropped and audited as lapsed; the grant waits for a new approval of that role', async () => {
+    const folder = join(work, 'lapse');
+    const lifetime = 10 * 60_000;
+    const app = await testRequestApp(folder, { ...DEFAULT_REQUEST_POLICY, approvalLifetimeMs: lifetime });
+    try {
+      const [study] = await ingestCorpus(app.gateway, syntheticCorpus({ patients: 1, imagesPerPatient: 1, imageSize: 16, seed: 'lapse' }), ['radiology']);
+      const requester = await app.signedIn('cleo', ['clinician'], { departments: ['radiology'] });
+      const dso = await app.signedIn('dana', ['dso'], { totp: true });
+      const director = await app.signedIn('dirk', ['director'], { departments: ['radiology'], directorOf: ['radiology'], totp: true });
+      const call = (person: Person, url: string, payload: object) => app.app.inject({ method: 'POST', url, headers: { authorization: person.authorization }, payload });
+      const code = async (person: Person, ms: number) => {
+        app.accounts.setNow(app.accounts.now() + ms);
+        return app.accounts.code(person.totpSecret!);
+      };
+      const created = await call(requester, '/api/requests', { kind: 'full', scope: { kind: 'studies', studyUids: [study!.studyUid] }, purpose: 'treatment', justification: 'review' });
+      const id = created.json<{ id: string }>().id;
+      assert.equal((await call(dso, `/api/requests/${id}/approve`, { totp: await code(dso, 30_000) })).statusCode, 200);
+      app.events.length = 0;
+      const late = await call(director, `/api/requests/${id}/approve`, { totp: await code(director, lifetime) });
+      assert.equal(late.json<{ status: string }>().status, 'pending');
+      assert.deepEqual(
+        app.events.map((e) => [e.type, e.outcome, e.actor.user, e.purpose, e.detail?.action, e.detail?.approver]),
+        [
+          ['approve', 'minor-failure', 'medveil', 'TREAT', 'approval-lapsed', 'dana'],
+          ['approve', 'success', 'dirk', 'TREAT', 'approve', undefined],
+        ],
+      );
+      const again = await call(dso, `/api/requests/${id}/approve`, { totp: await code(dso, 30_000) });
+      assert.equal(again.json<{ status: string }>().status, 'granted');
+    } finally {
+      await app.close();
     }
   });
 });
