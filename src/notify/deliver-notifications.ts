@@ -5,14 +5,14 @@
  * `notification-failed`). Delivery never blocks an access: the access was recorded and
  * allowed before its messages were queued.
  */
-import type { AuditAppender } from '../gateway/audit-actor.js';
+import type { AuditLog } from '../audit/log/audit-log.js';
 import type { BreakGlassStore, OutboxNotification } from '../storage/break-glass-store.js';
 
 export type NotificationSender = (notification: OutboxNotification, now: number) => Promise<void>;
 
 export interface DeliverNotificationsDeps {
   readonly store: Pick<BreakGlassStore, 'dueNotifications' | 'markDelivered' | 'markAttemptFailed' | 'findSession'>;
-  readonly audit: AuditAppender;
+  readonly audit: Pick<AuditLog, 'append'>;
   readonly senders: { readonly webhook?: NotificationSender; readonly email?: NotificationSender };
   readonly maxAttempts: number;
   readonly retryMs: number;

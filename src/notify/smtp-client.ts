@@ -14,7 +14,15 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { MedVeilError } from '../errors.js';
-import type { SmtpSettings } from '../server/config-break-glass.js';
+
+/** Where and as whom to send (the server config's `notifications.smtp`). */
+export interface SmtpSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly from: string;
+  /** Refuse to send unless the server offers STARTTLS. */
+  readonly startTls: boolean;
+}
 
 export interface SmtpMessage {
   readonly to: string;

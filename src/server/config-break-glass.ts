@@ -20,6 +20,7 @@
  */
 import { BREAK_GLASS_MAX_MS } from '../access/break-glass.js';
 import type { MedVeilError } from '../errors.js';
+import type { SmtpSettings } from '../notify/smtp-client.js';
 
 export const BREAK_GLASS_DEFAULT_CONFIG_TEXT = `breakGlass:
   maxMinutes: 240
@@ -46,13 +47,6 @@ export interface BreakGlassConfig {
   readonly rateWindowHours: number;
   readonly reviewWithinHours: number;
   readonly jobSeconds: number;
-}
-
-export interface SmtpSettings {
-  readonly host: string;
-  readonly port: number;
-  readonly from: string;
-  readonly startTls: boolean;
 }
 
 export interface NotificationsConfig {
