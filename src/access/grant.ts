@@ -21,6 +21,8 @@ export interface Grant {
   readonly validFrom: number;
   readonly validUntil: number;
   readonly revokedAt?: number;
+  /** The HL7 v3 PurposeOfUse code of the request it came from, for the audit events of access under it. */
+  readonly purpose?: string;
 }
 
 export type GrantState = 'active' | 'not-yet-valid' | 'expired' | 'revoked';

@@ -171,11 +171,14 @@ export async function retrieveInstance(deps: RetrieveDeps, who: ActingUser, requ
     return { outcome: 'not-found' };
   }
   const decision = decide(who, request, located, deps.clock.now());
+  // Access under a grant carries the purpose the grant was approved for (docs/requests.md).
+  const purpose = decision.grantId === undefined ? undefined : who.grants.find((grant) => grant.id === decision.grantId)?.purpose;
   const record = (type: AuditEventType, outcome: AuditOutcome, extra: { digests?: DataDigest[]; detail?: Record<string, string> } = {}) =>
     deps.audit.append({
       type,
       outcome,
       actor: who.auditActor,
+      ...(purpose === undefined ? {} : { purpose }),
       objects: [locatedObject(located)],
       ...(extra.digests === undefined ? {} : { digests: extra.digests }),
       detail: { ...requestDetail, ...decisionDetail(decision), ...extra.detail },

@@ -65,6 +65,7 @@ describe('approval state machine (issue 6, acceptance 1)', () => {
       effect: 'full',
       validFrom: T0 + HOUR,
       validUntil: T0 + HOUR + 72 * HOUR,
+      purpose: 'TREAT',
     });
   });
 

@@ -27,6 +27,7 @@ import {
   requestContentHash,
   scopeDepartments,
 } from './access-request.js';
+import { purposeCode } from './purpose-of-use.js';
 import { type RequestRefusal, requestRefusal } from './request-refusal.js';
 
 /** A person acting on a request, with their roles as the account store holds them now. */
@@ -150,6 +151,7 @@ export function approveRequest(
     effect: terms.effect,
     validFrom: now,
     validUntil: now + record.content.durationMs,
+    purpose: purposeCode(record.content.purpose),
   };
   return { outcome: 'approved', record: { ...record, approvals, status: 'granted', grant }, approval, dropped, grant };
 }

@@ -51,12 +51,12 @@ async function createRequest(studyUids: string[], extra: object = {}): Promise<s
 }
 
 /** Cleo's view of a study: `full`, `masked` or the status, as the retrieve's audit event says. */
-async function cleoView(studyUid: string): Promise<{ type: string | undefined; grant: string | undefined }> {
+async function cleoView(studyUid: string): Promise<{ type: string | undefined; grant: string | undefined; purpose?: string }> {
   t.events.length = 0;
   const response = await send(cleo, 'GET', `/dicom-web/studies/${studyUid}/metadata`);
   assert.equal(response.statusCode, 200, response.body);
   const view = t.events.find((e) => e.type === 'view' || e.type === 'view-masked');
-  return { type: view?.type, grant: view?.detail?.grant };
+  return { type: view?.type, grant: view?.detail?.grant, ...(view?.purpose === undefined ? {} : { purpose: view.purpose }) };
 }
 
 describe('access requests over HTTP (issue 6, acceptance 1, 2 and 5)', () => {
@@ -86,7 +86,7 @@ describe('access requests over HTTP (issue 6, acceptance 1, 2 and 5)', () => {
     );
     assert.equal(t.events[1]!.detail?.subject, 'cleo');
 
-    assert.deepEqual(await cleoView(study), { type: 'view', grant: id }, 'after both approvals: full, under the grant');
+    assert.deepEqual(await cleoView(study), { type: 'view', grant: id, purpose: 'TREAT' }, 'after both approvals: full, under the grant, for its purpose');
     assert.equal((await cleoView(studies[1]!.studyUid)).type, 'view-masked', 'a study outside the scope stays masked');
 
     const grants = await send(cleo, 'GET', '/api/grants');
