@@ -1,13 +1,12 @@
-import type { ApproverRole } from '../access/requests/access-request.js';
+import type { Grant } from '../access/grant.js';
+import type { AccessRequestRecord, ApproverRole } from '../access/requests/access-request.js';
 import { purposeCode } from '../access/requests/purpose-of-use.js';
 import { type RequestRefusal, requestRefusal } from '../access/requests/request-refusal.js';
 import { type RequestActor, approveRequest, isApproverOf } from '../access/requests/request-transitions.js';
-import type { Grant } from '../access/grant.js';
 import type { UserRecord } from '../storage/account-store.js';
 import { type AccessRequestDeps, auditDroppedApprovals, currentRequestActor, requestActorOf, requestEventDetail, requestObjects } from './access-request-deps.js';
 import { auditActorOf } from './audit-actor.js';
 import { checkApprover } from './request-approver-check.js';
-import type { AccessRequestRecord } from '../access/requests/access-request.js';
 
 export interface ApproveAccessRequestInput {
   readonly by: UserRecord;
