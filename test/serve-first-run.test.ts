@@ -110,6 +110,11 @@ test('medveil serve on a fresh folder: bootstrap code, first admin with TOTP, a 
   const refused = await call(`${url}/api/users`, 'GET', undefined, clinicianLogin.json.token as string);
   assert.equal(refused.status, 403);
   assert.equal((await call(`${url}/api/no-such-route`, 'GET')).status, 404);
+  // The request and break-glass flows are served: the clinician may request and break the glass, and must give a reason.
+  const clinicianToken = clinicianLogin.json.token as string;
+  assert.deepEqual((await call(`${url}/api/requests`, 'GET', undefined, clinicianToken)).status, 200);
+  const noReason = await call(`${url}/api/break-glass`, 'POST', { patientRef: 'no-such-patient' }, clinicianToken);
+  assert.equal(noReason.status, 400, JSON.stringify(noReason.json));
 
   assert.equal(await server.stop(), 0);
   assert.match(server.output(), /^SIGTERM: stopping$/m);
@@ -124,7 +129,7 @@ test('medveil serve on a fresh folder: bootstrap code, first admin with TOTP, a 
   const data = join(folder, 'medveil-data');
   if (process.platform !== 'win32') {
     assert.equal(statSync(data).mode & 0o777, 0o700);
-    for (const file of ['keys/master.key', 'keys/session-signing.key', 'keys/audit-log.key', 'accounts.sqlite', 'audit.sqlite']) {
+    for (const file of ['keys/master.key', 'keys/session-signing.key', 'keys/audit-log.key', 'accounts.sqlite', 'audit.sqlite', 'requests.sqlite', 'break-glass.sqlite']) {
       assert.equal(statSync(join(data, file)).mode & 0o777, 0o600, file);
     }
   }

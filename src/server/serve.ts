@@ -25,6 +25,9 @@ import type { ServerConfig } from './config.js';
 import { buildHttpApp } from './http-app.js';
 import { oidcRouteDeps } from './oidc-relying-party.js';
 import { lazyOcrTextFinder } from './masking-text-finder.js';
+import { breakGlassServices, type BreakGlassServices } from './break-glass-services.js';
+import { registerBreakGlassRoutes } from './routes/break-glass-routes.js';
+import { SqliteBreakGlassStore } from '../storage/adapters/sqlite-break-glass-store.js';
 import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
 
 export interface RunningServer {
@@ -47,8 +50,13 @@ export interface ServeOptions {
   readonly findTextRegions?: FindTextRegions;
 }
 
-export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string } {
-  return { accounts: join(dataDir, 'accounts.sqlite'), audit: join(dataDir, 'audit.sqlite'), requests: join(dataDir, 'requests.sqlite') };
+export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string; breakGlass: string } {
+  return {
+    accounts: join(dataDir, 'accounts.sqlite'),
+    audit: join(dataDir, 'audit.sqlite'),
+    requests: join(dataDir, 'requests.sqlite'),
+    breakGlass: join(dataDir, 'break-glass.sqlite'),
+  };
 }
 
 export async function startServer(config: ServerConfig, options: ServeOptions = {}): Promise<RunningServer> {
@@ -82,9 +90,34 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await accounts.close();
     throw error;
   }
+  let breakGlassStore: SqliteBreakGlassStore | undefined;
+  let breakGlass: BreakGlassServices;
   try {
     requests = new SqliteRequestStore(files.requests);
   } catch (error) {
+    await gateway.close();
+    await log.close();
+    await accounts.close();
+    throw error;
+  }
+  try {
+    breakGlassStore = SqliteBreakGlassStore.open(files.breakGlass);
+    breakGlass = breakGlassServices({
+      breakGlass: config.breakGlass,
+      notifications: config.notifications,
+      store: breakGlassStore,
+      accounts,
+      index: gateway.index,
+      audit: log,
+      clock,
+      secrets: { master: keys.master, suite: config.crypto.suite },
+      env: process.env,
+      // Jobs run once the server listens, when `app` exists.
+      onJobError: (error) => app.log.error({ err: error }, 'a break-glass job (escalation or notification delivery) failed'),
+    });
+  } catch (error) {
+    await breakGlassStore?.close();
+    await requests.close();
     await gateway.close();
     await log.close();
     await accounts.close();
@@ -107,6 +140,8 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     },
     // Read for every decision, so a grant revoked a moment ago no longer counts.
     grants: storedGrants(requests),
+    // Likewise the user's break-glass sessions, so one ended a moment ago no longer counts.
+    breakGlass: breakGlass.source,
   };
   const limits = dicomwebLimits(config.dicomweb);
   const oidc = config.oidc;
@@ -130,9 +165,12 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
       : // The warning is called during requests only, once `app` exists.
         { oidc: oidcRouteDeps(oidc, (message, error) => app.log.warn({ err: error instanceof Error ? error : new Error(String(error)) }, message)) }),
   });
+  const { audit: _requestsOwnAppender, ...breakGlassRouteDeps } = breakGlass.deps;
+  registerBreakGlassRoutes(app, breakGlassRouteDeps);
   let dimse: DimseServer | undefined;
 
   const close = async (): Promise<void> => {
+    await breakGlass.jobs.stop();
     log.stopCheckpointing();
     await dimse?.close();
     await app.close();
@@ -140,6 +178,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await log.close();
     await gateway.close();
     await requests.close();
+    await breakGlassStore.close();
     await accounts.close();
     await ocr?.close();
   };
@@ -150,6 +189,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     );
     await Promise.all(startEvents);
     log.startCheckpointing(config.audit.checkpointMinutes * 60_000, (error) => app.log.error({ err: error }, 'checkpoint failed'));
+    breakGlass.jobs.start(config.breakGlass.jobSeconds * 1000);
     await app.listen({ host: config.http.host, port: config.http.port });
     dimse = await startDimse(
       config.dimse,
