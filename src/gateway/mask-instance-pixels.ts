@@ -28,10 +28,10 @@ import { nativeLittleEndianCodec } from '../pixels/codec-native.js';
 import { type DecodedFrame, type FrameGeometry, sameGeometry } from '../pixels/frame-codec.js';
 import { frameCodecFor } from '../pixels/frame-codecs.js';
 import { fillRegions } from '../pixels/fill-regions.js';
-import { mosaicFrame } from '../pixels/mosaic.js';
+import { mosaicBlocks, mosaicFrame } from '../pixels/mosaic.js';
 import { defaultPixelRules, imageSignature, matchPixelRules, type PixelRule } from '../pixels/pixel-rules.js';
 import { readFrames } from '../pixels/read-frames.js';
-import { type RenderRequest, renderDecodedFrame, renderFactsOf } from '../pixels/render-frame.js';
+import { type RenderRequest, renderDecodedFrame, renderFactsOf, renderMosaicBlocks } from '../pixels/render-frame.js';
 import { removeOverlaysAndIcons } from '../pixels/remove-overlays-and-icons.js';
 import { writeFrames } from '../pixels/write-frames.js';
 
@@ -94,19 +94,27 @@ export async function maskInstancePixels(
   const rules = matchPixelRules(masking.rules, imageSignature(original.dataset, read.geometry.rows, read.geometry.columns));
   const ruleRegions = rules.flatMap((rule) => rule.regions);
   const decoder = frameCodecFor(read.transferSyntaxUid);
-  const masked = new Map<number, DecodedFrame>();
-  for (const number of wanted) {
-    if (masked.has(number)) continue;
+  const filled = async (number: number): Promise<DecodedFrame> => {
     const decoded = await decoder.decode(read.frames[number - 1]!, read.geometry);
     const byRules = fillRegions(decoded, ruleRegions);
     const found = masking.findTextRegions === undefined ? [] : await masking.findTextRegions(byRules.frame, number - 1);
     // A frame the rules filled is a copy already, and the finder's regions go into it.
-    masked.set(number, mosaicFrame(fillRegions(byRules.frame, found, { inPlace: byRules.filled > 0 }).frame, blockSize));
-  }
+    return fillRegions(byRules.frame, found, { inPlace: byRules.filled > 0 }).frame;
+  };
 
   if (representation.kind === 'rendered') {
-    const image = await renderDecodedFrame(masked.get(representation.frameNumber)!, renderFactsOf(original), representation);
+    const frame = await filled(representation.frameNumber);
+    const facts = renderFactsOf(original);
+    // Rendered from the mosaic's squares where the layout allows: the same picture for less work.
+    const blocks = mosaicBlocks(frame, blockSize);
+    const image = blocks === undefined
+      ? await renderDecodedFrame(mosaicFrame(frame, blockSize), facts, representation)
+      : await renderMosaicBlocks(blocks, blockSize, frame.geometry, facts, representation);
     return { outcome: 'masked', parts: [image], blockSize };
+  }
+  const masked = new Map<number, DecodedFrame>();
+  for (const number of wanted) {
+    if (!masked.has(number)) masked.set(number, mosaicFrame(await filled(number), blockSize));
   }
   const encoded = new Map<number, { encoded: Uint8Array; geometry: FrameGeometry }>();
   for (const [number, frame] of masked) encoded.set(number, await nativeLittleEndianCodec.encode(frame, EXPLICIT_VR_LITTLE_ENDIAN));

@@ -45,21 +45,73 @@ export function mosaicFrame(frame: DecodedFrame, blockSize: number): DecodedFram
 }
 
 /**
+ * The mosaic at one pixel per square: pixel (row, column) of the result is the value every pixel
+ * of square (row, column) has in `mosaicFrame(frame, blockSize)`, so that a picture of it, each
+ * pixel widened back to its square (`expandBlocks` in render-frame.ts), is the picture of the
+ * whole mosaic, made from a frame some blockSize² times smaller. Undefined for the layouts
+ * whose squares are not square in samples (YBR_FULL_422, whose squares are widened to whole
+ * pixel pairs) or not whole bytes (1 bit).
+ */
+export function mosaicBlocks(frame: DecodedFrame, blockSize: number): DecodedFrame | undefined {
+  const { geometry } = frame;
+  if (geometry.photometricInterpretation === 'YBR_FULL_422' || geometry.bitsAllocated % 8 !== 0) return undefined;
+  const { rows, columns, samplesPerPixel } = geometry;
+  const small = { ...geometry, rows: Math.ceil(rows / blockSize), columns: Math.ceil(columns / blockSize) };
+  const words = geometry.bitsAllocated === 16 && samplesPerPixel === 1 ? littleEndianWords(frame.samples) : undefined;
+  if (words !== undefined && words.length >= rows * columns) {
+    const means = new Uint16Array(small.rows * small.columns);
+    blockMeansOfWords(words, geometry, blockSize, (blockRow, row) => means.set(row, blockRow * small.columns));
+    return { geometry: small, samples: new Uint8Array(means.buffer) };
+  }
+  // The general path: the whole mosaic, then each square's first pixel.
+  const mosaic = mosaicFrame(frame, blockSize).samples;
+  const bytes = geometry.bitsAllocated / 8;
+  const planar = samplesPerPixel > 1 && geometry.planarConfiguration === 1;
+  const samples = new Uint8Array(small.rows * small.columns * samplesPerPixel * bytes);
+  for (let sample = 0; sample < samplesPerPixel; sample++) {
+    for (let blockRow = 0; blockRow < small.rows; blockRow++) {
+      for (let blockColumn = 0; blockColumn < small.columns; blockColumn++) {
+        const [row, column] = [blockRow * blockSize, blockColumn * blockSize];
+        const from = planar ? (sample * rows * columns + row * columns + column) * bytes : ((row * columns + column) * samplesPerPixel + sample) * bytes;
+        const to = planar
+          ? (sample * small.rows * small.columns + blockRow * small.columns + blockColumn) * bytes
+          : ((blockRow * small.columns + blockColumn) * samplesPerPixel + sample) * bytes;
+        samples.set(mosaic.subarray(from, from + bytes), to);
+      }
+    }
+  }
+  return { geometry: small, samples };
+}
+
+/**
  * The common case, one 16-bit sample per pixel, without the general path's copy of every value:
  * block sums straight from the samples, means written straight into the result.
  */
 function mosaicWords(words: Uint16Array, geometry: FrameGeometry, blockSize: number): Uint8Array {
+  const { rows, columns } = geometry;
+  const out = new Uint16Array(rows * columns);
+  const blockOf = blockColumns(columns, blockSize);
+  blockMeansOfWords(words, geometry, blockSize, (blockRow, means) => {
+    const top = blockRow * blockSize;
+    const bottom = Math.min(top + blockSize, rows);
+    for (let at = top * columns; at < bottom * columns; at += columns) {
+      for (let column = 0; column < columns; column++) out[at + column] = means[blockOf[column]!]!;
+    }
+  });
+  return new Uint8Array(out.buffer);
+}
+
+/** For each row of squares, top to bottom, the 16-bit means of its squares, left to right. */
+function blockMeansOfWords(words: Uint16Array, geometry: FrameGeometry, blockSize: number, take: (blockRow: number, means: Uint16Array) => void): void {
   const { rows, columns, bitsStored } = geometry;
   const mask = (1 << bitsStored) - 1;
   const half = geometry.pixelRepresentation === 1 ? 1 << (bitsStored - 1) : Infinity;
   const range = 1 << bitsStored;
-  const out = new Uint16Array(rows * columns);
   const blocksAcross = Math.ceil(columns / blockSize);
-  const blockOf = new Int32Array(columns);
-  for (let column = 0; column < columns; column++) blockOf[column] = Math.floor(column / blockSize);
+  const blockOf = blockColumns(columns, blockSize);
   const sums = new Float64Array(blocksAcross);
   const means = new Uint16Array(blocksAcross);
-  for (let top = 0; top < rows; top += blockSize) {
+  for (let top = 0, blockRow = 0; top < rows; top += blockSize, blockRow++) {
     const bottom = Math.min(top + blockSize, rows);
     sums.fill(0);
     sumWordRows(words, sums, blockOf, { from: top * columns, to: bottom * columns, columns, mask, half, range });
@@ -69,11 +121,14 @@ function mosaicWords(words: Uint16Array, geometry: FrameGeometry, blockSize: num
       const mean = Math.round(sums[block]! / count);
       means[block] = mean < 0 ? 65536 + mean : mean;
     }
-    for (let at = top * columns; at < bottom * columns; at += columns) {
-      for (let column = 0; column < columns; column++) out[at + column] = means[blockOf[column]!]!;
-    }
+    take(blockRow, means);
   }
-  return new Uint8Array(out.buffer);
+}
+
+function blockColumns(columns: number, blockSize: number): Int32Array {
+  const blockOf = new Int32Array(columns);
+  for (let column = 0; column < columns; column++) blockOf[column] = Math.floor(column / blockSize);
+  return blockOf;
 }
 
 function sumWordRows(words: Uint16Array, sums: Float64Array, blockOf: Int32Array, span: { from: number; to: number; columns: number; mask: number; half: number; range: number }): void {

@@ -1,7 +1,7 @@
 /**
  * A PNG encoder for 8-bit greyscale and RGB images (W3C PNG, Third Edition): the signature, IHDR
  * (colour type 0 or 2, bit depth 8, no interlace), one IDAT holding the zlib stream (RFC 1950) of
- * the scanlines, each with filter type 0, and IEND. Enough for rendered DICOM frames, which are
+ * the scanlines, each with filter type 0 (None), or 2 (Up) when it repeats the row above, and IEND. Enough for rendered DICOM frames, which are
  * windowed to 8 bits before they get here; pure except for node:zlib's deflate.
  */
 import { deflateSync } from 'node:zlib';
@@ -33,9 +33,17 @@ export function encodePng(image: GreyImage & { readonly channels: 1 | 3 }, optio
   const rowLength = width * channels;
   if (samples.length !== rowLength * height) throw new RangeError(`${width} x ${height} x ${channels} needs ${rowLength * height} samples, not ${samples.length}`);
   const scanlines = Buffer.alloc((rowLength + 1) * height);
+  const source = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
   for (let row = 0; row < height; row++) {
-    // The filter type byte stays 0 (None).
-    scanlines.set(samples.subarray(row * rowLength, (row + 1) * rowLength), row * (rowLength + 1) + 1);
+    const start = row * rowLength;
+    if (row > 0 && source.compare(source, start - rowLength, start, start, start + rowLength) === 0) {
+      // A row like the one above (a mosaic's squares, flat backgrounds): filter type 2 (Up), whose
+      // differences are all zero and deflate to almost nothing; Alloc left them zero.
+      scanlines[row * (rowLength + 1)] = 2;
+      continue;
+    }
+    // Filter type 0 (None): the byte stays 0 and the row is copied as it is.
+    scanlines.set(source.subarray(start, start + rowLength), row * (rowLength + 1) + 1);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);

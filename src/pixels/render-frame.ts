@@ -45,6 +45,39 @@ export function renderFactsOf(file: Pick<DicomFile, 'dataset'>): RenderFacts {
 }
 
 export function renderDecodedFrame(frame: DecodedFrame, facts: RenderFacts, request: Omit<RenderRequest, 'frameNumber'>): Promise<Buffer> {
+  return encodeRendered(renderImage(frame, facts, request), request.mediaType);
+}
+
+/**
+ * A mosaic rendered from its squares (`mosaicBlocks` in mosaic.ts): `blocks` has one pixel per
+ * square of a `rows` × `columns` frame; each is rendered once and widened back to its square.
+ * The picture is the one `renderDecodedFrame` makes of the whole mosaic, for a fraction of the
+ * work, and every repeated row deflates to almost nothing.
+ */
+export function renderMosaicBlocks(blocks: DecodedFrame, blockSize: number, size: { readonly rows: number; readonly columns: number }, facts: RenderFacts, request: Omit<RenderRequest, 'frameNumber'>): Promise<Buffer> {
+  let image = expandBlocks(renderImage(blocks, facts, { ...request, fit: undefined }), blockSize, size.columns, size.rows);
+  if (request.fit !== undefined) image = fitWithin(image, request.fit.width, request.fit.height);
+  return encodeRendered(image, request.mediaType);
+}
+
+/** Each pixel of `image` widened to a `blockSize` square, cut to `width` × `height`. */
+export function expandBlocks(image: RenderedImage, blockSize: number, width: number, height: number): RenderedImage {
+  const { channels } = image;
+  const rowLength = width * channels;
+  const samples = new Uint8Array(rowLength * height);
+  for (let blockRow = 0; blockRow * blockSize < height; blockRow++) {
+    const top = blockRow * blockSize;
+    const row = samples.subarray(top * rowLength, (top + 1) * rowLength);
+    for (let x = 0; x < width; x++) {
+      const from = (blockRow * image.width + Math.floor(x / blockSize)) * channels;
+      for (let c = 0; c < channels; c++) row[x * channels + c] = image.samples[from + c]!;
+    }
+    for (let y = top + 1; y < Math.min(top + blockSize, height); y++) samples.copyWithin(y * rowLength, top * rowLength, (top + 1) * rowLength);
+  }
+  return { width, height, channels, samples };
+}
+
+function renderImage(frame: DecodedFrame, facts: RenderFacts, request: Omit<RenderRequest, 'frameNumber' | 'mediaType'>): RenderedImage {
   const photometric = frame.geometry.photometricInterpretation;
   let image: RenderedImage;
   if (photometric === 'MONOCHROME1' || photometric === 'MONOCHROME2') {
@@ -56,7 +89,7 @@ export function renderDecodedFrame(frame: DecodedFrame, facts: RenderFacts, requ
     image = renderColour(frame);
   }
   if (request.fit !== undefined) image = fitWithin(image, request.fit.width, request.fit.height);
-  return encodeRendered(image, request.mediaType);
+  return image;
 }
 
 /** Frame `frameNumber` of `file`, decoded through the codec registry and rendered; a MedVeilError ('pixels') when it cannot be. */
