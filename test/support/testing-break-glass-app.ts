@@ -1,24 +1,21 @@
 /**
  * The HTTP app with the DICOMweb routes and the break-glass routes over the gateway's stores
  * in a temporary folder, a local SMTP sink and a local webhook receiver: for the break-glass
- * tests only. Built beside testing-dicomweb-app.ts rather than through it because the
- * break-glass source must reach the DICOMweb deps; serve.ts wires the same parts
- * (server/break-glass-services.ts).
+ * tests only. The app is testing-dicomweb-app.ts's, with the break-glass source in its DICOMweb
+ * deps and the break-glass routes added, as serve.ts wires them (server/break-glass-services.ts).
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../src/access/role.js';
 import type { AuditEventInput } from '../../src/audit/event/audit-event.js';
-import { validateAuditEvent } from '../../src/audit/event/validate-audit-event.js';
-import { DEFAULT_DICOMWEB_LIMITS } from '../../src/dicomweb/dicomweb-deps.js';
 import { breakGlassServices, type BreakGlassServices } from '../../src/server/break-glass-services.js';
 import { parseServerConfig } from '../../src/server/config.js';
-import { buildHttpApp } from '../../src/server/http-app.js';
 import { registerBreakGlassRoutes } from '../../src/server/routes/break-glass-routes.js';
 import { SqliteBreakGlassStore } from '../../src/storage/adapters/sqlite-break-glass-store.js';
 import { openTestGateway, type TestGateway } from './retrieve-instance-test-gateway.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
-import { TEST_PASSWORD_HASHING, testAccounts, type TestAccounts } from './testing-account-deps.js';
+import { testAccounts, type TestAccounts } from './testing-account-deps.js';
+import { buildTestHttpApp, recordingAudit, signInMember } from './testing-dicomweb-app.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
 export const BREAK_GLASS_TEST_PASSWORD = 'quietly drawn ferns on the stair';
@@ -49,15 +46,8 @@ export async function testBreakGlassApp(folder: string, options: { maxSessionsPe
   const accounts = await testAccounts();
   const smtp = await startSmtpSink();
   const webhook = await startWebhookReceiver();
-  const events: AuditEventInput[] = [];
+  const { audit, events } = recordingAudit(() => accounts.now());
   const jobErrors: unknown[] = [];
-  const audit = {
-    append: async (event: AuditEventInput) => {
-      validateAuditEvent({ ...event, v: 1, time: new Date(accounts.now()).toISOString() });
-      events.push(event);
-      return { index: events.length - 1 };
-    },
-  };
   const configText = `breakGlass:
   maxSessionsPerUser: ${options.maxSessionsPerUser ?? 3}
   rateWindowHours: 24
@@ -93,26 +83,7 @@ notifications:
     onJobError: (error) => jobErrors.push(error),
     smtpExtras: { timeoutMs: 5000 },
   });
-  const app = buildHttpApp({
-    accounts: accounts.accounts,
-    audit,
-    clock: deps.clock,
-    sessions: { ...deps.sessions, verificationKeys: { publicKey: (kid) => (kid === deps.sessions.key.kid ? accounts.publicKey : undefined) } },
-    secrets: deps.secrets,
-    corsOrigins: [],
-    passwordHashing: TEST_PASSWORD_HASHING,
-    dicomweb: {
-      index: gateway.index,
-      objects: gateway.objects,
-      suite: gateway.deps.suite,
-      sensitivityRules: gateway.deps.sensitivityRules,
-      patientKey: gateway.deps.patientKey,
-      maskedView: gateway.deps.maskedView,
-      grants: async () => [],
-      breakGlass: services.source,
-      limits: DEFAULT_DICOMWEB_LIMITS,
-    },
-  });
+  const app = buildTestHttpApp(gateway, accounts, audit, { breakGlass: services.source });
   const { audit: _ownAppender, ...routeDeps } = services.deps;
   registerBreakGlassRoutes(app, routeDeps);
 
@@ -127,19 +98,7 @@ notifications:
     events,
     jobErrors,
     configText,
-    async signedIn(name, roles, options = {}) {
-      const { totpSecret } = await accounts.addUser(name, roles, {
-        password: BREAK_GLASS_TEST_PASSWORD,
-        totp: options.totp === true,
-        ...(options.departments === undefined ? {} : { departments: options.departments }),
-        ...(options.directorOf === undefined ? {} : { directorOf: options.directorOf }),
-      });
-      const payload = { userName: name, password: BREAK_GLASS_TEST_PASSWORD, ...(totpSecret === undefined ? {} : { totp: await accounts.code(totpSecret) }) };
-      const login = await app.inject({ method: 'POST', url: '/api/login', payload });
-      if (login.statusCode !== 200) throw new Error(`setup: ${name} could not sign in: ${login.body}`);
-      const authorization = `Bearer ${login.json<{ token: string }>().token}`;
-      return totpSecret === undefined ? { authorization } : { authorization, totpSecret };
-    },
+    signedIn: (name, roles, options = {}) => signInMember(app, accounts, BREAK_GLASS_TEST_PASSWORD, name, roles, options),
     async close() {
       await services.jobs.stop();
       await app.close();
