@@ -5,7 +5,7 @@
 import type { Clock } from '../audit/clock.js';
 import type { AuditEventInput } from '../audit/event/audit-event.js';
 import type { AccountStore, UserRecord } from '../storage/account-store.js';
-import type { BreakGlassStore } from '../storage/break-glass-store.js';
+import type { BreakGlassRecord, BreakGlassStore } from '../storage/break-glass-store.js';
 import type { IndexStore } from '../storage/index-store.js';
 import type { BreakGlassAudience } from '../notify/break-glass-messages.js';
 import type { AuditAppender } from './audit-actor.js';
@@ -92,6 +92,24 @@ export function breakGlassRefusal(reason: BreakGlassRefusalReason, message: stri
 }
 
 /** The event of a refused break-glass step: a `deny` with the purpose, the step and the reason. */
+/** The `break-glass` event of a step on an existing session: its id, reason code and opener, and `extra`. */
+export function sessionStepEvent(
+  actor: AuditEventInput['actor'],
+  step: string,
+  session: Pick<BreakGlassRecord, 'id' | 'patientRef' | 'reasonCode' | 'userId'>,
+  extra: Record<string, string> = {},
+  outcome: AuditEventInput['outcome'] = 'success',
+): AuditEventInput {
+  return {
+    type: 'break-glass',
+    outcome,
+    actor,
+    purpose: BREAK_GLASS_PURPOSE,
+    objects: [{ patient: session.patientRef }],
+    detail: { step, session: session.id, reasonCode: session.reasonCode, openedBy: session.userId, ...extra },
+  };
+}
+
 export function refusalEvent(by: UserRecord, step: string, reason: BreakGlassRefusalReason, extra: Record<string, string> = {}, patientRef?: string): AuditEventInput {
   return {
     type: 'deny',

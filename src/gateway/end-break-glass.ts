@@ -1,6 +1,6 @@
 import type { UserRecord } from '../storage/account-store.js';
 import { auditActorOf } from './audit-actor.js';
-import { BREAK_GLASS_PURPOSE, breakGlassRefusal, refusalEvent, type BreakGlassDeps, type BreakGlassRefusal } from './break-glass-deps.js';
+import { breakGlassRefusal, refusalEvent, sessionStepEvent, type BreakGlassDeps, type BreakGlassRefusal } from './break-glass-deps.js';
 
 export type EndBreakGlassResult = { readonly outcome: 'ended'; readonly endedAt: number } | BreakGlassRefusal;
 
@@ -23,14 +23,7 @@ export async function endBreakGlass(deps: Pick<BreakGlassDeps, 'store' | 'audit'
     await deps.audit.append(refusalEvent(by, 'end', 'already-ended', { session: session.id, reasonCode: session.reasonCode }, session.patientRef));
     return breakGlassRefusal('already-ended', 'the session has already ended');
   }
-  await deps.audit.append({
-    type: 'break-glass',
-    outcome: 'success',
-    actor: auditActorOf(by),
-    purpose: BREAK_GLASS_PURPOSE,
-    objects: [{ patient: session.patientRef }],
-    detail: { step: 'end', session: session.id, reasonCode: session.reasonCode, openedBy: session.userId },
-  });
+  await deps.audit.append(sessionStepEvent(auditActorOf(by), 'end', session));
   const ended = await deps.store.endSession(session.id, now, by.name);
   if (ended !== 'ended') return breakGlassRefusal('already-ended', 'the session has already ended');
   return { outcome: 'ended', endedAt: now };

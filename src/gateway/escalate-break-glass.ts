@@ -1,5 +1,5 @@
 import { breakGlassNotifications } from '../notify/break-glass-messages.js';
-import { BREAK_GLASS_PURPOSE, breakGlassAudience, type BreakGlassDeps } from './break-glass-deps.js';
+import { breakGlassAudience, sessionStepEvent, type BreakGlassDeps } from './break-glass-deps.js';
 
 /**
  * Escalates every session still unreviewed at its review deadline: an escalation event, then
@@ -11,21 +11,8 @@ export async function escalateOverdueBreakGlass(deps: Pick<BreakGlassDeps, 'stor
   const escalated: string[] = [];
   for (const session of await deps.store.dueForEscalation(now)) {
     const audience = await breakGlassAudience(deps, session.departments);
-    await deps.audit.append({
-      type: 'break-glass',
-      outcome: 'minor-failure',
-      actor: { user: 'medveil' },
-      purpose: BREAK_GLASS_PURPOSE,
-      objects: [{ patient: session.patientRef }],
-      detail: {
-        step: 'escalation',
-        session: session.id,
-        reasonCode: session.reasonCode,
-        openedBy: session.userId,
-        reviewDueAt: new Date(session.reviewDueAt).toISOString(),
-        notify: audience.users.join(',').slice(0, 1024),
-      },
-    });
+    const extra = { reviewDueAt: new Date(session.reviewDueAt).toISOString(), notify: audience.users.join(',').slice(0, 1024) };
+    await deps.audit.append(sessionStepEvent({ user: 'medveil' }, 'escalation', session, extra, 'minor-failure'));
     if (await deps.store.claimEscalation(session.id, now, breakGlassNotifications(session, 'escalated', audience, deps.channels))) escalated.push(session.id);
   }
   return escalated;

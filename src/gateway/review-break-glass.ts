@@ -2,7 +2,7 @@ import type { UserRecord } from '../storage/account-store.js';
 import type { BreakGlassRecord, BreakGlassReviewOutcome } from '../storage/break-glass-store.js';
 import type { SecretSealing } from './account-deps.js';
 import { auditActorOf } from './audit-actor.js';
-import { BREAK_GLASS_PURPOSE, MAX_BREAK_GLASS_TEXT, breakGlassRefusal, refusalEvent, type BreakGlassDeps, type BreakGlassRefusal } from './break-glass-deps.js';
+import { MAX_BREAK_GLASS_TEXT, breakGlassRefusal, refusalEvent, sessionStepEvent, type BreakGlassDeps, type BreakGlassRefusal } from './break-glass-deps.js';
 import { checkTotpCode } from './totp-code-check.js';
 
 export interface ReviewBreakGlassDeps extends Pick<BreakGlassDeps, 'store' | 'accounts' | 'audit' | 'clock'> {
@@ -61,14 +61,7 @@ export async function reviewBreakGlass(deps: ReviewBreakGlassDeps, input: Review
     return breakGlassRefusal('totp-invalid', 'the TOTP code is wrong or was used already; wait for the next one');
   }
   const outcome = input.outcome as BreakGlassReviewOutcome;
-  await deps.audit.append({
-    type: 'break-glass',
-    outcome: 'success',
-    actor: auditActorOf(by),
-    purpose: BREAK_GLASS_PURPOSE,
-    objects: [{ patient: session.patientRef }],
-    detail: { step: 'review', session: session.id, reasonCode: session.reasonCode, openedBy: session.userId, review: outcome, ...(session.escalatedAt === undefined ? {} : { escalated: 'true' }) },
-  });
+  await deps.audit.append(sessionStepEvent(auditActorOf(by), 'review', session, { review: outcome, ...(session.escalatedAt === undefined ? {} : { escalated: 'true' }) }));
   const review = { reviewedAt: now, reviewedBy: by.name, outcome, note };
   const recorded = await deps.store.recordReview(session.id, review);
   if (recorded !== 'recorded') return breakGlassRefusal('already-reviewed', 'another review came first');
