@@ -17,6 +17,7 @@ import type { DimsePeer } from './dimse-services.js';
 import { BREAK_GLASS_DEFAULT_CONFIG_TEXT, type BreakGlassConfig, type NotificationsConfig, readBreakGlassConfig, readNotificationsConfig } from './config-break-glass.js';
 import { MASKING_DEFAULT_CONFIG_TEXT, type MaskingConfig, readMaskingConfig } from './config-masking.js';
 import { OIDC_DEFAULT_CONFIG_TEXT, readOidcConfig, type OidcConfig } from './config-oidc.js';
+import { RETENTION_DEFAULT_CONFIG_TEXT, readRetentionConfig, type RetentionConfig } from './config-retention.js';
 
 /** The environment variable naming the config file when `--config` is not given. */
 export const CONFIG_ENV_VAR = 'MEDVEIL_CONFIG';
@@ -75,6 +76,8 @@ export interface ServerConfig {
   readonly breakGlass: BreakGlassConfig;
   /** Where break-glass notifications go: webhook and SMTP (config-break-glass.ts). */
   readonly notifications: NotificationsConfig;
+  /** Expiring copies and the purge job (config-retention.ts). */
+  readonly retention: RetentionConfig;
 }
 
 export const DEFAULT_DATA_DIR = './medveil-data';
@@ -106,7 +109,7 @@ audit:
   checkpointMinutes: 5
 log:
   level: info
-${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}${BREAK_GLASS_DEFAULT_CONFIG_TEXT}`;
+${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}${BREAK_GLASS_DEFAULT_CONFIG_TEXT}${RETENTION_DEFAULT_CONFIG_TEXT}`;
 
 type Problem = (message: string) => MedVeilError;
 
@@ -238,6 +241,7 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
     masking: readMaskingConfig(section('masking'), context.baseDir, problem),
     breakGlass: readBreakGlassConfig(section('breakGlass'), problem),
     notifications: readNotificationsConfig(section('notifications'), problem),
+    retention: readRetentionConfig(section('retention'), problem),
   };
 }
 

@@ -36,6 +36,8 @@ export function gatewayIndexExists(dataDir: string): boolean {
 export interface GatewayStores {
   readonly index: SqliteIndexStore;
   readonly objects: EncryptedBlobStore;
+  /** The data keys under `objects`, for the purge to destroy one by id (src/gateway/purge-expired.ts). */
+  readonly dataKeys: SqliteDataKeyStore;
   readonly maskedView: MaskedView;
   close(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export function openGatewayStores(
   return {
     index,
     objects,
+    dataKeys: keys,
     maskedView,
     close: async () => {
       index.close();

@@ -29,6 +29,8 @@ import { breakGlassServices, type BreakGlassServices } from './break-glass-servi
 import { registerBreakGlassRoutes } from './routes/break-glass-routes.js';
 import { SqliteBreakGlassStore } from '../storage/adapters/sqlite-break-glass-store.js';
 import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
+import { SqliteRetentionStore } from '../storage/adapters/sqlite-retention-store.js';
+import { retentionJob } from './retention-job.js';
 
 export interface RunningServer {
   /** The base URL the HTTP API answers on, e.g. http://127.0.0.1:8080. */
@@ -50,12 +52,13 @@ export interface ServeOptions {
   readonly findTextRegions?: FindTextRegions;
 }
 
-export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string; breakGlass: string } {
+export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string; breakGlass: string; retention: string } {
   return {
     accounts: join(dataDir, 'accounts.sqlite'),
     audit: join(dataDir, 'audit.sqlite'),
     requests: join(dataDir, 'requests.sqlite'),
     breakGlass: join(dataDir, 'break-glass.sqlite'),
+    retention: join(dataDir, 'retention.sqlite'),
   };
 }
 
@@ -92,6 +95,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
   }
   let breakGlassStore: SqliteBreakGlassStore | undefined;
   let breakGlass: BreakGlassServices;
+  let retention: SqliteRetentionStore | undefined;
   try {
     requests = new SqliteRequestStore(files.requests);
   } catch (error) {
@@ -101,6 +105,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     throw error;
   }
   try {
+    retention = SqliteRetentionStore.open(files.retention, { dataDir: config.dataDir, clock, defaultLifetimeMs: config.retention.defaultHours * 3_600_000 });
     breakGlassStore = SqliteBreakGlassStore.open(files.breakGlass);
     breakGlass = breakGlassServices({
       breakGlass: config.breakGlass,
@@ -117,6 +122,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     });
   } catch (error) {
     await breakGlassStore?.close();
+    await retention?.close();
     await requests.close();
     await gateway.close();
     await log.close();
@@ -165,12 +171,19 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
       : // The warning is called during requests only, once `app` exists.
         { oidc: oidcRouteDeps(oidc, (message, error) => app.log.warn({ err: error instanceof Error ? error : new Error(String(error)) }, message)) }),
   });
+  // Export packages, cached renders and temporary files that expired are destroyed here (docs/retention.md).
+  const purgeJob = retentionJob({
+    purge: { retention, dataDir: config.dataDir, objects: gateway.objects, dataKeys: gateway.dataKeys, audit: log },
+    clock,
+    onError: (error) => app.log.error({ err: error }, 'the purge of expired copies failed; the next run tries again'),
+  });
   const { audit: _requestsOwnAppender, ...breakGlassRouteDeps } = breakGlass.deps;
   registerBreakGlassRoutes(app, breakGlassRouteDeps);
   let dimse: DimseServer | undefined;
 
   const close = async (): Promise<void> => {
     await breakGlass.jobs.stop();
+    await purgeJob.stop();
     log.stopCheckpointing();
     await dimse?.close();
     await app.close();
@@ -179,6 +192,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await gateway.close();
     await requests.close();
     await breakGlassStore.close();
+    await retention.close();
     await accounts.close();
     await ocr?.close();
   };
@@ -190,6 +204,7 @@ export async function startServer(config: ServerConfig, options: ServeOptions = 
     await Promise.all(startEvents);
     log.startCheckpointing(config.audit.checkpointMinutes * 60_000, (error) => app.log.error({ err: error }, 'checkpoint failed'));
     breakGlass.jobs.start(config.breakGlass.jobSeconds * 1000);
+    purgeJob.start(config.retention.purgeSeconds * 1000);
     await app.listen({ host: config.http.host, port: config.http.port });
     dimse = await startDimse(
       config.dimse,
