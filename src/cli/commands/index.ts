@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   request: async () => (await import('./request.js')).registerRequest,
   approve: async () => (await import('./approve.js')).registerApprove,
   grants: async () => (await import('./grants.js')).registerGrants,
+  purge: async () => (await import('./purge.js')).registerPurge,
 };
 
 /** Registers the command named by `verb`, or all of them when it names none (help, a typo). */
