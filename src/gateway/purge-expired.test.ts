@@ -121,7 +121,7 @@ test('one purge event per run names item ids, kinds, object keys and data key id
     actor: { user: 'medveil' },
     detail: {
       count: '4',
-      items: [`${render.id}:rendered-cache`, `${gone.id}:temporary`, `${a.item.id}:export-package`, `${b.item.id}:export-package`].join(' '),
+      items: [...[`${render.id}:rendered-cache`, `${gone.id}:temporary`].sort(), `${a.item.id}:export-package`, `${b.item.id}:export-package`].join(' '),
       objects: `${a.key} ${b.key}`,
       dataKeys: `${a.dataKeyId} ${b.dataKeyId}`,
       files: '4',
@@ -159,7 +159,7 @@ test('more items than one event can name are recorded in several events, each wi
   await setup.close();
 });
 
-test('an item whose folder is a link out of the data folder is refused and left due; the others are purged', async (t) => {
+test('an item whose folder is a link out of the data folder is refused and left due; an item that is a link loses the link only; the others are purged', async (t) => {
   if (process.platform === 'win32') return t.skip('symbolic links need privileges on Windows');
   const setup = freshSetup();
   const outside = join(work, `outside-${counter}`);
@@ -169,10 +169,14 @@ test('an item whose folder is a link out of the data folder is refused and left 
   const hostile = await setup.retention.add({ kind: 'temporary', file: 'tmp/link/precious', expiresAt: T0 });
   symlinkSync(outside, join(setup.dataDir, 'tmp', 'link'));
   const fine = await setup.retention.add({ kind: 'temporary', file: 'tmp/fine', expiresAt: T0 });
+  // An item that is itself a link: the link goes, never what it points to.
+  const linkItself = await setup.retention.add({ kind: 'temporary', file: 'tmp/link-itself', expiresAt: T0 });
+  symlinkSync(outside, join(setup.dataDir, 'tmp', 'link-itself'));
 
   const report = await purgeExpired(setup.deps, T0, { trigger: 'job' });
   assert.equal(readFileSync(join(outside, 'precious'), 'utf8'), 'keep me');
-  assert.deepEqual(report.purged.map((item) => item.id), [fine.id]);
+  assert.deepEqual(report.purged.map((item) => item.id).sort(), [fine.id, linkItself.id].sort());
+  assert.equal(existsSync(join(setup.dataDir, 'tmp', 'link-itself')), false);
   assert.deepEqual(report.failed.map((item) => item.id), [hostile.id]);
   assert.match(report.failed[0]!.reason, /link leading out of the data folder/);
   assert.deepEqual((await setup.retention.due(T0)).map((item) => item.id), [hostile.id]);
