@@ -12,8 +12,18 @@ import { randomBytes } from 'node:crypto';
 import { MedVeilError } from '../../src/errors.js';
 import { freePort } from '../ingest/free-port.js';
 
-export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
-export const ORTHANC_DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
+/** A file a Debian package installed whose name ends with `suffix`, as `dpkg -L` lists it; undefined when the package is not installed. */
+function packageFile(pkg: string, suffix: string): string | undefined {
+  const listed = spawnSync('dpkg', ['-L', pkg], { encoding: 'utf8' });
+  if (listed.status !== 0) return undefined;
+  return listed.stdout.split('\n').find((line) => line.endsWith(suffix) && existsSync(line));
+}
+
+/** Orthanc's server binary (Debian `orthanc`) and its DICOMweb plugin (Debian `orthanc-dicomweb`). */
+const orthancFiles = (): { binary: string | undefined; plugin: string | undefined } => ({
+  binary: packageFile('orthanc', '/Orthanc'),
+  plugin: packageFile('orthanc-dicomweb', '/libOrthancDicomWeb.so'),
+});
 
 export interface RunningOrthanc {
   readonly url: string;
@@ -26,9 +36,10 @@ export interface RunningOrthanc {
 
 /** The Debian packages when missing, as the command to run; undefined when both are there. */
 export function missingOrthanc(): string | undefined {
+  const files = orthancFiles();
   const missing = [
-    ...(existsSync(ORTHANC_BINARY) ? [] : ['orthanc']),
-    ...(existsSync(ORTHANC_DICOMWEB_PLUGIN) ? [] : ['orthanc-dicomweb']),
+    ...(files.binary === undefined ? ['orthanc'] : []),
+    ...(files.plugin === undefined ? ['orthanc-dicomweb'] : []),
   ];
   return missing.length === 0 ? undefined : `apt-get install ${missing.join(' ')}`;
 }
@@ -36,6 +47,7 @@ export function missingOrthanc(): string | undefined {
 export async function startOrthanc(folder: string): Promise<RunningOrthanc> {
   const install = missingOrthanc();
   if (install !== undefined) throw new MedVeilError('io', 'Orthanc or its DICOMweb plugin is not installed', { hint: install });
+  const files = orthancFiles();
   mkdirSync(folder, { recursive: true });
   const [httpPort, dicomPort] = [await freePort(), await freePort()];
   const password = randomBytes(18).toString('base64url');
@@ -50,7 +62,7 @@ export async function startOrthanc(folder: string): Promise<RunningOrthanc> {
     AuthenticationEnabled: true,
     RegisteredUsers: { bench: password },
     KeepAlive: true,
-    Plugins: [ORTHANC_DICOMWEB_PLUGIN],
+    Plugins: [files.plugin!],
     DicomWeb: { Enable: true, Root: '/dicom-web/', EnableWado: true },
   };
   const configFile = join(folder, 'orthanc.json');
@@ -59,7 +71,7 @@ export async function startOrthanc(folder: string): Promise<RunningOrthanc> {
   const log = openSync(logFile, 'w');
   const child = (() => {
     try {
-      return spawn(ORTHANC_BINARY, [configFile], { stdio: ['ignore', log, log] });
+      return spawn(files.binary!, [configFile], { stdio: ['ignore', log, log] });
     } finally {
       closeSync(log);
     }
