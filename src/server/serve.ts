@@ -25,6 +25,7 @@ import type { ServerConfig } from './config.js';
 import { buildHttpApp } from './http-app.js';
 import { oidcRouteDeps } from './oidc-relying-party.js';
 import { lazyOcrTextFinder } from './masking-text-finder.js';
+import { acquireServerLock } from './server-lock.js';
 import { breakGlassServices, type BreakGlassServices } from './break-glass-services.js';
 import { registerBreakGlassRoutes } from './routes/break-glass-routes.js';
 import { SqliteBreakGlassStore } from '../storage/adapters/sqlite-break-glass-store.js';
@@ -62,7 +63,33 @@ export function serverDataFiles(dataDir: string): { accounts: string; audit: str
   };
 }
 
+/**
+ * Starts the server on `config.dataDir`, holding the folder's lock (server-lock.ts) from before
+ * anything in it is opened until `close()` has closed everything.
+ */
 export async function startServer(config: ServerConfig, options: ServeOptions = {}): Promise<RunningServer> {
+  makePrivateFolder(config.dataDir);
+  const lock = acquireServerLock(config.dataDir);
+  let running: RunningServer;
+  try {
+    running = await startLocked(config, options);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  return {
+    ...running,
+    close: async () => {
+      try {
+        await running.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}
+
+async function startLocked(config: ServerConfig, options: ServeOptions): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const out = options.out ?? ((text: string) => void process.stdout.write(text));
   makePrivateFolder(config.dataDir);

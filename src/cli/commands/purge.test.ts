@@ -9,6 +9,7 @@ import { systemClock } from '../../audit/clock.js';
 import { decodeAuditEvent } from '../../audit/event/encode-audit-event.js';
 import { AuditLog } from '../../audit/log/audit-log.js';
 import { masterKeyFromBytes } from '../../crypto/master-key-file.js';
+import { acquireServerLock } from '../../server/server-lock.js';
 import { MedVeilError } from '../../errors.js';
 import { FsBlobStore } from '../../storage/adapters/fs-blob-store.js';
 import { SqliteAuditStore } from '../../storage/adapters/sqlite-audit-store.js';
@@ -112,6 +113,19 @@ test('`medveil purge` destroys the expired package and its data key, records the
   const second = await runPurge(['--data', dataDir]);
   assert.match(second.printed, /^0 item\(s\) purged\n$/);
   assert.equal((await auditEvents(dataDir)).length, 2, 'nothing due, no event');
+});
+
+test('`medveil purge` is refused while a server holds the data folder (its audit log is the server\'s), and a dry run is not', async () => {
+  const { dataDir, expired } = await dataFolder();
+  const lock = acquireServerLock(dataDir);
+  try {
+    await assert.rejects(runPurge(['--data', dataDir]), (error: unknown) => error instanceof MedVeilError && /medveil serve \(process \d+\) is running/.test(error.message));
+    assert.ok(existsSync(join(dataDir, expired.file)), 'nothing was purged');
+    assert.equal((await auditEvents(dataDir)).length, 1, 'and nothing was appended');
+    assert.match((await runPurge(['--dry-run', '--data', dataDir])).printed, /1 item\(s\) would be purged/);
+  } finally {
+    lock.release();
+  }
 });
 
 test('`medveil purge` names a missing data folder, and says so when nothing was ever recorded', async () => {

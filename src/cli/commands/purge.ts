@@ -7,10 +7,10 @@
  * The data folder is --data, else the `dataDir` of the config file (--config or MEDVEIL_CONFIG),
  * else ./medveil-data, as for `medveil serve`.
  *
- * Purge (without --dry-run) only while the server is stopped: the server's AuditLog keeps the
- * log's end in memory, and an event appended by another process makes its next append fail
- * and the log refuse every later one until the server restarts (audit-log.ts, #resync). While
- * the server runs, its own purge job does the same work every `retention.purgeSeconds`.
+ * Purge (without --dry-run) is refused while the server runs (server-lock.ts): the server's
+ * AuditLog keeps the log's end in memory, and an event appended by another process would make
+ * its next append fail and the log refuse every later one until a restart. While the server
+ * runs, its own purge job does the same work every `retention.purgeSeconds`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import { SqliteRetentionStore } from '../../storage/adapters/sqlite-retention-st
 import type { RetentionItem } from '../../storage/retention-store.js';
 import { CONFIG_ENV_VAR, loadServerConfig } from '../../server/config.js';
 import { gatewayStoreFiles } from '../../server/gateway-stores.js';
+import { refuseWhileServed } from '../../server/server-lock.js';
 import { openExistingAuditStore } from '../audit/open-audit-store.js';
 
 const out = (text: string): void => void process.stdout.write(text);
@@ -52,6 +53,8 @@ export function registerPurge(program: Command): void {
         out('nothing to purge: this data folder has recorded no expiring copies\n');
         return;
       }
+      // A purge appends to the audit log, which a running server owns; a dry run only reads.
+      if (options.dryRun !== true) refuseWhileServed(dataDir, 'medveil purge');
       const now = systemClock.now();
       const retention = SqliteRetentionStore.open(retentionFile, { dataDir, clock: systemClock });
       try {
