@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { crc32, writeZip } from './zip-writer.js';
+
+test('crc32() gives the check value of CRC-32 for "123456789"', () => {
+  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+});
+
+test('writeZip() writes an archive that unzip lists, tests and extracts byte for byte, deflated and stored', () => {
+  const compressible = Buffer.alloc(10_000, 7);
+  const random = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7919 + 13) % 251));
+  const dir = mkdtempSync(join(tmpdir(), 'zip-writer-'));
+  try {
+    const zip = join(dir, 'a.zip');
+    writeFileSync(zip, Buffer.concat(writeZip([
+      { name: 'DICOMDIR', data: compressible },
+      { name: 'DICOM/P0000001/I0000001', data: random },
+      { name: 'empty', data: new Uint8Array() },
+    ])));
+    execFileSync('unzip', ['-tq', zip]);
+    execFileSync('unzip', ['-q', zip, '-d', join(dir, 'out')]);
+    assert.deepEqual(readFileSync(join(dir, 'out', 'DICOMDIR')), compressible);
+    assert.deepEqual(readFileSync(join(dir, 'out', 'DICOM', 'P0000001', 'I0000001')), random);
+    assert.equal(readFileSync(join(dir, 'out', 'empty')).length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writeZip() refuses names that could leave the folder or repeat', () => {
+  for (const name of ['../x', '/abs', 'a/../b', 'a b', 'a\\b', '']) {
+    assert.throws(() => writeZip([{ name, data: new Uint8Array(1) }]), /ZIP entry name/);
+  }
+  assert.throws(() => writeZip([{ name: 'a', data: new Uint8Array(1) }, { name: 'a', data: new Uint8Array(1) }]), /twice/);
+});
