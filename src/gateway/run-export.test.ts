@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import type { Grant } from '../access/grant.js';
+import type { AccessRequestRecord } from '../access/requests/access-request.js';
+import { createPseudonymizer } from '../deid/pseudonym/create-pseudonymizer.js';
+import { frameCodecFor } from '../pixels/frame-codecs.js';
+import { readFrames } from '../pixels/read-frames.js';
+import { readDicomFile } from '../dicom/read-dicom-file.js';
+import { Tag } from '../dicom/tag.js';
+import { encodeDicomFile } from '../dicom/write-dicom-file.js';
+import { SqliteRetentionStore } from '../storage/adapters/sqlite-retention-store.js';
+import { burnedInTextFile, renderBurnedInText, unfilledPixels } from '../../test/support/burned-in-text.js';
+import { dcmdumpFile } from '../../test/support/dcmtk.js';
+import { openTestGateway, TEST_NOW } from '../../test/support/retrieve-instance-test-gateway.js';
+import { walkDataset } from '../../test/support/walk-dataset.js';
+import { ingestInstance } from './ingest-instance.js';
+import { loadExportRecipe } from './export-recipient.js';
+import { newExportId, runExport, type RunExportDeps } from './run-export.js';
+
+const STUDY = '1.2.826.0.1.3680043.10.999.1';
+const PLANTED = ['KOWALCZYK', 'WIESLAWA', 'PID77120931', 'ACC55190', 'BURNEDNAME', 'BURNED4471'];
+const HOUR = 3_600_000;
+
+async function plantedInstance(n: number): Promise<Uint8Array> {
+  const image = renderBurnedInText({
+    width: 640, height: 480, bits: 8, background: { kind: 'anatomy-like', seed: n, level: 0.3 },
+    // Inside the bundled "generic ultrasound top band" rule (top 64 rows of an US image).
+    texts: [{ text: 'BURNEDNAME BURNED4471', x: 16, y: 12, font: 'DejaVu Sans', size: 24 }],
+  });
+  const file = await burnedInTextFile(image, { modality: 'US' });
+  file.dataset.setString(Tag.PatientName, 'KOWALCZYK^WIESLAWA');
+  file.dataset.setString(Tag.PatientID, 'PID77120931');
+  file.dataset.setString(Tag.AccessionNumber, 'ACC55190');
+  file.dataset.setString(Tag.StudyInstanceUID, STUDY);
+  file.dataset.setString(Tag.SeriesInstanceUID, `${STUDY}.1`);
+  file.dataset.setString(Tag.SOPInstanceUID, `${STUDY}.1.${n}`);
+  file.meta.setString(Tag.MediaStorageSOPInstanceUID, `${STUDY}.1.${n}`);
+  return encodeDicomFile(file);
+}
+
+function exportRequest(grant: Grant): AccessRequestRecord {
+  return {
+    id: 'req-export-1',
+    content: {
+      requester: 'rhea', kind: 'export', scope: { kind: 'studies', studyUids: [STUDY] }, studies: [{ studyUid: STUDY, department: 'radiology' }],
+      purpose: 'research', justification: 'ethics board approval 2025-17', durationMs: 7 * 24 * HOUR,
+    },
+    contentHash: 'x'.repeat(64),
+    createdAt: TEST_NOW - HOUR,
+    status: 'granted',
+    approvals: [],
+    grant,
+  };
+}
+
+function files(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+test('runExport() packages an approved export de-identified, pixels cleaned under the rule, no planted token in any header or name; the purge destroys it after 72 h', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'run-export-'));
+  const gateway = await openTestGateway(join(dir, 'data'));
+  let now = TEST_NOW;
+  const retention = new SqliteRetentionStore(join(gateway.folder, 'retention.sqlite'), { dataDir: gateway.folder, clock: { now: () => now } });
+  try {
+    for (const n of [1, 2]) {
+      const result = await ingestInstance(gateway.deps, { kind: 'part10', bytes: await plantedInstance(n) }, { actor: { user: 'modality' }, department: 'radiology', via: 'stow-rs' });
+      assert.equal(result.outcome, 'stored');
+    }
+    await gateway.addUser('rhea', ['researcher'], { departments: ['radiology'] });
+    const grant: Grant = {
+      id: 'grant-export-1', subjectUserId: 'rhea', scope: { kind: 'studies', studyUids: [STUDY] }, actions: ['export'], effect: 'masked',
+      validFrom: TEST_NOW - HOUR, validUntil: TEST_NOW + 24 * HOUR, purpose: 'HRESCH',
+    };
+    gateway.setGrants(async (user) => (user === 'rhea' ? [grant] : []));
+    const who = await gateway.actingUser('rhea');
+    gateway.events.length = 0;
+    const deps: RunExportDeps = {
+      index: gateway.index, objects: gateway.objects, retention, audit: gateway.deps.audit, clock: { now: () => now }, suite: 'intl',
+      dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
+    };
+    const progress: string[] = [];
+    const report = await runExport(deps, { request: exportRequest(grant), who, exportId: newExportId(), onProgress: (done, total) => void progress.push(`${done}/${total}`) });
+    assert.equal(report.instances, 2);
+    assert.deepEqual(report.quarantined, []);
+    assert.deepEqual(progress, ['0/2', '1/2', '2/2']);
+
+    const unzipped = join(dir, 'unzipped');
+    execFileSync('unzip', ['-q', join(gateway.folder, report.zip), '-d', unzipped]);
+    const names = files(unzipped).sort();
+    assert.ok(names.includes('DICOMDIR'));
+    assert.equal(names.length, 3);
+    for (const name of [...names, ...files(join(gateway.folder, report.folder)), report.folder, report.zip]) {
+      for (const token of PLANTED) assert.ok(!name.toUpperCase().includes(token), `${token} in the name ${name}`);
+    }
+    for (const name of names) {
+      const bytes = readFileSync(join(unzipped, name));
+      const file = readDicomFile(bytes);
+      const dump = dcmdumpFile(join(unzipped, name));
+      assert.equal(dump.status, 0, dump.output);
+      assert.deepEqual(dump.errors, []);
+      for (const token of PLANTED) {
+        assert.ok(!dump.output.toUpperCase().includes(token), `${token} in ${name}`);
+        walkDataset(file.dataset, (element) => {
+          if (element.tag === Tag.PixelData || element.value === undefined) return;
+          assert.ok(!Buffer.from(element.value).toString('latin1').toUpperCase().includes(token), `${token} in a header value of ${name}`);
+        });
+      }
+      if (name === 'DICOMDIR') continue;
+      assert.equal(file.dataset.getString(Tag.PatientIdentityRemoved), 'YES');
+      const { transferSyntaxUid, geometry, frames } = readFrames(file);
+      const frame = await frameCodecFor(transferSyntaxUid).decode(frames[0]!, geometry);
+      assert.equal(unfilledPixels(frame, { left: 0, top: 0, width: geometry.columns, height: 64 }), 0, 'the rule region is filled');
+    }
+
+    const instanceEvents = gateway.events.filter((e) => e.type === 'export' && e.detail?.['step'] === 'instance');
+    const packageEvents = gateway.events.filter((e) => e.type === 'export' && e.detail?.['step'] === 'package');
+    assert.equal(instanceEvents.length, 2);
+    assert.equal(packageEvents.length, 1);
+    for (const event of [...instanceEvents, ...packageEvents]) {
+      assert.equal(event.actor.user, 'rhea');
+      assert.equal(event.purpose, 'HRESCH');
+      assert.equal(event.outcome, 'success');
+    }
+    assert.equal(packageEvents[0]!.digests?.[0]?.value, report.zipSha256);
+
+    assert.deepEqual(await retention.due(report.expiresAt - 1), []);
+    now = TEST_NOW + 72 * HOUR + 1000;
+    const due = await retention.due(now);
+    assert.deepEqual(due.map((item) => item.id), [report.retentionId]);
+    const { purgeExpired } = await import('./purge-expired.js');
+    const purged = await purgeExpired({ retention, dataDir: gateway.folder, objects: gateway.objects, dataKeys: { destroy: async () => false }, audit: gateway.deps.audit }, now, { trigger: 'job' });
+    assert.deepEqual(purged.purged.map((item) => item.id), [report.retentionId]);
+    assert.equal(existsSync(join(gateway.folder, report.folder)), false);
+  } finally {
+    await retention.close();
+    await gateway.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('runExport() refuses a request that is not a granted export, with a deny event and nothing written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'run-export-'));
+  const gateway = await openTestGateway(join(dir, 'data'));
+  const retention = new SqliteRetentionStore(join(gateway.folder, 'retention.sqlite'), { dataDir: gateway.folder, clock: { now: () => TEST_NOW } });
+  try {
+    await gateway.addUser('rhea', ['researcher'], { departments: ['radiology'] });
+    const grant: Grant = { id: 'g', subjectUserId: 'rhea', scope: { kind: 'studies', studyUids: [STUDY] }, actions: ['export'], effect: 'masked', validFrom: TEST_NOW - 2 * HOUR, validUntil: TEST_NOW - HOUR };
+    const who = await gateway.actingUser('rhea');
+    const deps: RunExportDeps = {
+      index: gateway.index, objects: gateway.objects, retention, audit: gateway.deps.audit, clock: { now: () => TEST_NOW }, suite: 'intl',
+      dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
+    };
+    const cases: [AccessRequestRecord, RegExp][] = [
+      [exportRequest(grant), /expired/],
+      [{ ...exportRequest(grant), status: 'revoked' }, /revoked, not granted/],
+      [{ ...exportRequest(grant), content: { ...exportRequest(grant).content, kind: 'full' } }, /not for an export/],
+      [{ ...exportRequest(grant), content: { ...exportRequest(grant).content, requester: 'someone-else' } }, /only the requester/],
+    ];
+    for (const [request, message] of cases) {
+      gateway.events.length = 0;
+      await assert.rejects(runExport(deps, { request, who, exportId: newExportId() }), message);
+      assert.deepEqual(gateway.events.map((e) => e.type), ['deny']);
+    }
+    assert.equal(existsSync(join(gateway.folder, 'exports')), false);
+  } finally {
+    await retention.close();
+    await gateway.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
