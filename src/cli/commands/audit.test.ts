@@ -10,6 +10,7 @@ import { parseSecretKeyFile } from '../../audit/note/log-keys.js';
 import { signNote } from '../../audit/note/sign-note.js';
 import { SqliteAuditStore } from '../../storage/adapters/sqlite-audit-store.js';
 import { MEDVEIL_BIN, MEDVEIL_NODE_ARGS, medveilAsync } from '../../../test/support/medveil-cli.js';
+import { acquireServerLock } from '../../server/server-lock.js';
 
 /** Runs `medveil audit ...` as a child process and returns what it printed and its exit code. */
 async function medveil(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -122,6 +123,12 @@ test('medveil witness over HTTP cosigns the log checkpoint, and audit checkpoint
         child.once('exit', (code) => reject(new Error(`witness exited ${code}: ${seen}${errors}`)));
       });
       const witness = `${url}=${join(dir, 'w1.pub')}`;
+      // A server running on the log's folder signs its own checkpoints: the command is refused then.
+      const lock = acquireServerLock(dir);
+      const whileServed = await medveil('audit', 'checkpoint', '--db', db, '--key-file', join(dir, 'log.key'), '--witness', witness);
+      lock.release();
+      assert.notEqual(whileServed.code, 0);
+      assert.match(whileServed.stderr, /medveil audit checkpoint: medveil serve \(process \d+\) is running/);
       const first = await medveil('audit', 'checkpoint', '--db', db, '--key-file', join(dir, 'log.key'), '--witness', witness);
       assert.equal(first.code, 0, first.stdout + first.stderr);
       assert.match(first.stdout, /cosigned by regulator.example\/w1/);

@@ -4,6 +4,7 @@
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { MedVeilError } from '../../errors.js';
@@ -24,6 +25,7 @@ import { parseCryptoSuite } from '../../crypto/suite.js';
 import type { AuditStore } from '../../storage/audit-store.js';
 import { defaultAuditDatabase, openExistingAuditStore } from '../audit/open-audit-store.js';
 import { readSigners, readText, readVerifierKeys } from '../audit/read-keys.js';
+import { refuseWhileServed } from '../../server/server-lock.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const dbOption = () => new Option('--db <file>', 'the audit database').default(defaultAuditDatabase);
@@ -206,6 +208,8 @@ export function registerAudit(program: Command): void {
         if (verifier === undefined) throw new MedVeilError('usage', `--witness ${spec}: no cosignature/v1 key`, { hint: 'create one with `medveil audit keygen --witness`' });
         return { url: spec.slice(0, at), verifier };
       });
+      // A running server signs its own checkpoints into this log; a second writer would break its state.
+      refuseWhileServed(dirname(resolve(options.db)), 'medveil audit checkpoint');
       const store = openExistingAuditStore(options.db);
       const knownSizes = await lastCosignedSizes(store, witnesses);
       const log = await AuditLog.open({
