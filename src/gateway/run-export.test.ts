@@ -12,9 +12,9 @@ import { frameCodecFor } from '../pixels/frame-codecs.js';
 import { readFrames } from '../pixels/read-frames.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
 import { Tag } from '../dicom/tag.js';
-import { encodeDicomFile } from '../dicom/write-dicom-file.js';
 import { SqliteRetentionStore } from '../storage/adapters/sqlite-retention-store.js';
-import { burnedInTextFile, renderBurnedInText, unfilledPixels } from '../../test/support/burned-in-text.js';
+import { unfilledPixels } from '../../test/support/burned-in-text.js';
+import { PLANTED_STUDY_UID, PLANTED_TOKENS, plantedExportInstance, RULE_BAND_ROWS } from '../../test/support/planted-export-study.js';
 import { dcmdumpFile } from '../../test/support/dcmtk.js';
 import { openTestGateway, TEST_NOW } from '../../test/support/retrieve-instance-test-gateway.js';
 import { walkDataset } from '../../test/support/walk-dataset.js';
@@ -22,26 +22,9 @@ import { ingestInstance } from './ingest-instance.js';
 import { loadExportRecipe } from './export-recipient.js';
 import { newExportId, runExport, type RunExportDeps } from './run-export.js';
 
-const STUDY = '1.2.826.0.1.3680043.10.999.1';
-const PLANTED = ['KOWALCZYK', 'WIESLAWA', 'PID77120931', 'ACC55190', 'BURNEDNAME', 'BURNED4471'];
+const STUDY = PLANTED_STUDY_UID;
+const PLANTED = PLANTED_TOKENS;
 const HOUR = 3_600_000;
-
-async function plantedInstance(n: number): Promise<Uint8Array> {
-  const image = renderBurnedInText({
-    width: 640, height: 480, bits: 8, background: { kind: 'anatomy-like', seed: n, level: 0.3 },
-    // Inside the bundled "generic ultrasound top band" rule (top 64 rows of an US image).
-    texts: [{ text: 'BURNEDNAME BURNED4471', x: 16, y: 12, font: 'DejaVu Sans', size: 24 }],
-  });
-  const file = await burnedInTextFile(image, { modality: 'US' });
-  file.dataset.setString(Tag.PatientName, 'KOWALCZYK^WIESLAWA');
-  file.dataset.setString(Tag.PatientID, 'PID77120931');
-  file.dataset.setString(Tag.AccessionNumber, 'ACC55190');
-  file.dataset.setString(Tag.StudyInstanceUID, STUDY);
-  file.dataset.setString(Tag.SeriesInstanceUID, `${STUDY}.1`);
-  file.dataset.setString(Tag.SOPInstanceUID, `${STUDY}.1.${n}`);
-  file.meta.setString(Tag.MediaStorageSOPInstanceUID, `${STUDY}.1.${n}`);
-  return encodeDicomFile(file);
-}
 
 function exportRequest(grant: Grant): AccessRequestRecord {
   return {
@@ -69,7 +52,7 @@ test('runExport() packages an approved export de-identified, pixels cleaned unde
   const retention = new SqliteRetentionStore(join(gateway.folder, 'retention.sqlite'), { dataDir: gateway.folder, clock: { now: () => now } });
   try {
     for (const n of [1, 2]) {
-      const result = await ingestInstance(gateway.deps, { kind: 'part10', bytes: await plantedInstance(n) }, { actor: { user: 'modality' }, department: 'radiology', via: 'stow-rs' });
+      const result = await ingestInstance(gateway.deps, { kind: 'part10', bytes: await plantedExportInstance(n) }, { actor: { user: 'modality' }, department: 'radiology', via: 'stow-rs' });
       assert.equal(result.outcome, 'stored');
     }
     await gateway.addUser('rhea', ['researcher'], { departments: ['radiology'] });
@@ -115,7 +98,7 @@ test('runExport() packages an approved export de-identified, pixels cleaned unde
       assert.equal(file.dataset.getString(Tag.PatientIdentityRemoved), 'YES');
       const { transferSyntaxUid, geometry, frames } = readFrames(file);
       const frame = await frameCodecFor(transferSyntaxUid).decode(frames[0]!, geometry);
-      assert.equal(unfilledPixels(frame, { left: 0, top: 0, width: geometry.columns, height: 64 }), 0, 'the rule region is filled');
+      assert.equal(unfilledPixels(frame, { left: 0, top: 0, width: geometry.columns, height: RULE_BAND_ROWS }), 0, 'the rule region is filled');
     }
 
     const instanceEvents = gateway.events.filter((e) => e.type === 'export' && e.detail?.['step'] === 'instance');

@@ -26,6 +26,7 @@ import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerOidcRoutes, type OidcRouteDeps } from './routes/oidc-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerRequestRoutes } from './routes/request-routes.js';
+import { type ExportRouteDeps, registerExportRoutes } from './routes/export-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerStudyRoutes } from './routes/study-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
@@ -50,6 +51,8 @@ export interface HttpAppDeps {
   readonly oidc?: OidcRouteDeps;
   /** Access and export requests and their grants (issue 6); served with the DICOMweb routes, whose index resolves a scope. */
   readonly requests?: { readonly store: RequestStore; readonly policy: RequestPolicy };
+  /** Export jobs and their packages (issue 6, docs/exports.md); without them those routes are not served. */
+  readonly exports?: ExportRouteDeps;
 }
 
 /** The route-facing view of the app's dependencies, and what every route module receives. */
@@ -200,6 +203,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
         actors: { accounts: deps.accounts, grants: deps.dicomweb.grants },
       });
     }
+    if (deps.exports !== undefined) registerExportRoutes(app, deps.exports);
   }
   return app;
 }

@@ -63,6 +63,7 @@ export interface TestAppExtras {
   readonly grants?: GrantSource;
   readonly breakGlass?: BreakGlassSource;
   readonly requests?: HttpAppDeps['requests'];
+  readonly exports?: HttpAppDeps['exports'];
 }
 
 /** The HTTP app with its DICOMweb routes over `gateway` and `accounts`, as the tests of the gateway's flows build it. */
@@ -89,6 +90,7 @@ export function buildTestHttpApp(gateway: TestGateway, accounts: TestAccounts, a
       ...(extras.masking === undefined ? {} : { masking: extras.masking }),
     },
     ...(extras.requests === undefined ? {} : { requests: extras.requests }),
+    ...(extras.exports === undefined ? {} : { exports: extras.exports }),
   });
 }
 
