@@ -31,6 +31,10 @@ import { registerBreakGlassRoutes } from './routes/break-glass-routes.js';
 import { SqliteBreakGlassStore } from '../storage/adapters/sqlite-break-glass-store.js';
 import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
 import { SqliteRetentionStore } from '../storage/adapters/sqlite-retention-store.js';
+import { SqliteExportJobStore } from '../storage/adapters/sqlite-export-job-store.js';
+import { loadExportRecipe } from '../gateway/export-recipient.js';
+import { createPseudonymizer } from '../deid/pseudonym/create-pseudonymizer.js';
+import { randomBytes } from 'node:crypto';
 import { retentionJob } from './retention-job.js';
 
 export interface RunningServer {
@@ -123,6 +127,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   let breakGlassStore: SqliteBreakGlassStore | undefined;
   let breakGlass: BreakGlassServices;
   let retention: SqliteRetentionStore | undefined;
+  let exportJobs: SqliteExportJobStore | undefined;
   try {
     requests = new SqliteRequestStore(files.requests);
   } catch (error) {
@@ -133,6 +138,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   }
   try {
     retention = SqliteRetentionStore.open(files.retention, { dataDir: config.dataDir, clock, defaultLifetimeMs: config.retention.defaultHours * 3_600_000 });
+    exportJobs = new SqliteExportJobStore(join(config.dataDir, 'exports.sqlite'));
     breakGlassStore = SqliteBreakGlassStore.open(files.breakGlass);
     breakGlass = breakGlassServices({
       breakGlass: config.breakGlass,
@@ -149,6 +155,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     });
   } catch (error) {
     await breakGlassStore?.close();
+    await exportJobs?.close();
     await retention?.close();
     await requests.close();
     await gateway.close();
@@ -193,6 +200,13 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     log: { level: config.log.level, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     dicomweb: { ...gatewayDeps, limits },
     requests: { store: requests, policy: DEFAULT_REQUEST_POLICY },
+    // Export packages (docs/exports.md): the research recipe with Clean Pixel Data and the
+    // configured pixel rules; pseudonyms under a key of this run of the server, never written.
+    exports: {
+      index: gateway.index, objects: gateway.objects, retention, retentionItems: retention, audit: log, clock, suite: config.crypto.suite,
+      dataDir: config.dataDir, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)), pixelRules: config.masking.pixelRules,
+      jobs: exportJobs, requests, actors: { accounts, grants: storedGrants(requests) },
+    },
     ...(oidc === undefined
       ? {}
       : // The warning is called during requests only, once `app` exists.
@@ -219,6 +233,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     await gateway.close();
     await requests.close();
     await breakGlassStore.close();
+    await exportJobs.close();
     await retention.close();
     await accounts.close();
     await ocr?.close();
