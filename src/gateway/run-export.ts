@@ -38,6 +38,7 @@ import { MedVeilError } from '../errors.js';
 import type { FindTextRegions } from '../pixels/clean-pixels.js';
 import type { PixelRule } from '../pixels/pixel-rules.js';
 import type { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
+import type { QuarantinedInstance } from '../storage/export-job-store.js';
 import type { IndexStore, LocatedInstance } from '../storage/index-store.js';
 import type { RetentionStore } from '../storage/retention-store.js';
 import type { ActingUser } from './actor-for-user.js';
@@ -71,11 +72,7 @@ export interface RunExportRequest {
   readonly onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
-/** An instance left out of the package: its place in the export's order, and why. */
-export interface QuarantinedInstance {
-  readonly ordinal: number;
-  readonly reason: string;
-}
+export type { QuarantinedInstance };
 
 export interface ExportReport {
   readonly exportId: string;

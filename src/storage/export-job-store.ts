@@ -4,10 +4,15 @@
  * started), `running` (`done` of `total` instances handled), `finished` (the package exists
  * until `expiresAt`), `failed` (nothing was kept; `failure` says why without naming data).
  */
-import type { QuarantinedInstance } from '../gateway/run-export.js';
 
 export const EXPORT_JOB_STATES = ['queued', 'running', 'finished', 'failed'] as const;
 export type ExportJobState = (typeof EXPORT_JOB_STATES)[number];
+
+/** An instance left out of a package: its place in the export's order, and why. */
+export interface QuarantinedInstance {
+  readonly ordinal: number;
+  readonly reason: string;
+}
 
 export interface ExportPackage {
   /** Relative to the data folder. */
