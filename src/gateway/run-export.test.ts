@@ -157,3 +157,43 @@ test('runExport() refuses a request that is not a granted export, with a deny ev
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('runExport() leaves out an instance it cannot de-identify, names it by ordinal and reason, audits it, and writes nothing of it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'run-export-'));
+  const gateway = await openTestGateway(join(dir, 'data'));
+  const retention = new SqliteRetentionStore(join(gateway.folder, 'retention.sqlite'), { dataDir: gateway.folder, clock: { now: () => TEST_NOW } });
+  try {
+    const keys: string[] = [];
+    for (const n of [1, 2]) {
+      const result = await ingestInstance(gateway.deps, { kind: 'part10', bytes: await plantedExportInstance(n) }, { actor: { user: 'modality' }, department: 'radiology', via: 'stow-rs' });
+      assert.equal(result.outcome, 'stored');
+      keys.push((await gateway.index.getInstance({ studyUid: STUDY, sopInstanceUid: `${STUDY}.1.${n}` }))!.instance.blobKey);
+    }
+    await gateway.addUser('rhea', ['researcher'], { departments: ['radiology'] });
+    const grant: Grant = { id: 'g', subjectUserId: 'rhea', scope: { kind: 'studies', studyUids: [STUDY] }, actions: ['export'], effect: 'masked', validFrom: TEST_NOW - HOUR, validUntil: TEST_NOW + HOUR, purpose: 'HRESCH' };
+    const who = await gateway.actingUser('rhea');
+    // The second object reads back as something that is not DICOM: the de-identifier refuses it.
+    const objects = { get: async (key: string) => (key === keys[1] ? Buffer.from('not a DICOM file, certainly not cleanable') : gateway.objects.get(key as never)) };
+    const deps: RunExportDeps = {
+      index: gateway.index, objects: objects as RunExportDeps['objects'], retention, audit: gateway.deps.audit, clock: { now: () => TEST_NOW }, suite: 'intl',
+      dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
+    };
+    gateway.events.length = 0;
+    const report = await runExport(deps, { request: exportRequest(grant), who, exportId: newExportId() });
+    assert.equal(report.instances, 1);
+    assert.equal(report.quarantined.length, 1);
+    assert.equal(report.quarantined[0]!.ordinal, 2);
+    assert.match(report.quarantined[0]!.reason, /^dicom-parse: /);
+    const unzipped = join(dir, 'unzipped');
+    execFileSync('unzip', ['-q', join(gateway.folder, report.zip), '-d', unzipped]);
+    assert.equal(files(unzipped).filter((name) => name !== 'DICOMDIR').length, 1);
+    assert.deepEqual(
+      gateway.events.filter((e) => e.type === 'export').map((e) => [e.outcome, e.detail?.['step'], e.objects?.[0]?.instance]),
+      [['success', 'instance', `${STUDY}.1.1`], ['minor-failure', 'instance', `${STUDY}.1.2`], ['success', 'package', undefined]],
+    );
+  } finally {
+    await retention.close();
+    await gateway.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
