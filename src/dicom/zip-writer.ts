@@ -6,30 +6,13 @@
  * Every entry carries the same time (1980-01-01 00:00), so the archive says nothing of when
  * the data were made and the same entries give the same bytes. Pure: returns the chunks.
  */
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { MedVeilError } from '../errors.js';
 
 export interface ZipEntry {
   /** Relative, "/" between parts, ASCII letters, digits, "_", "-", "." only. */
   readonly name: string;
   readonly data: Uint8Array;
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 of ISO 3309 / ITU-T V.42, as APPNOTE 4.4.7 asks. */
-export function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 const SAFE_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
