@@ -7,26 +7,14 @@ import { after, test } from 'node:test';
 import { Command } from 'commander';
 import { readKeyFile } from '../../crypto/key-file.js';
 import { MedVeilError } from '../../errors.js';
+import { runRegisteredCommand } from './testing-command.js';
 import { registerKeygen } from './keygen.js';
 
 const root = mkdtempSync(join(tmpdir(), 'medveil-keygen-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 async function runKeygen(args: string[]): Promise<string> {
-  const program = new Command('medveil').exitOverride();
-  registerKeygen(program);
-  let printed = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    printed += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(['keygen', ...args], { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-  }
-  return printed;
+  return (await runRegisteredCommand(registerKeygen, ['keygen', ...args])).printed;
 }
 
 test('`medveil keygen --out F` writes a readable key file and never prints the key', async () => {

@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { Command } from 'commander';
 import { systemClock } from '../../audit/clock.js';
 import { decodeAuditEvent } from '../../audit/event/encode-audit-event.js';
 import { AuditLog } from '../../audit/log/audit-log.js';
@@ -19,29 +18,14 @@ import { newBlobKey } from '../../storage/blob-store.js';
 import { EncryptedBlobStore } from '../../storage/encrypted-blob-store.js';
 import { gatewayStoreFiles } from '../../server/gateway-stores.js';
 import { main } from '../main.js';
+import { runRegisteredCommand } from './testing-command.js';
 import { registerPurge } from './purge.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medveil-purge-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-async function runPurge(args: string[]): Promise<{ printed: string; exitCode: number | string | undefined }> {
-  const program = new Command('medveil').exitOverride();
-  registerPurge(program);
-  let printed = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    printed += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  const previousExitCode = process.exitCode;
-  try {
-    await program.parseAsync(['purge', ...args], { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-  }
-  const exitCode = process.exitCode;
-  process.exitCode = previousExitCode;
-  return { printed, exitCode };
+function runPurge(args: string[]): Promise<{ printed: string; exitCode: number | string | undefined }> {
+  return runRegisteredCommand(registerPurge, ['purge', ...args]);
 }
 
 /** A data folder as the server leaves it: an audit log, sealed objects, one expired package and one still valid. */
