@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CryptoSuite } from './suite.js';
 import { sha256 } from './sha256.js';
 import { sm3 } from './sm3.js';
@@ -17,4 +18,22 @@ export function dataDigests(data: Uint8Array, suite: CryptoSuite): DataDigest[] 
   const digests: DataDigest[] = [{ algorithm: 'sha256', value: Buffer.from(sha256(data)).toString('hex') }];
   if (suite === 'gm') digests.push({ algorithm: 'sm3', value: Buffer.from(sm3(data)).toString('hex') });
   return digests;
+}
+
+/** The same digests as dataDigests, of data that arrives in pieces (a package as it is written). */
+export interface DataDigester {
+  update(chunk: Uint8Array): void;
+  /** The digests of everything given so far; call once. */
+  digests(): DataDigest[];
+}
+
+export function createDataDigester(suite: CryptoSuite): DataDigester {
+  // Node's OpenSSL has both; the one-shot sm3() above uses sm-crypto-v2, and a test checks they agree.
+  const hashes = [{ algorithm: 'sha256' as const, hash: createHash('sha256') }, ...(suite === 'gm' ? [{ algorithm: 'sm3' as const, hash: createHash('sm3') }] : [])];
+  return {
+    update: (chunk) => {
+      for (const { hash } of hashes) hash.update(chunk);
+    },
+    digests: () => hashes.map(({ algorithm, hash }) => ({ algorithm, value: hash.digest('hex') })),
+  };
 }

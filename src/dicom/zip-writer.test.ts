@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writeZip } from './zip-writer.js';
+import { writeZip, zipStream } from './zip-writer.js';
 
 test('writeZip() writes an archive that unzip lists, tests and extracts byte for byte, deflated and stored', () => {
   const compressible = Buffer.alloc(10_000, 7);
@@ -32,4 +32,23 @@ test('writeZip() refuses names that could leave the folder or repeat', () => {
     assert.throws(() => writeZip([{ name, data: new Uint8Array(1) }]), /ZIP entry name/);
   }
   assert.throws(() => writeZip([{ name: 'a', data: new Uint8Array(1) }, { name: 'a', data: new Uint8Array(1) }]), /twice/);
+});
+
+test('zipStream() writes the same bytes as writeZip(), entry by entry, and refuses what writeZip refuses', async () => {
+  const entries = [
+    { name: 'DICOMDIR', data: Buffer.alloc(5_000, 3) },
+    { name: 'DICOM/P0000001/I0000001', data: Buffer.from(Array.from({ length: 700 }, (_, i) => (i * 31 + 7) % 253)) },
+  ];
+  async function* arriving() {
+    for (const entry of entries) yield entry;
+  }
+  const streamed: Buffer[] = [];
+  for await (const chunk of zipStream(arriving())) streamed.push(chunk);
+  assert.deepEqual(Buffer.concat(streamed), Buffer.concat(writeZip(entries)));
+  await assert.rejects(async () => {
+    for await (const _ of zipStream([entries[0]!, entries[0]!])) void _;
+  }, /twice/);
+  await assert.rejects(async () => {
+    for await (const _ of zipStream([{ name: '../escape', data: new Uint8Array(1) }])) void _;
+  }, /ZIP entry name/);
 });

@@ -34,7 +34,13 @@ export async function currentRequestActor(accounts: Pick<AccountStore, 'findUser
 
 /** Detail every event of a request carries: which request, which content, what kind. */
 export function requestEventDetail(record: AccessRequestRecord): Record<string, string> {
-  return { accessRequest: record.id, contentHash: record.contentHash, kind: record.content.kind, requester: record.content.requester };
+  return {
+    accessRequest: record.id,
+    contentHash: record.contentHash,
+    kind: record.content.kind,
+    requester: record.content.requester,
+    ...(record.content.recipient === undefined ? {} : { recipient: record.content.recipient }),
+  };
 }
 
 /** The studies of a request as audit objects (at most 1000, as a request holds). */
@@ -70,6 +76,8 @@ export interface AccessRequestView {
   purposeCode: string;
   justification: string;
   durationHours: number;
+  /** Export requests: who the package is for. */
+  recipient?: string;
   contentHash: string;
   createdAt: string;
   approvals: Array<{ by: string; as: string; departments: string[]; at: string }>;
@@ -120,6 +128,7 @@ export function accessRequestView(record: AccessRequestRecord): AccessRequestVie
     purposeCode: purposeCode(content.purpose),
     justification: content.justification,
     durationHours: content.durationMs / 3_600_000,
+    ...(content.recipient === undefined ? {} : { recipient: content.recipient }),
     contentHash: record.contentHash,
     createdAt: iso(record.createdAt),
     approvals: record.approvals.map((a) => ({ by: a.by, as: a.as, departments: [...a.departments], at: iso(a.at) })),

@@ -17,11 +17,13 @@ import { auditActorOf } from './audit-actor.js';
 export interface CreateAccessRequestDeps extends AccessRequestDeps {
   readonly index: Pick<IndexStore, 'getStudy' | 'find'>;
   readonly actors: ActorDeps;
+  /** The ids of the export recipients this server knows (exports.recipients); `requester` alone when absent. */
+  readonly exportRecipients?: readonly string[];
 }
 
 export interface CreateAccessRequestInput {
   readonly by: UserRecord;
-  readonly body: { kind?: unknown; scope?: unknown; purpose?: unknown; justification?: unknown; durationHours?: unknown };
+  readonly body: { kind?: unknown; scope?: unknown; purpose?: unknown; justification?: unknown; durationHours?: unknown; recipient?: unknown };
 }
 
 export type CreateAccessRequestResult = { readonly outcome: 'created'; readonly record: AccessRequestRecord } | RequestRefusal;
@@ -36,6 +38,9 @@ export type CreateAccessRequestResult = { readonly outcome: 'created'; readonly 
 export async function createAccessRequest(deps: CreateAccessRequestDeps, input: CreateAccessRequestInput): Promise<CreateAccessRequestResult> {
   const parsed = parseRequestInput(input.body, deps.policy);
   if ('outcome' in parsed) return parsed;
+  if (parsed.recipient !== undefined && !(deps.exportRecipients ?? ['requester']).includes(parsed.recipient)) {
+    return requestRefusal('invalid-request', `there is no export recipient ${parsed.recipient}; known: ${(deps.exportRecipients ?? ['requester']).join(', ')}`);
+  }
   const now = deps.clock.now();
   const found = await actorForUser(deps.actors, input.by.name);
   if (found.outcome !== 'found') return requestRefusal('scope-empty');
@@ -58,6 +63,7 @@ export async function createAccessRequest(deps: CreateAccessRequestDeps, input: 
     purpose: parsed.purpose,
     justification: parsed.justification,
     durationMs: parsed.durationMs,
+    ...(parsed.recipient === undefined ? {} : { recipient: parsed.recipient }),
   };
   const record: AccessRequestRecord = { id: randomUUID(), content, contentHash: requestContentHash(content), createdAt: now, status: 'pending', approvals: [] };
   return deps.requests.change<CreateAccessRequestResult>(record.id, async (current) => {

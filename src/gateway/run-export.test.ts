@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
@@ -20,7 +20,7 @@ import { openTestGateway, TEST_NOW } from '../../test/support/retrieve-instance-
 import { walkDataset } from '../../test/support/walk-dataset.js';
 import { ingestInstance } from './ingest-instance.js';
 import { loadExportRecipe } from './export-recipient.js';
-import { newExportId, runExport, type RunExportDeps } from './run-export.js';
+import { type ExportReport, newExportId, runExport, type RunExportDeps } from './run-export.js';
 
 const STUDY = PLANTED_STUDY_UID;
 const PLANTED = PLANTED_TOKENS;
@@ -39,6 +39,17 @@ function exportRequest(grant: Grant): AccessRequestRecord {
     approvals: [],
     grant,
   };
+}
+
+/** Opens the sealed package from the object store and unzips it into `folder`; its SHA-256 must be the report's. */
+async function unzipPackage(gateway: { objects: { get(key: never): Promise<Buffer | undefined> } }, report: ExportReport, folder: string): Promise<void> {
+  const zip = await gateway.objects.get(report.blobKey as never);
+  assert.ok(zip !== undefined, 'the package is in the object store');
+  assert.equal(zip.length, report.zipBytes);
+  assert.equal(createHash('sha256').update(zip).digest('hex'), report.zipSha256);
+  const path = `${folder}.zip`;
+  writeFileSync(path, zip);
+  execFileSync('unzip', ['-q', path, '-d', folder]);
 }
 
 function files(root: string): string[] {
@@ -64,7 +75,7 @@ test('runExport() packages an approved export de-identified, pixels cleaned unde
     const who = await gateway.actingUser('rhea');
     gateway.events.length = 0;
     const deps: RunExportDeps = {
-      index: gateway.index, objects: gateway.objects, retention, audit: gateway.deps.audit, clock: { now: () => now }, suite: 'intl',
+      index: gateway.index, objects: gateway.objects, dataKeys: gateway.dataKeys, retention, audit: gateway.deps.audit, clock: { now: () => now }, suite: 'intl',
       dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
     };
     const progress: string[] = [];
@@ -74,11 +85,19 @@ test('runExport() packages an approved export de-identified, pixels cleaned unde
     assert.deepEqual(progress, ['0/2', '1/2', '2/2']);
 
     const unzipped = join(dir, 'unzipped');
-    execFileSync('unzip', ['-q', join(gateway.folder, report.zip), '-d', unzipped]);
+    await unzipPackage(gateway, report, unzipped);
     const names = files(unzipped).sort();
     assert.ok(names.includes('DICOMDIR'));
     assert.equal(names.length, 3);
-    for (const name of [...names, ...files(join(gateway.folder, report.folder)), report.folder, report.zip]) {
+    // Nothing is left in the clear: the working folder is gone, and the object on disk is sealed.
+    assert.deepEqual(readdirSync(join(gateway.folder, 'exports')), []);
+    const objectFiles = files(gateway.objectFolder);
+    assert.equal(objectFiles.length, 3, 'two instances and the package');
+    for (const name of objectFiles) {
+      const sealed = readFileSync(join(gateway.objectFolder, name));
+      assert.equal(sealed.includes(Buffer.from('DICM')) || sealed.includes(Buffer.from('PK\x03\x04', 'latin1')), false, 'every object, the package included, is sealed');
+    }
+    for (const name of [...names, report.blobKey]) {
       for (const token of PLANTED) assert.ok(!name.toUpperCase().includes(token), `${token} in the name ${name}`);
     }
     for (const name of names) {
@@ -112,14 +131,18 @@ test('runExport() packages an approved export de-identified, pixels cleaned unde
     }
     assert.equal(packageEvents[0]!.digests?.[0]?.value, report.zipSha256);
 
+    assert.equal((await gateway.dataKeys.forScope(`export:${report.exportId}`))?.id, report.dataKeyId, 'the package has a data key of its own');
     assert.deepEqual(await retention.due(report.expiresAt - 1), []);
     now = TEST_NOW + 72 * HOUR + 1000;
     const due = await retention.due(now);
-    assert.deepEqual(due.map((item) => item.id), [report.retentionId]);
+    assert.deepEqual(due.map((item) => item.kind).sort(), ['export-package', 'temporary'], 'the package and its working folder');
+    assert.ok(due.some((item) => item.id === report.retentionId && item.blob?.dataKeyId === report.dataKeyId));
     const { purgeExpired } = await import('./purge-expired.js');
-    const purged = await purgeExpired({ retention, dataDir: gateway.folder, objects: gateway.objects, dataKeys: { destroy: async () => false }, audit: gateway.deps.audit }, now, { trigger: 'job' });
-    assert.deepEqual(purged.purged.map((item) => item.id), [report.retentionId]);
-    assert.equal(existsSync(join(gateway.folder, report.folder)), false);
+    const purged = await purgeExpired({ retention, dataDir: gateway.folder, objects: gateway.objects, dataKeys: gateway.dataKeys, audit: gateway.deps.audit }, now, { trigger: 'job' });
+    assert.equal(purged.purged.length, 2);
+    assert.equal(await gateway.objects.has(report.blobKey), false, 'the package is gone');
+    assert.equal(files(gateway.objectFolder).length, 2, 'the instances stay');
+    assert.equal((await gateway.dataKeys.lookup(report.dataKeyId))?.state, 'destroyed', 'and its key');
   } finally {
     await retention.close();
     await gateway.close();
@@ -136,7 +159,7 @@ test('runExport() refuses a request that is not a granted export, with a deny ev
     const grant: Grant = { id: 'g', subjectUserId: 'rhea', scope: { kind: 'studies', studyUids: [STUDY] }, actions: ['export'], effect: 'masked', validFrom: TEST_NOW - 2 * HOUR, validUntil: TEST_NOW - HOUR };
     const who = await gateway.actingUser('rhea');
     const deps: RunExportDeps = {
-      index: gateway.index, objects: gateway.objects, retention, audit: gateway.deps.audit, clock: { now: () => TEST_NOW }, suite: 'intl',
+      index: gateway.index, objects: gateway.objects, dataKeys: gateway.dataKeys, retention, audit: gateway.deps.audit, clock: { now: () => TEST_NOW }, suite: 'intl',
       dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
     };
     const cases: [AccessRequestRecord, RegExp][] = [
@@ -173,9 +196,13 @@ test('runExport() leaves out an instance it cannot de-identify, names it by ordi
     const grant: Grant = { id: 'g', subjectUserId: 'rhea', scope: { kind: 'studies', studyUids: [STUDY] }, actions: ['export'], effect: 'masked', validFrom: TEST_NOW - HOUR, validUntil: TEST_NOW + HOUR, purpose: 'HRESCH' };
     const who = await gateway.actingUser('rhea');
     // The second object reads back as something that is not DICOM: the de-identifier refuses it.
-    const objects = { get: async (key: string) => (key === keys[1] ? Buffer.from('not a DICOM file, certainly not cleanable') : gateway.objects.get(key as never)) };
+    const objects: RunExportDeps['objects'] = {
+      get: async (key) => (key === keys[1] ? Buffer.from('not a DICOM file, certainly not cleanable') : gateway.objects.get(key)),
+      put: (key, body, scope) => gateway.objects.put(key, body, scope),
+      delete: (key) => gateway.objects.delete(key),
+    };
     const deps: RunExportDeps = {
-      index: gateway.index, objects: objects as RunExportDeps['objects'], retention, audit: gateway.deps.audit, clock: { now: () => TEST_NOW }, suite: 'intl',
+      index: gateway.index, objects, dataKeys: gateway.dataKeys, retention, audit: gateway.deps.audit, clock: { now: () => TEST_NOW }, suite: 'intl',
       dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
     };
     gateway.events.length = 0;
@@ -185,7 +212,7 @@ test('runExport() leaves out an instance it cannot de-identify, names it by ordi
     assert.equal(report.quarantined[0]!.ordinal, 2);
     assert.match(report.quarantined[0]!.reason, /^dicom-parse: /);
     const unzipped = join(dir, 'unzipped');
-    execFileSync('unzip', ['-q', join(gateway.folder, report.zip), '-d', unzipped]);
+    await unzipPackage(gateway, report, unzipped);
     assert.equal(files(unzipped).filter((name) => name !== 'DICOMDIR').length, 1);
     assert.deepEqual(
       gateway.events.filter((e) => e.type === 'export').map((e) => [e.outcome, e.detail?.['step'], e.objects?.[0]?.instance]),

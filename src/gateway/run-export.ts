@@ -3,24 +3,31 @@
  * must be an `export` request, granted, its grant active now, and `decideAccess` with action
  * `export` must allow every study through that very grant. Then every instance of the grant's
  * studies is read from the object store and de-identified with the recipient's recipe (Clean
- * Pixel Data on: the bundled pixel rules fill burned-in text), the files are laid out as a media
- * folder with a DICOMDIR (build-media-folder.ts), and the folder is zipped:
+ * Pixel Data on: the pixel rules, and OCR where configured, fill burned-in text), the files are
+ * laid out as a media folder with a DICOMDIR (build-media-folder.ts), and the folder is zipped,
+ * as a stream, straight into the encrypted object store:
  *
- *   <dataDir>/exports/<export id>/media/DICOMDIR, media/DICOM/P0000001/...
- *   <dataDir>/exports/<export id>/package.zip
+ *   <dataDir>/exports/<export id>/media/DICOMDIR, media/DICOM/P0000001/...  (while the job runs)
+ *   object export-package/<export id>, sealed under the data key of scope export:<export id>
  *
- * No name carries anything of a patient: the export id is random, the rest are ordinals. The
- * folder is registered with the retention store (72 h by default), so the purge destroys it.
+ * The package has a data key of its own, so destroying that one key (the purge does, at expiry)
+ * makes every copy of the package unreadable, a backup's included. The working folder is
+ * registered with the retention store as a temporary item before anything is written into it,
+ * so that a crash leaves nothing that outlives the retention period, and removed once the
+ * package is sealed. No name carries anything of a patient: the export id is random, the rest
+ * are ordinals.
  *
  * Audit: one `export` event per instance (the original's UIDs as objects, the de-identified
  * file's digests), one per instance left out (`minor-failure`, with its reason), and one for the
- * package (the zip's digests), each with the purpose of the request. An instance that cannot be
- * de-identified is left out and named in the report by its ordinal and reason; nothing
- * half-cleaned is ever written (deidentifyInstance throws before it returns any bytes).
- * On any other failure the export folder is removed and the error thrown.
+ * package (the zip's digests, SHA-256 and, under the gm suite, SM3), each with the purpose of
+ * the request. An instance that cannot be de-identified is left out and named in the report by
+ * its ordinal and reason; nothing half-cleaned is ever written (deidentifyInstance throws before
+ * it returns any bytes). On any other failure the folder and the object are removed and the
+ * error thrown.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
 import { join } from 'node:path';
 import type { StudyFacts } from '../access/access-resource.js';
 import { decideAccess } from '../access/decide-access.js';
@@ -29,14 +36,16 @@ import type { AccessRequestRecord } from '../access/requests/access-request.js';
 import { purposeCode } from '../access/requests/purpose-of-use.js';
 import type { Clock } from '../audit/clock.js';
 import type { AuditObject } from '../audit/event/audit-event.js';
-import { dataDigests } from '../crypto/data-digest.js';
+import { createDataDigester, type DataDigest, dataDigests } from '../crypto/data-digest.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { Pseudonymizer } from '../deid/pseudonymizer.js';
 import type { Recipe } from '../deid/recipe.js';
-import { writeZip } from '../dicom/zip-writer.js';
+import { type ZipEntry, zipStream } from '../dicom/zip-writer.js';
 import { MedVeilError } from '../errors.js';
 import type { FindTextRegions } from '../pixels/clean-pixels.js';
 import type { PixelRule } from '../pixels/pixel-rules.js';
+import type { BlobKey } from '../storage/blob-store.js';
+import type { DataKeyStore } from '../storage/data-key-store.js';
 import type { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
 import type { QuarantinedInstance } from '../storage/export-job-store.js';
 import type { IndexStore, LocatedInstance } from '../storage/index-store.js';
@@ -48,7 +57,9 @@ import { deidentifyInstance } from './deidentify-instance.js';
 
 export interface RunExportDeps {
   readonly index: Pick<IndexStore, 'findEach' | 'getInstance'>;
-  readonly objects: Pick<EncryptedBlobStore, 'get'>;
+  readonly objects: Pick<EncryptedBlobStore, 'get' | 'put' | 'delete'>;
+  /** To name the package's data key on its retention item. */
+  readonly dataKeys: Pick<DataKeyStore, 'forScope'>;
   readonly retention: Pick<RetentionStore, 'add'>;
   readonly audit: AuditAppender;
   readonly clock: Clock;
@@ -69,6 +80,8 @@ export interface RunExportRequest {
   readonly who: ActingUser;
   /** 32 lowercase hex digits (newExportId). */
   readonly exportId: string;
+  /** Who the package is for (export-recipient.ts), for the audit trail; `requester` by default. */
+  readonly recipient?: string;
   readonly onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
@@ -78,17 +91,30 @@ export interface ExportReport {
   readonly exportId: string;
   readonly instances: number;
   readonly quarantined: readonly QuarantinedInstance[];
-  /** Relative to the data folder. */
-  readonly folder: string;
-  readonly zip: string;
+  /** The sealed package in the object store, and the data key only it is sealed under. */
+  readonly blobKey: BlobKey;
+  readonly dataKeyId: string;
   readonly zipBytes: number;
   readonly zipSha256: string;
+  /** SHA-256, and SM3 under the gm suite. */
+  readonly digests: readonly DataDigest[];
   readonly retentionId: string;
   readonly expiresAt: number;
 }
 
 export const EXPORTS_FOLDER = 'exports';
-export const PACKAGE_ZIP = 'package.zip';
+/** The object namespace of packages; the object's id is the export id. */
+export const PACKAGE_NAMESPACE = 'export-package';
+
+/** The object key of an export's package. */
+export function packageBlobKey(exportId: string): BlobKey {
+  return `${PACKAGE_NAMESPACE}/${exportId}`;
+}
+
+/** The data key scope of an export's package: one key per package. */
+export function packageKeyScope(exportId: string): string {
+  return `export:${exportId}`;
+}
 const EXPORT_ID = /^[0-9a-f]{32}$/;
 
 export function newExportId(): string {
@@ -103,9 +129,12 @@ export async function runExport(deps: RunExportDeps, input: RunExportRequest): P
   const instances = await grantInstances(deps, who, grant);
   const relativeFolder = `${EXPORTS_FOLDER}/${exportId}`;
   const folder = join(deps.dataDir, EXPORTS_FOLDER, exportId);
-  const detail = { exportId, requestId: request.id, grantId: grant.id, recipe: deps.recipe.name };
+  const detail = { exportId, requestId: request.id, grantId: grant.id, recipient: input.recipient ?? 'requester', recipe: deps.recipe.name };
 
+  const blobKey = packageBlobKey(exportId);
   await mkdir(join(deps.dataDir, EXPORTS_FOLDER), { recursive: true });
+  // Registered before anything is written into it: a crash leaves nothing that outlives retention.
+  await deps.retention.add({ kind: 'temporary', file: relativeFolder });
   await mkdir(folder);
   try {
     const staging = join(folder, 'staging');
@@ -149,34 +178,33 @@ export async function runExport(deps: RunExportDeps, input: RunExportRequest): P
     const media = join(folder, 'media');
     await buildMediaFolder(staging, media, { transfer: 'link' });
     await rm(staging, { recursive: true, force: true });
-    const zipBytes = Buffer.concat(writeZip(await zipEntries(media)));
-    const zipPath = join(folder, PACKAGE_ZIP);
-    await writeFile(`${zipPath}.partial`, zipBytes, { flag: 'wx' });
-    await rename(`${zipPath}.partial`, zipPath);
+    const sealed = await sealPackage(deps, media, blobKey, exportId);
+    await rm(folder, { recursive: true, force: true });
 
-    const item = await deps.retention.add({ kind: 'export-package', file: relativeFolder });
-    const digests = dataDigests(zipBytes, deps.suite);
+    const item = await deps.retention.add({ kind: 'export-package', blob: { key: blobKey, dataKeyId: sealed.dataKeyId } });
     await deps.audit.append({
       type: 'export',
       outcome: 'success',
       actor: who.auditActor,
       purpose,
-      digests,
+      digests: sealed.digests,
       detail: { ...detail, step: 'package', instances: String(written), quarantined: String(quarantined.length), retentionId: item.id, expiresAt: new Date(item.expiresAt).toISOString() },
     });
     return {
       exportId,
       instances: written,
       quarantined,
-      folder: relativeFolder,
-      zip: `${relativeFolder}/${PACKAGE_ZIP}`,
-      zipBytes: zipBytes.length,
-      zipSha256: digests[0]!.value,
+      blobKey,
+      dataKeyId: sealed.dataKeyId,
+      zipBytes: sealed.bytes,
+      zipSha256: sealed.digests[0]!.value,
+      digests: sealed.digests,
       retentionId: item.id,
       expiresAt: item.expiresAt,
     };
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
+    await deps.objects.delete(blobKey).catch(() => undefined);
     await deps.audit.append({ type: 'export', outcome: 'serious-failure', actor: who.auditActor, purpose, detail: { ...detail, step: 'package', failure: error instanceof MedVeilError ? error.code : 'internal' } }).catch(() => undefined);
     throw error;
   }
@@ -228,13 +256,34 @@ function instanceObject(located: LocatedInstance): AuditObject {
   };
 }
 
-/** The media folder's files as ZIP entries, in a stable order, named as in the folder. */
-async function zipEntries(root: string, prefix = ''): Promise<{ name: string; data: Uint8Array }[]> {
-  const out: { name: string; data: Uint8Array }[] = [];
+/**
+ * Zips the media folder as a stream into the object store, sealed under the package's own data
+ * key, counting and digesting the zip's bytes on the way. Memory holds one file at a time.
+ */
+async function sealPackage(deps: RunExportDeps, media: string, blobKey: BlobKey, exportId: string): Promise<{ bytes: number; digests: DataDigest[]; dataKeyId: string }> {
+  const digester = createDataDigester(deps.suite);
+  let bytes = 0;
+  const counting = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      digester.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  const zip = Readable.from(zipStream(zipEntries(media)));
+  zip.on('error', (error) => counting.destroy(error));
+  const scope = packageKeyScope(exportId);
+  await deps.objects.put(blobKey, zip.pipe(counting), scope);
+  const key = await deps.dataKeys.forScope(scope);
+  if (key === undefined) throw new MedVeilError('internal', 'internal error (a MedVeil bug): a sealed export package has no data key');
+  return { bytes, digests: digester.digests(), dataKeyId: key.id };
+}
+
+/** The media folder's files as ZIP entries, in a stable order, named as in the folder, read one at a time. */
+async function* zipEntries(root: string, prefix = ''): AsyncGenerator<ZipEntry> {
   for (const entry of (await readdir(join(root, prefix), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const name = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...(await zipEntries(root, name)));
-    else if (entry.isFile()) out.push({ name, data: await readFile(join(root, name)) });
+    if (entry.isDirectory()) yield* zipEntries(root, name);
+    else if (entry.isFile()) yield { name, data: await readFile(join(root, name)) };
   }
-  return out;
 }

@@ -18,6 +18,7 @@ import { BREAK_GLASS_DEFAULT_CONFIG_TEXT, type BreakGlassConfig, type Notificati
 import { MASKING_DEFAULT_CONFIG_TEXT, type MaskingConfig, readMaskingConfig } from './config-masking.js';
 import { OIDC_DEFAULT_CONFIG_TEXT, readOidcConfig, type OidcConfig } from './config-oidc.js';
 import { RETENTION_DEFAULT_CONFIG_TEXT, readRetentionConfig, type RetentionConfig } from './config-retention.js';
+import { EXPORTS_DEFAULT_CONFIG_TEXT, type ExportsConfig, readExportsConfig } from './config-exports.js';
 
 /** The environment variable naming the config file when `--config` is not given. */
 export const CONFIG_ENV_VAR = 'MEDVEIL_CONFIG';
@@ -78,6 +79,8 @@ export interface ServerConfig {
   readonly notifications: NotificationsConfig;
   /** Expiring copies and the purge job (config-retention.ts). */
   readonly retention: RetentionConfig;
+  /** Export recipients besides the requester (config-exports.ts). */
+  readonly exports: ExportsConfig;
 }
 
 export const DEFAULT_DATA_DIR = './medveil-data';
@@ -109,7 +112,7 @@ audit:
   checkpointMinutes: 5
 log:
   level: info
-${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}${BREAK_GLASS_DEFAULT_CONFIG_TEXT}${RETENTION_DEFAULT_CONFIG_TEXT}`;
+${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}${BREAK_GLASS_DEFAULT_CONFIG_TEXT}${RETENTION_DEFAULT_CONFIG_TEXT}${EXPORTS_DEFAULT_CONFIG_TEXT}`;
 
 type Problem = (message: string) => MedVeilError;
 
@@ -242,6 +245,7 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
     breakGlass: readBreakGlassConfig(section('breakGlass'), problem),
     notifications: readNotificationsConfig(section('notifications'), problem),
     retention: readRetentionConfig(section('retention'), problem),
+    exports: readExportsConfig(section('exports'), context.baseDir, problem),
   };
 }
 

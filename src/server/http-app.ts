@@ -50,7 +50,7 @@ export interface HttpAppDeps {
   /** Sign-in through the hospital's OpenID provider; without it those routes are not served. */
   readonly oidc?: OidcRouteDeps;
   /** Access and export requests and their grants (issue 6); served with the DICOMweb routes, whose index resolves a scope. */
-  readonly requests?: { readonly store: RequestStore; readonly policy: RequestPolicy };
+  readonly requests?: { readonly store: RequestStore; readonly policy: RequestPolicy; readonly exportRecipients?: readonly string[] };
   /** Export jobs and their packages (issue 6, docs/exports.md); without them those routes are not served. */
   readonly exports?: ExportRouteDeps;
 }
@@ -201,6 +201,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
         secrets: deps.secrets,
         index: deps.dicomweb.index,
         actors: { accounts: deps.accounts, grants: deps.dicomweb.grants },
+        ...(deps.requests.exportRecipients === undefined ? {} : { exportRecipients: deps.requests.exportRecipients }),
       });
     }
     if (deps.exports !== undefined) registerExportRoutes(app, deps.exports);

@@ -32,9 +32,8 @@ import { SqliteBreakGlassStore } from '../storage/adapters/sqlite-break-glass-st
 import { ensureServerKeys, makePrivateFolder } from './server-keys.js';
 import { SqliteRetentionStore } from '../storage/adapters/sqlite-retention-store.js';
 import { SqliteExportJobStore } from '../storage/adapters/sqlite-export-job-store.js';
-import { loadExportRecipe } from '../gateway/export-recipient.js';
-import { createPseudonymizer } from '../deid/pseudonym/create-pseudonymizer.js';
-import { randomBytes } from 'node:crypto';
+import { exportRecipientSetups } from '../gateway/export-recipient.js';
+import { recoverExportJobs } from '../gateway/recover-export-jobs.js';
 import { retentionJob } from './retention-job.js';
 
 export interface RunningServer {
@@ -57,13 +56,14 @@ export interface ServeOptions {
   readonly findTextRegions?: FindTextRegions;
 }
 
-export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string; breakGlass: string; retention: string } {
+export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string; breakGlass: string; retention: string; exports: string } {
   return {
     accounts: join(dataDir, 'accounts.sqlite'),
     audit: join(dataDir, 'audit.sqlite'),
     requests: join(dataDir, 'requests.sqlite'),
     breakGlass: join(dataDir, 'break-glass.sqlite'),
     retention: join(dataDir, 'retention.sqlite'),
+    exports: join(dataDir, 'exports.sqlite'),
   };
 }
 
@@ -98,9 +98,11 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   const out = options.out ?? ((text: string) => void process.stdout.write(text));
   makePrivateFolder(config.dataDir);
   const files = serverDataFiles(config.dataDir);
-  const dependents = { accounts: existsSync(files.accounts), auditLog: existsSync(files.audit), index: gatewayIndexExists(config.dataDir) };
+  const dependents = { accounts: existsSync(files.accounts), auditLog: existsSync(files.audit), index: gatewayIndexExists(config.dataDir), exports: existsSync(files.exports) };
   const keys = await ensureServerKeys(config.dataDir, { suite: config.crypto.suite, origin: config.audit.origin, dependents });
   for (const warning of keys.warnings) out(`warning: ${warning}\n`);
+  // Read before any store opens: a bad recipe stops the start with nothing to close.
+  const exportRecipients = exportRecipientSetups(config.exports.recipients, keys.exportKey);
 
   // An empty file is an empty SQLite database; made first so that SQLite gives its journal
   // files the same owner-only mode.
@@ -138,7 +140,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   }
   try {
     retention = SqliteRetentionStore.open(files.retention, { dataDir: config.dataDir, clock, defaultLifetimeMs: config.retention.defaultHours * 3_600_000 });
-    exportJobs = new SqliteExportJobStore(join(config.dataDir, 'exports.sqlite'));
+    exportJobs = new SqliteExportJobStore(files.exports);
     breakGlassStore = SqliteBreakGlassStore.open(files.breakGlass);
     breakGlass = breakGlassServices({
       breakGlass: config.breakGlass,
@@ -199,13 +201,15 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     corsOrigins: config.http.corsOrigins,
     log: { level: config.log.level, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     dicomweb: { ...gatewayDeps, limits },
-    requests: { store: requests, policy: DEFAULT_REQUEST_POLICY },
-    // Export packages (docs/exports.md): the research recipe with Clean Pixel Data and the
-    // configured pixel rules; pseudonyms under a key of this run of the server, never written.
+    requests: { store: requests, policy: DEFAULT_REQUEST_POLICY, exportRecipients: [...exportRecipients.keys()] },
+    // Export packages (docs/exports.md): each recipient's recipe with Clean Pixel Data, the
+    // configured pixel rules and the OCR of masked views; pseudonyms and download links keyed
+    // from keys/export.key.
     exports: {
-      index: gateway.index, objects: gateway.objects, retention, retentionItems: retention, audit: log, clock, suite: config.crypto.suite,
-      dataDir: config.dataDir, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)), pixelRules: config.masking.pixelRules,
+      index: gateway.index, objects: gateway.objects, dataKeys: gateway.dataKeys, retention, retentionItems: retention, audit: log, clock, suite: config.crypto.suite,
+      dataDir: config.dataDir, pixelRules: config.masking.pixelRules, ...(findTextRegions === undefined ? {} : { findTextRegions }),
       jobs: exportJobs, requests, actors: { accounts, grants: storedGrants(requests) },
+      recipients: exportRecipients, exportKey: keys.exportKey,
     },
     ...(oidc === undefined
       ? {}
@@ -244,6 +248,9 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
       log.append({ type: 'key-change', outcome: 'success', actor: { user: 'medveil' }, detail: { action: 'create-key', key, ...(key === 'master' ? { keyId: keys.master.id } : key === 'session' ? { keyId: keys.session.kid } : {}) } }),
     );
     await Promise.all(startEvents);
+    // Export jobs a stopped server left unfinished: nobody runs them now (recover-export-jobs.ts).
+    const interrupted = await recoverExportJobs({ jobs: exportJobs, objects: gateway.objects, audit: log, clock, dataDir: config.dataDir });
+    if (interrupted.length > 0) out(`ended ${interrupted.length} export job(s) the last run left unfinished; their requesters can start them again\n`);
     log.startCheckpointing(config.audit.checkpointMinutes * 60_000, (error) => app.log.error({ err: error }, 'checkpoint failed'));
     breakGlass.jobs.start(config.breakGlass.jobSeconds * 1000);
     purgeJob.start(config.retention.purgeSeconds * 1000);

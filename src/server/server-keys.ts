@@ -67,6 +67,12 @@ export const PATIENT_REFERENCE_KEY_FILE = gatewayKeyKind(
 
 export const MASKED_VIEW_KEY_FILE = gatewayKeyKind('medveil-masked-view-key', 'masked view key file', 'a new key only changes the pseudonyms masked viewers see');
 
+export const EXPORT_KEY_FILE = gatewayKeyKind(
+  'medveil-export-key',
+  'export key file',
+  "a new key gives every export recipient new pseudonyms (their earlier packages no longer match) and ends every download link",
+);
+
 export interface ServerKeyFiles {
   readonly folder: string;
   readonly master: string;
@@ -75,6 +81,7 @@ export interface ServerKeyFiles {
   readonly auditPublic: string;
   readonly patientReference: string;
   readonly maskedView: string;
+  readonly exportKey: string;
 }
 
 export function serverKeyFiles(dataDir: string): ServerKeyFiles {
@@ -87,6 +94,7 @@ export function serverKeyFiles(dataDir: string): ServerKeyFiles {
     auditPublic: join(folder, 'audit-log.pub'),
     patientReference: join(folder, 'patient-reference.key'),
     maskedView: join(folder, 'masked-view.key'),
+    exportKey: join(folder, 'export.key'),
   };
 }
 
@@ -100,8 +108,10 @@ export interface ServerKeys {
   readonly patientReference: Uint8Array;
   /** The pseudonym key of masked views. */
   readonly maskedView: Uint8Array;
+  /** Export recipients' pseudonym keys and download link tokens derive from it (export-recipient.ts). */
+  readonly exportKey: Uint8Array;
   /** Which keys this start created, for the start-up message and the audit trail. */
-  readonly created: readonly ('master' | 'session' | 'audit-log' | 'patient-reference' | 'masked-view')[];
+  readonly created: readonly ('master' | 'session' | 'audit-log' | 'patient-reference' | 'masked-view' | 'export')[];
   readonly warnings: readonly string[];
 }
 
@@ -111,7 +121,7 @@ export interface ServerKeys {
  */
 export async function ensureServerKeys(
   dataDir: string,
-  options: { suite: CryptoSuite; origin: string; dependents: { accounts: boolean; auditLog: boolean; index?: boolean } },
+  options: { suite: CryptoSuite; origin: string; dependents: { accounts: boolean; auditLog: boolean; index?: boolean; exports?: boolean } },
 ): Promise<ServerKeys> {
   const files = serverKeyFiles(dataDir);
   makePrivateFolder(files.folder);
@@ -177,6 +187,17 @@ export async function ensureServerKeys(
   }
   const maskedView = readKeyFile(files.maskedView, MASKED_VIEW_KEY_FILE);
   warnings.push(...maskedView.warnings);
+  if (!existsSync(files.exportKey)) {
+    if (options.dependents.exports === true) {
+      throw new MedVeilError('key', `the export key ${files.exportKey} is missing, but export packages were made with it`, {
+        hint: "restore keys/export.key from your backup; a new key would give every recipient new pseudonyms, so their packages no longer match, and end every download link",
+      });
+    }
+    writeKeyFile(files.exportKey, {}, EXPORT_KEY_FILE);
+    created.push('export');
+  }
+  const exportKey = readKeyFile(files.exportKey, EXPORT_KEY_FILE);
+  warnings.push(...exportKey.warnings);
 
   const auditVerifierKeys = existsSync(files.auditPublic)
     ? readFileSync(files.auditPublic, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
@@ -189,6 +210,7 @@ export async function ensureServerKeys(
     auditVerifierKeys,
     patientReference: patientReference.key,
     maskedView: maskedView.key,
+    exportKey: exportKey.key,
     created,
     warnings,
   };

@@ -15,10 +15,13 @@ export interface QuarantinedInstance {
 }
 
 export interface ExportPackage {
-  /** Relative to the data folder. */
-  readonly zip: string;
+  /** The sealed zip in the encrypted object store, and the data key only it is sealed under. */
+  readonly blobKey: string;
+  readonly dataKeyId: string;
   readonly zipBytes: number;
   readonly zipSha256: string;
+  /** The zip's digests: SHA-256, and SM3 under the gm suite. */
+  readonly digests: readonly { readonly algorithm: 'sha256' | 'sm3'; readonly value: string }[];
   readonly retentionId: string;
   readonly expiresAt: number;
   readonly instances: number;
@@ -29,8 +32,10 @@ export interface ExportJob {
   /** 32 lowercase hex digits, random: it names the package's folder too. */
   readonly id: string;
   readonly requestId: string;
-  /** The requester's account: the one who may see the job and download the package. */
+  /** The requester's account: they see the job, and download the package when they are its recipient. */
   readonly requester: string;
+  /** Who the package is for (the request's recipient, src/gateway/export-recipient.ts). */
+  readonly recipient: string;
   readonly state: ExportJobState;
   readonly done: number;
   readonly total: number;
@@ -41,8 +46,10 @@ export interface ExportJob {
 }
 
 export interface ExportJobStore {
-  create(job: { id: string; requestId: string; requester: string }, at: number): Promise<ExportJob>;
+  create(job: { id: string; requestId: string; requester: string; recipient: string }, at: number): Promise<ExportJob>;
   get(id: string): Promise<ExportJob | undefined>;
+  /** Jobs `queued` or `running`, oldest first (after a restart, nobody runs them). */
+  unfinished(): Promise<ExportJob[]>;
   progress(id: string, done: number, total: number, at: number): Promise<void>;
   finish(id: string, result: ExportPackage, at: number): Promise<void>;
   fail(id: string, failure: string, at: number): Promise<void>;

@@ -41,6 +41,7 @@ export interface TestGateway {
   readonly objectFolder: string;
   readonly index: SqliteIndexStore;
   readonly objects: EncryptedBlobStore;
+  readonly dataKeys: SqliteDataKeyStore;
   readonly accounts: SqliteAccountStore;
   readonly deps: TestGatewayDeps;
   /** Every event appended, checked by validateAuditEvent, in order. */
@@ -101,6 +102,7 @@ export async function openTestGateway(folder: string, options: { segmentLog2?: n
     objectFolder,
     index,
     objects,
+    dataKeys,
     accounts,
     deps,
     events,

@@ -37,6 +37,8 @@ export interface RequestContent {
   readonly justification: string;
   /** How long the grant lasts from its issuance, in milliseconds. */
   readonly durationMs: number;
+  /** Export requests only: who the package is for (src/gateway/export-recipient.ts); absent on access requests. */
+  readonly recipient?: string;
 }
 
 export type ApproverRole = 'dso' | 'director';

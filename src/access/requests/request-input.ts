@@ -9,7 +9,11 @@ export interface RequestInput {
   readonly purpose: PurposeOfUse;
   readonly justification: string;
   readonly durationMs: number;
+  /** Export requests only: the recipient's id, `requester` when none was named. */
+  readonly recipient?: string;
 }
+
+const RECIPIENT = /^[a-z][a-z0-9-]{0,31}$/;
 
 export const MAX_JUSTIFICATION_LENGTH = 2000;
 const MAX_SCOPE_ITEMS = 1000;
@@ -47,7 +51,10 @@ function parseScope(value: unknown): RequestScope | RequestRefusal {
  * milliseconds after conversion), 72 by default, refused above the policy's maximum rather
  * than cut, so that the requester knows what they will get.
  */
-export function parseRequestInput(input: { kind?: unknown; scope?: unknown; purpose?: unknown; justification?: unknown; durationHours?: unknown }, policy: RequestPolicy): RequestInput | RequestRefusal {
+export function parseRequestInput(
+  input: { kind?: unknown; scope?: unknown; purpose?: unknown; justification?: unknown; durationHours?: unknown; recipient?: unknown },
+  policy: RequestPolicy,
+): RequestInput | RequestRefusal {
   if (typeof input.kind !== 'string' || !(REQUEST_KINDS as readonly string[]).includes(input.kind)) return invalid(`kind is one of: ${REQUEST_KINDS.join(', ')}`);
   const scope = parseScope(input.scope);
   if ('outcome' in scope) return scope;
@@ -59,5 +66,11 @@ export function parseRequestInput(input: { kind?: unknown; scope?: unknown; purp
     durationMs = Math.round(input.durationHours * 3_600_000);
   }
   if (durationMs > policy.maxDurationMs) return requestRefusal('duration-too-long', `the longest grant this site allows is ${policy.maxDurationMs / 3_600_000} hours`);
-  return { kind: input.kind as RequestKind, scope, purpose: input.purpose, justification: input.justification, durationMs };
+  if (input.kind !== 'export') {
+    if (input.recipient !== undefined) return invalid('recipient names who an export is for; an access request has none');
+    return { kind: input.kind as RequestKind, scope, purpose: input.purpose, justification: input.justification, durationMs };
+  }
+  const recipient = input.recipient ?? 'requester';
+  if (typeof recipient !== 'string' || !RECIPIENT.test(recipient)) return invalid('recipient is the id of an export recipient (1 to 32 of a-z, 0-9 and "-")');
+  return { kind: 'export', scope, purpose: input.purpose, justification: input.justification, durationMs, recipient };
 }

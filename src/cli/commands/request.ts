@@ -12,6 +12,7 @@ interface NewOptions extends ServerOptions {
   purpose: string;
   justification: string;
   hours?: string;
+  recipient?: string;
   json?: boolean;
 }
 
@@ -35,6 +36,7 @@ export function registerRequest(program: Command): void {
     .requiredOption('--purpose <purpose>', `one of: ${Object.keys(PURPOSES_OF_USE).join(', ')}`)
     .requiredOption('--justification <text>', 'why, for the approvers (stays out of the audit log)')
     .option('--hours <n>', 'how long the grant lasts from its issuance (default 72)')
+    .option('--recipient <id>', 'export requests: who the package is for (default: requester, yourself)')
     .option(...serverOption())
     .option('--json', 'print the request as JSON')
     .action(async (options: NewOptions) => {
@@ -46,6 +48,7 @@ export function registerRequest(program: Command): void {
         purpose: options.purpose,
         justification: options.justification,
         ...(hours === undefined ? {} : { durationHours: hours }),
+        ...(options.recipient === undefined ? {} : { recipient: options.recipient }),
       });
       process.stdout.write(options.json === true ? `${JSON.stringify(created, null, 2)}\n` : requestLine(created));
     });

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditActorOf } from '../../gateway/audit-actor.js';
-import { type ExportJobDeps, findExportJob, openExportPackage, startExport } from '../../gateway/export-jobs.js';
+import { type ExportJobDeps, exportDownloadLink, findExportJob, openExportPackage, startExport } from '../../gateway/export-jobs.js';
 import type { ExportJob } from '../../storage/export-job-store.js';
 import { sessionOf } from '../http-context.js';
 import { errorResponses } from './schemas.js';
@@ -27,6 +26,7 @@ const jobViewSchema = {
   properties: {
     id: { type: 'string' },
     requestId: { type: 'string' },
+    recipient: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } }, required: ['id', 'name'] },
     state: { type: 'string', enum: ['queued', 'running', 'finished', 'failed'] },
     done: { type: 'integer' },
     total: { type: 'integer' },
@@ -38,20 +38,23 @@ const jobViewSchema = {
       properties: {
         bytes: { type: 'integer' },
         sha256: { type: 'string' },
+        digests: { type: 'array', items: { type: 'object', properties: { algorithm: { type: 'string' }, value: { type: 'string' } }, required: ['algorithm', 'value'] } },
+        download: { type: 'string', description: "the download link: a path with a token bound to this export, its recipient and its expiry; only the recipient's accounts may use it" },
         expiresAt: { type: 'string', format: 'date-time' },
         instances: { type: 'integer' },
         quarantined: { type: 'array', items: { type: 'object', properties: { ordinal: { type: 'integer' }, reason: { type: 'string' } }, required: ['ordinal', 'reason'] } },
       },
-      required: ['bytes', 'sha256', 'expiresAt', 'instances', 'quarantined'],
+      required: ['bytes', 'sha256', 'digests', 'download', 'expiresAt', 'instances', 'quarantined'],
     },
   },
   required: ['id', 'requestId', 'state', 'done', 'total', 'createdAt', 'updatedAt'],
 } as const;
 
-function jobView(job: ExportJob): Record<string, unknown> {
+function jobView(deps: ExportRouteDeps, job: ExportJob): Record<string, unknown> {
   return {
     id: job.id,
     requestId: job.requestId,
+    recipient: { id: job.recipient, name: deps.recipients.get(job.recipient)?.recipient.name ?? job.recipient },
     state: job.state,
     done: job.done,
     total: job.total,
@@ -60,7 +63,17 @@ function jobView(job: ExportJob): Record<string, unknown> {
     ...(job.failure === undefined ? {} : { failure: job.failure }),
     ...(job.package === undefined
       ? {}
-      : { package: { bytes: job.package.zipBytes, sha256: job.package.zipSha256, expiresAt: new Date(job.package.expiresAt).toISOString(), instances: job.package.instances, quarantined: job.package.quarantined } }),
+      : {
+          package: {
+            bytes: job.package.zipBytes,
+            sha256: job.package.zipSha256,
+            digests: job.package.digests,
+            download: exportDownloadLink(deps, job),
+            expiresAt: new Date(job.package.expiresAt).toISOString(),
+            instances: job.package.instances,
+            quarantined: job.package.quarantined,
+          },
+        }),
   };
 }
 
@@ -93,10 +106,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
       if (result.outcome === 'refused') {
         request.medveil.reason = result.reason;
         request.medveil.denied ||= result.reason === 'not-the-requester';
-        const status = result.reason === 'not-an-export' || result.reason === 'not-granted' ? 409 : 404;
+        const status = result.reason === 'not-an-export' || result.reason === 'not-granted' || result.reason === 'unknown-recipient' ? 409 : 404;
         return reply.code(status).send({ error: result.reason, message: result.message });
       }
-      return reply.code(202).send(jobView(result.job));
+      return reply.code(202).send(jobView(deps, result.job));
     },
   );
 
@@ -109,34 +122,51 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     async (request, reply) => {
       const job = await findExportJob(deps, sessionOf(request).user.name, request.params.id);
       if (job === undefined) return refuseUnknown(request, reply);
-      return jobView(job);
+      return jobView(deps, job);
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { link?: string } }>(
     '/api/exports/:id/download',
     {
       config: { access: 'session', auditType: 'download' },
-      schema: { summary: 'Download your export package (a zip) until it expires; each download is audited with the package digest', tags: ['exports'], params: exportIdParams, response: { ...errorResponses(404, 409, 410) } },
+      schema: {
+        summary: "Download an export package (a zip) through its link, as one of its recipient's accounts, until it expires; each download is audited with the package's digests",
+        tags: ['exports'],
+        params: exportIdParams,
+        querystring: { type: 'object', properties: { link: { type: 'string', maxLength: 64, description: "the token of the job's download link" } }, additionalProperties: false },
+        response: { ...errorResponses(403, 404, 409, 410) },
+      },
     },
     async (request, reply) => {
       const user = sessionOf(request).user;
-      const opened = await openExportPackage(deps, user.name, request.params.id);
+      const opened = await openExportPackage(deps, user.name, request.params.id, request.query.link);
       if (opened.outcome === 'not-found') return refuseUnknown(request, reply);
+      if (opened.outcome === 'not-the-recipient') {
+        request.medveil.reason = 'not-the-recipient';
+        request.medveil.denied = true;
+        return reply.code(403).send({ error: 'not-the-recipient', message: "only the export's recipient downloads its package; hand them the download link" });
+      }
       if (opened.outcome === 'not-ready') return reply.code(409).send({ error: 'export-not-ready', message: `the export is ${opened.state}` });
       if (opened.outcome === 'expired') return reply.code(410).send({ error: 'export-expired', message: 'the package has expired and was destroyed' });
-      await request.medveil.audit.append({
-        type: 'download',
-        outcome: 'success',
-        actor: auditActorOf(user),
-        digests: [{ algorithm: 'sha256', value: opened.sha256 }],
-        detail: { exportId: opened.job.id, requestId: opened.job.requestId },
-      });
+      try {
+        await request.medveil.audit.append({
+          type: 'download',
+          outcome: 'success',
+          actor: auditActorOf(user),
+          digests: [...opened.digests],
+          detail: { exportId: opened.job.id, requestId: opened.job.requestId },
+        });
+      } catch (error) {
+        opened.stream.destroy();
+        throw error;
+      }
+      // A segment that fails to open later aborts the response: the client sees a cut download.
       return reply
         .type('application/zip')
         .header('content-length', String(opened.size))
         .header('content-disposition', `attachment; filename="export-${opened.job.id}.zip"`)
-        .send(createReadStream(opened.path));
+        .send(opened.stream);
     },
   );
 }

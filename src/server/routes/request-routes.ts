@@ -17,6 +17,8 @@ import { errorResponses } from './schemas.js';
 export interface RequestRouteDeps extends Omit<AccessRequestDeps, 'audit'> {
   readonly index: Pick<IndexStore, 'getStudy' | 'find'>;
   readonly actors: ActorDeps;
+  /** The export recipients' ids (exports.recipients and `requester`). */
+  readonly exportRecipients?: readonly string[];
 }
 
 /** HTTP status of each refusal of the request flow. */
@@ -92,6 +94,7 @@ const requestViewSchema = {
     purposeCode: { type: 'string', description: 'HL7 v3 PurposeOfUse' },
     justification: { type: 'string' },
     durationHours: { type: 'number' },
+    recipient: { type: 'string', description: 'export requests: who the package is for' },
     contentHash: { type: 'string', description: 'SHA-256 of the canonical content; an approval counts only for the hash it saw' },
     createdAt: { type: 'string', format: 'date-time' },
     approvals: {
@@ -137,6 +140,7 @@ export function registerRequestRoutes(app: FastifyInstance, deps: RequestRouteDe
             purpose: { type: 'string', enum: Object.keys(PURPOSES_OF_USE) },
             justification: { type: 'string', minLength: 1, maxLength: MAX_JUSTIFICATION_LENGTH },
             durationHours: { type: 'number', exclusiveMinimum: 0, description: '72 by default; refused above the site maximum' },
+            recipient: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,31}$', description: 'export requests: the id of the recipient the package is for (exports.recipients); `requester` (yourself) by default' },
           },
           required: ['kind', 'scope', 'purpose', 'justification'],
           additionalProperties: false,

@@ -7,7 +7,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS export_jobs (
   id TEXT PRIMARY KEY, request_id TEXT NOT NULL, requester TEXT NOT NULL, state TEXT NOT NULL,
   done INTEGER NOT NULL, total INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-  package TEXT, failure TEXT) STRICT;
+  package TEXT, failure TEXT, recipient TEXT NOT NULL DEFAULT 'requester') STRICT;
 `;
 
 interface JobRow {
@@ -21,6 +21,7 @@ interface JobRow {
   updated_at: number;
   package: string | null;
   failure: string | null;
+  recipient: string;
 }
 
 /** Export jobs in exports.sqlite in the data folder. */
@@ -30,24 +31,33 @@ export class SqliteExportJobStore implements ExportJobStore {
 
   constructor(path: string) {
     const db = openSqliteStore(path, { kind: 'the export job store', schema: SCHEMA, hint: 'check the data folder and its permissions' });
+    // Stores made before recipients existed: every job there was for its requester.
+    if (!(db.prepare('PRAGMA table_info(export_jobs)').all() as { name: string }[]).some((column) => column.name === 'recipient')) {
+      db.exec("ALTER TABLE export_jobs ADD COLUMN recipient TEXT NOT NULL DEFAULT 'requester'");
+    }
     this.#db = db;
     this.#statements = {
-      insert: db.prepare<[string, string, string, number, number]>("INSERT INTO export_jobs (id, request_id, requester, state, done, total, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, 0, ?, ?)"),
+      insert: db.prepare<[string, string, string, string, number, number]>("INSERT INTO export_jobs (id, request_id, requester, recipient, state, done, total, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, 0, ?, ?)"),
       get: db.prepare<[string], JobRow>('SELECT * FROM export_jobs WHERE id = ?'),
+      unfinished: db.prepare<[], JobRow>("SELECT * FROM export_jobs WHERE state IN ('queued', 'running') ORDER BY created_at, id"),
       progress: db.prepare<[number, number, number, string]>("UPDATE export_jobs SET state = 'running', done = ?, total = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running')"),
       finish: db.prepare<[string, number, string]>("UPDATE export_jobs SET state = 'finished', done = total, package = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running')"),
       fail: db.prepare<[string, number, string]>("UPDATE export_jobs SET state = 'failed', failure = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running')"),
     };
   }
 
-  async create(job: { id: string; requestId: string; requester: string }, at: number): Promise<ExportJob> {
-    this.#statements.insert.run(job.id, job.requestId, job.requester, at, at);
+  async create(job: { id: string; requestId: string; requester: string; recipient: string }, at: number): Promise<ExportJob> {
+    this.#statements.insert.run(job.id, job.requestId, job.requester, job.recipient, at, at);
     return (await this.get(job.id))!;
   }
 
   async get(id: string): Promise<ExportJob | undefined> {
     const row = this.#statements.get.get(id);
     return row === undefined ? undefined : jobOf(row);
+  }
+
+  async unfinished(): Promise<ExportJob[]> {
+    return this.#statements.unfinished.all().map(jobOf);
   }
 
   async progress(id: string, done: number, total: number, at: number): Promise<void> {
@@ -72,6 +82,7 @@ function jobOf(row: JobRow): ExportJob {
     id: row.id,
     requestId: row.request_id,
     requester: row.requester,
+    recipient: row.recipient,
     state: row.state as ExportJobState,
     done: row.done,
     total: row.total,
