@@ -190,7 +190,11 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerTokenRoutes(app, routeDeps);
   if (deps.oidc !== undefined) registerOidcRoutes(app, routeDeps, deps.oidc);
   if (deps.dicomweb !== undefined) {
-    registerStudyRoutes(app, { index: deps.dicomweb.index });
+    registerStudyRoutes(app, {
+      index: deps.dicomweb.index,
+      clock: deps.clock,
+      actors: { accounts: deps.accounts, grants: deps.dicomweb.grants, ...(deps.dicomweb.breakGlass === undefined ? {} : { breakGlass: deps.dicomweb.breakGlass }) },
+    });
     registerDicomwebRoutes(app, { ...deps.dicomweb, accounts: deps.accounts, clock: deps.clock });
     if (deps.requests !== undefined) {
       registerRequestRoutes(app, {
