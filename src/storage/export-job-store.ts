@@ -43,6 +43,8 @@ export interface ExportJob {
 export interface ExportJobStore {
   create(job: { id: string; requestId: string; requester: string }, at: number): Promise<ExportJob>;
   get(id: string): Promise<ExportJob | undefined>;
+  /** The requester's jobs, newest first (by `createdAt`, then by order of creation), at most `limit` of them. */
+  list(requester: string, options: { readonly limit: number }): Promise<ExportJob[]>;
   progress(id: string, done: number, total: number, at: number): Promise<void>;
   finish(id: string, result: ExportPackage, at: number): Promise<void>;
   fail(id: string, failure: string, at: number): Promise<void>;

@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS export_jobs (
   id TEXT PRIMARY KEY, request_id TEXT NOT NULL, requester TEXT NOT NULL, state TEXT NOT NULL,
   done INTEGER NOT NULL, total INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
   package TEXT, failure TEXT) STRICT;
+CREATE INDEX IF NOT EXISTS export_jobs_requester ON export_jobs (requester, created_at);
 `;
 
 interface JobRow {
@@ -34,6 +35,8 @@ export class SqliteExportJobStore implements ExportJobStore {
     this.#statements = {
       insert: db.prepare<[string, string, string, number, number]>("INSERT INTO export_jobs (id, request_id, requester, state, done, total, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, 0, ?, ?)"),
       get: db.prepare<[string], JobRow>('SELECT * FROM export_jobs WHERE id = ?'),
+      // rowid orders the jobs made in the same millisecond; the index holds it too.
+      list: db.prepare<[string, number], JobRow>('SELECT * FROM export_jobs WHERE requester = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
       progress: db.prepare<[number, number, number, string]>("UPDATE export_jobs SET state = 'running', done = ?, total = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running')"),
       finish: db.prepare<[string, number, string]>("UPDATE export_jobs SET state = 'finished', done = total, package = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running')"),
       fail: db.prepare<[string, number, string]>("UPDATE export_jobs SET state = 'failed', failure = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running')"),
@@ -48,6 +51,10 @@ export class SqliteExportJobStore implements ExportJobStore {
   async get(id: string): Promise<ExportJob | undefined> {
     const row = this.#statements.get.get(id);
     return row === undefined ? undefined : jobOf(row);
+  }
+
+  async list(requester: string, options: { readonly limit: number }): Promise<ExportJob[]> {
+    return this.#statements.list.all(requester, options.limit).map(jobOf);
   }
 
   async progress(id: string, done: number, total: number, at: number): Promise<void> {
