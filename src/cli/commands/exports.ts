@@ -114,11 +114,18 @@ async function downloadExport(id: string, options: DownloadOptions): Promise<voi
         done(null, chunk);
       },
     });
+    const source = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    // Ctrl-C ends the download as any other failure does, so the partial file goes too.
+    const interrupt = (signal: NodeJS.Signals): void => void source.destroy(new MedVeilError('http', `the download of export ${id} was interrupted (${signal}); nothing was kept`));
+    process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
     try {
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), digest, createWriteStream(partial, { flags: 'w', mode: 0o600, flush: true }));
+      await pipeline(source, digest, createWriteStream(partial, { flags: 'w', mode: 0o600, flush: true }));
     } catch (cause) {
+      if (cause instanceof MedVeilError) throw cause;
       const io = (cause as { syscall?: string }).syscall !== undefined;
       throw new MedVeilError(io ? 'io' : 'http', io ? `cannot write ${partial}` : `the download of export ${id} broke off after ${bytes} bytes`, { cause, hint: io ? 'check the folder of --out and its free space' : 'run the same command again' });
+    } finally {
+      process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
     }
     const got = hash.digest('hex');
     if (got !== expected) {
