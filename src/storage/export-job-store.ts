@@ -50,6 +50,8 @@ export interface ExportJobStore {
   get(id: string): Promise<ExportJob | undefined>;
   /** Jobs `queued` or `running`, oldest first (after a restart, nobody runs them). */
   unfinished(): Promise<ExportJob[]>;
+  /** Jobs of the requester, or for one of the recipients, newest first (by `createdAt`, then by order of creation), at most `limit` of them. */
+  list(viewer: { readonly requester: string; readonly recipients: readonly string[] }, options: { readonly limit: number }): Promise<ExportJob[]>;
   progress(id: string, done: number, total: number, at: number): Promise<void>;
   finish(id: string, result: ExportPackage, at: number): Promise<void>;
   fail(id: string, failure: string, at: number): Promise<void>;

@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   request: async () => (await import('./request.js')).registerRequest,
   approve: async () => (await import('./approve.js')).registerApprove,
   grants: async () => (await import('./grants.js')).registerGrants,
+  exports: async () => (await import('./exports.js')).registerExports,
   purge: async () => (await import('./purge.js')).registerPurge,
 };
 

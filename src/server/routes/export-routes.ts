@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditActorOf } from '../../gateway/audit-actor.js';
 import { type ExportJobDeps, exportDownloadLink, findExportJob, openExportPackage, startExport } from '../../gateway/export-jobs.js';
+import { DEFAULT_EXPORT_LIST_LIMIT, listExportJobs, MAX_EXPORT_LIST_LIMIT } from '../../gateway/list-export-jobs.js';
 import type { ExportJob } from '../../storage/export-job-store.js';
 import { sessionOf } from '../http-context.js';
 import { errorResponses } from './schemas.js';
@@ -167,6 +168,27 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
         .header('content-length', String(opened.size))
         .header('content-disposition', `attachment; filename="export-${opened.job.id}.zip"`)
         .send(opened.stream);
+    },
+  );
+
+  app.get<{ Querystring: { limit?: string } }>(
+    '/api/exports',
+    {
+      config: { access: 'session', auditType: 'query' },
+      schema: {
+        summary: 'Your export jobs, newest first (never anyone else\'s), each as GET /api/exports/{id} shows it',
+        tags: ['exports'],
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'string', pattern: '^[0-9]{1,9}$', description: `at most this many jobs, 1 to ${MAX_EXPORT_LIST_LIMIT} (default ${DEFAULT_EXPORT_LIST_LIMIT})` } },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { exports: { type: 'array', items: jobViewSchema } }, required: ['exports'] }, ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const jobs = await listExportJobs(deps, sessionOf(request).user.name, request.query.limit === undefined ? {} : { limit: Number(request.query.limit) });
+      return { exports: jobs.map((job) => jobView(deps, job)) };
     },
   );
 }
