@@ -71,7 +71,7 @@ export async function studyAccess(deps: StudyAccessDeps, who: ActingUser, studyU
     type: 'query',
     outcome: 'success',
     actor: who.auditActor,
-    objects: known.map((item) => ({ study: item.studyUid })),
+    ...(known.length === 0 ? {} : { objects: known.map((item) => ({ study: item.studyUid })) }),
     detail: { via: 'rest', step: 'study-access', asked: String(studyUids.length), known: String(known.length) },
   });
   return out;

@@ -59,6 +59,8 @@ test('POST /api/studies/access refuses what is not a list of 1 to 100 UIDs, and 
   const cleo = await t.signedIn('cleo2', ['clinician'], { departments: ['radiology'] });
   for (const bad of [[], ['not a uid'], Array.from({ length: 101 }, (_, i) => `1.2.${i}`), 'x']) assert.equal((await ask(cleo, bad)).statusCode, 400, JSON.stringify(bad).slice(0, 40));
   const audrey = await t.signedIn('audrey', ['auditor'], { totp: true });
-  assert.deepEqual((await ask(audrey, [studies[0]!.studyUid])).json<{ studies: Access[] }>().studies, [{ studyUid: studies[0]!.studyUid, known: false }]);
+  const asked = await ask(audrey, [studies[0]!.studyUid]);
+  assert.equal(asked.statusCode, 200, asked.body);
+  assert.deepEqual(asked.json<{ studies: Access[] }>().studies, [{ studyUid: studies[0]!.studyUid, known: false }]);
   assert.equal((await t.app.inject({ method: 'POST', url: '/api/studies/access', payload: { studyUids: [studies[0]!.studyUid] } })).statusCode, 401);
 });
