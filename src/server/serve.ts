@@ -11,6 +11,7 @@ import { AuditLog } from '../audit/log/audit-log.js';
 import { signNote } from '../audit/note/sign-note.js';
 import { SqliteAccountStore } from '../storage/adapters/sqlite-account-store.js';
 import { SqliteAuditStore } from '../storage/adapters/sqlite-audit-store.js';
+import { SqliteAuditEventIndex } from '../storage/adapters/sqlite-audit-event-index.js';
 import { DEFAULT_SENSITIVITY_RULES } from '../access/default-sensitivity-rules.js';
 import { dicomwebLimits } from '../dicomweb/dicomweb-deps.js';
 import type { DimseServer } from '../dimse/dimse-server.js';
@@ -57,10 +58,12 @@ export interface ServeOptions {
   readonly findTextRegions?: FindTextRegions;
 }
 
-export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string; breakGlass: string; retention: string } {
+export function serverDataFiles(dataDir: string): { accounts: string; audit: string; auditIndex: string; requests: string; breakGlass: string; retention: string } {
   return {
     accounts: join(dataDir, 'accounts.sqlite'),
     audit: join(dataDir, 'audit.sqlite'),
+    // Derived from audit.sqlite for the audit API's search; deleting it only costs a rebuild.
+    auditIndex: join(dataDir, 'audit-index.sqlite'),
     requests: join(dataDir, 'requests.sqlite'),
     breakGlass: join(dataDir, 'break-glass.sqlite'),
     retention: join(dataDir, 'retention.sqlite'),
@@ -128,6 +131,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   let breakGlass: BreakGlassServices;
   let retention: SqliteRetentionStore | undefined;
   let exportJobs: SqliteExportJobStore | undefined;
+  let auditIndex: SqliteAuditEventIndex | undefined;
   try {
     requests = new SqliteRequestStore(files.requests);
   } catch (error) {
@@ -139,6 +143,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   try {
     retention = SqliteRetentionStore.open(files.retention, { dataDir: config.dataDir, clock, defaultLifetimeMs: config.retention.defaultHours * 3_600_000 });
     exportJobs = new SqliteExportJobStore(join(config.dataDir, 'exports.sqlite'));
+    auditIndex = new SqliteAuditEventIndex(files.auditIndex);
     breakGlassStore = SqliteBreakGlassStore.open(files.breakGlass);
     breakGlass = breakGlassServices({
       breakGlass: config.breakGlass,
@@ -155,6 +160,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     });
   } catch (error) {
     await breakGlassStore?.close();
+    await auditIndex?.close();
     await exportJobs?.close();
     await retention?.close();
     await requests.close();
@@ -207,6 +213,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
       dataDir: config.dataDir, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)), pixelRules: config.masking.pixelRules,
       jobs: exportJobs, requests, actors: { accounts, grants: storedGrants(requests) },
     },
+    auditTrail: { store: auditStore, index: auditIndex, origin: config.audit.origin, logKeys: keys.auditVerifierKeys, witnessKeys: config.audit.witnessKeys },
     ...(oidc === undefined
       ? {}
       : // The warning is called during requests only, once `app` exists.
@@ -234,6 +241,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     await requests.close();
     await breakGlassStore.close();
     await exportJobs.close();
+    await auditIndex.close();
     await retention.close();
     await accounts.close();
     await ocr?.close();
