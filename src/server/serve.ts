@@ -37,6 +37,7 @@ import { loadExportRecipe } from '../gateway/export-recipient.js';
 import { createPseudonymizer } from '../deid/pseudonym/create-pseudonymizer.js';
 import { randomBytes } from 'node:crypto';
 import { retentionJob } from './retention-job.js';
+import { indexAuditLog } from '../gateway/index-audit-log.js';
 
 export interface RunningServer {
   /** The base URL the HTTP API answers on, e.g. http://127.0.0.1:8080. */
@@ -255,6 +256,8 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     log.startCheckpointing(config.audit.checkpointMinutes * 60_000, (error) => app.log.error({ err: error }, 'checkpoint failed'));
     breakGlass.jobs.start(config.breakGlass.jobSeconds * 1000);
     purgeJob.start(config.retention.purgeSeconds * 1000);
+    // The audit API's search index catches up with the log now rather than on the first search.
+    indexAuditLog({ store: auditStore, index: auditIndex }).catch((error: unknown) => app.log.error({ err: error }, 'the audit search index could not be brought up to date; searches try again'));
     await app.listen({ host: config.http.host, port: config.http.port });
     dimse = await startDimse(
       config.dimse,

@@ -29,7 +29,7 @@ export class SqliteAuditEventIndex implements AuditEventIndex {
     const db = openSqliteStore(path, {
       kind: 'the audit search index',
       schema: SCHEMA,
-      pragmas: ['synchronous = NORMAL'],
+      pragmas: ['synchronous = NORMAL', 'cache_size = -16384'],
       hint: 'the audit search index is derived data: delete audit-index.sqlite and it is rebuilt from the audit log',
     });
     this.#db = db;
