@@ -66,3 +66,21 @@ test('concurrent searches on a new index agree, and a deleted index rebuilt from
   await index.close();
   await rebuilt.close();
 });
+
+test('an event the log holds but that is not a valid audit event is listed with its problem, never with made-up fields, and matches no filter', async () => {
+  const store = new SqliteAuditStore(':memory:');
+  const log = await AuditLog.open({ store, origin: 'hospital.example/audit', clock: { now: () => T0 } });
+  for (let i = 0; i < 8; i++) await log.append({ type: 'view', outcome: 'success', actor: { user: 'user1' } });
+  // What a hand-edited database would hand back for event 5: no longer canonical JSON.
+  const readEvents = store.readEvents.bind(store);
+  store.readEvents = async (start, end) =>
+    (await readEvents(start, end)).map((item) => (item.index === 5 ? { index: 5, data: new TextEncoder().encode(` ${new TextDecoder().decode(item.data)}`) } : item));
+  const index = new SqliteAuditEventIndex(':memory:');
+  const [damaged] = await findAuditEvents(deps(store, index), { before: 6, limit: 1 });
+  assert.equal(damaged!.index, 5);
+  assert.ok('problem' in damaged!);
+  assert.match(damaged.problem, /not in canonical JSON form.*medveil audit verify/);
+  assert.deepEqual((await findAuditEvents(deps(store, index), { user: 'user1', limit: 10 })).map((e) => e.index), [7, 6, 4, 3, 2, 1, 0]);
+  await log.close();
+  await index.close();
+});

@@ -209,3 +209,13 @@ test('GET /api/audit/events refuses malformed filters with 400 and a reason', as
   }
   await audit.close();
 });
+
+test('/openapi.json documents the audit routes with their scope', async () => {
+  const audit = await testAuditApp();
+  const document = (await audit.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { 'x-medveil-access': string; parameters?: { name: string }[] }>> }>();
+  for (const path of ['/api/audit/events', '/api/audit/events/{index}', '/api/audit/keys']) {
+    assert.equal(document.paths[path]?.get?.['x-medveil-access'], 'scope:audit:read', path);
+  }
+  assert.deepEqual(document.paths['/api/audit/events']!.get!.parameters!.map((p) => p.name), ['user', 'patient', 'study', 'type', 'from', 'to', 'before', 'limit']);
+  await audit.close();
+});
