@@ -75,6 +75,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditTrailDeps):
     '/api/audit/events',
     {
       config: { access: { scope: 'audit:read' } },
+      preValidation: refuseAllButReaders,
       schema: {
         summary: 'Search the audit log, newest first (auditors and data security officers)',
         description:
@@ -89,7 +90,6 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditTrailDeps):
       },
     },
     async (request, reply) => {
-      if (!isAuditReader(request)) return refuse(request, reply);
       const query = request.query;
       const fromMs = query.from === undefined ? undefined : Date.parse(query.from);
       const toMs = query.to === undefined ? undefined : Date.parse(query.to);
@@ -120,6 +120,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditTrailDeps):
     '/api/audit/events/:index',
     {
       config: { access: { scope: 'audit:read' } },
+      preValidation: refuseAllButReaders,
       schema: {
         summary: 'One audit event and its receipt against the latest checkpoint (auditors and data security officers)',
         description:
@@ -151,7 +152,6 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditTrailDeps):
       },
     },
     async (request, reply) => {
-      if (!isAuditReader(request)) return refuse(request, reply);
       const index = Number(request.params.index);
       const proved = await proveAuditEvent(deps, index);
       if (proved.outcome === 'unknown-event') {
@@ -183,6 +183,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditTrailDeps):
     '/api/audit/keys',
     {
       config: { access: { scope: 'audit:read' } },
+      preValidation: refuseAllButReaders,
       schema: {
         summary: "The log's public verifier keys and its witnesses' keys, as note verifier key texts (auditors and data security officers)",
         description: 'Give them to verifyReceiptWeb or `medveil audit verify-receipt --key`. A court should take the keys from the hospital and the witnesses themselves, not from the server it checks.',
@@ -197,10 +198,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditTrailDeps):
         },
       },
     },
-    async (request, reply) => {
-      if (!isAuditReader(request)) return refuse(request, reply);
-      return { origin: deps.origin, logKeys: [...deps.logKeys], witnessKeys: [...deps.witnessKeys] };
-    },
+    async () => ({ origin: deps.origin, logKeys: [...deps.logKeys], witnessKeys: [...deps.witnessKeys] }),
   );
 }
 
@@ -214,10 +212,12 @@ function isAuditReader(request: FastifyRequest): boolean {
   return readerOf(request)?.roles.some((role) => (AUDIT_READER_ROLES as readonly string[]).includes(role)) === true;
 }
 
-function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** Before the query is validated, so that someone who may not read the trail learns nothing of its filters. */
+async function refuseAllButReaders(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (isAuditReader(request)) return;
   request.medveil.denied = true;
   request.medveil.reason = 'not-auditor';
-  return reply.code(403).send({ error: 'not-auditor', message: 'only an auditor or a data security officer reads the audit trail' });
+  await reply.code(403).send({ error: 'not-auditor', message: 'only an auditor or a data security officer reads the audit trail' });
 }
 
 /** The read's `query` event, with what was asked, before the answer is sent (the answer is refused if it cannot be recorded). */
