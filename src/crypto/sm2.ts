@@ -1,5 +1,8 @@
 import { sm2 as sm2Lib } from 'sm-crypto-v2';
 import { MedVeilError } from '../errors.js';
+import { decodeSm2Signature } from './sm2-signature-der.js';
+
+export { decodeSm2Signature };
 
 /**
  * SM2 digital signatures (GB/T 32918.2-2016, GM/T 0003.2-2012) with SM3 as the hash, through
@@ -114,26 +117,6 @@ export function encodeSm2Signature(rs: Uint8Array): Uint8Array {
   };
   const inner = Buffer.concat([integer(rs.subarray(0, 32)), integer(rs.subarray(32, 64))]);
   return new Uint8Array(Buffer.concat([Buffer.of(0x30, inner.length), inner]));
-}
-
-/** DER to r || s, or undefined unless the encoding is strict DER with 0 < r, s < 2^256. */
-export function decodeSm2Signature(der: Uint8Array): Uint8Array | undefined {
-  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return undefined;
-  const out = new Uint8Array(64);
-  let at = 2;
-  for (const half of [0, 1]) {
-    if (der[at] !== 0x02) return undefined;
-    const length = der[at + 1]!;
-    const content = der.subarray(at + 2, at + 2 + length);
-    if (length === 0 || length > 33 || content.length !== length) return undefined;
-    if (content[0]! & 0x80) return undefined;
-    if (content[0] === 0 && (length === 1 || !(content[1]! & 0x80))) return undefined;
-    const magnitude = content[0] === 0 ? content.subarray(1) : content;
-    if (magnitude.length > 32) return undefined;
-    out.set(magnitude, half * 32 + 32 - magnitude.length);
-    at += 2 + length;
-  }
-  return at === der.length ? out : undefined;
 }
 
 function checkPrivateKey(privateKey: Uint8Array): void {

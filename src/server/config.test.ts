@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MedVeilError } from '../errors.js';
+import { generateLogKeys, generateWitnessKeys } from '../audit/note/log-keys.js';
 import { CONFIG_ENV_VAR, loadServerConfig, parseServerConfig } from './config.js';
 
 const base = { source: '/etc/medveil/serve.yaml', baseDir: '/etc/medveil' };
@@ -113,5 +114,20 @@ test('masking.ocr: English by default, Chinese may be added, [] turns OCR off, a
   assert.deepEqual(parseServerConfig('masking: { ocr: [] }\n', base).masking.ocrLanguages, []);
   for (const text of ['masking: { ocr: [klingon] }\n', 'masking: { ocr: eng }\n', 'masking: { ocr: [eng, eng] }\n']) {
     assert.throws(() => parseServerConfig(text, base), (error: unknown) => error instanceof MedVeilError && /masking\.ocr must be a list of distinct OCR languages \(eng, chi_sim\)/.test(error.message), text);
+  }
+});
+
+test("audit.witnessKeys: none by default; a witness's cosignature/v1 vkey is kept, a log key or a malformed key is refused by name", () => {
+  assert.deepEqual(parseServerConfig('', base).audit.witnessKeys, []);
+  const witness = generateWitnessKeys('regulator.example/witness').verifierKeys[0]!;
+  assert.deepEqual(parseServerConfig(`audit:\n  witnessKeys: ["${witness}"]\n`, base).audit.witnessKeys, [witness]);
+  const logKey = generateLogKeys('medveil.localhost/audit', 'intl').verifierKeys[0]!;
+  const cases: [string, string][] = [
+    [`audit:\n  witnessKeys: ["${logKey}"]\n`, 'audit.witnessKeys[0] is a log key (ed25519); a witness key is a cosignature/v1 key'],
+    [`audit:\n  witnessKeys: ["${witness.slice(0, -4)}"]\n`, 'audit.witnessKeys[0] is not a verifier key'],
+    ['audit:\n  witnessKeys: "one"\n', 'audit.witnessKeys must be a list'],
+  ];
+  for (const [text, expected] of cases) {
+    assert.throws(() => parseServerConfig(text, base), (error: MedVeilError) => error.code === 'config' && error.message.includes(expected), expected);
   }
 });

@@ -12,6 +12,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { LineCounter, parseDocument } from 'yaml';
 import { MedVeilError } from '../errors.js';
+import { parseVerifierKey } from '../audit/note/verifier-key.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { DimsePeer } from './dimse-services.js';
 import { BREAK_GLASS_DEFAULT_CONFIG_TEXT, type BreakGlassConfig, type NotificationsConfig, readBreakGlassConfig, readNotificationsConfig } from './config-break-glass.js';
@@ -67,6 +68,11 @@ export interface ServerConfig {
     /** The log's origin line (c2sp.org/tlog-checkpoint), also the session token issuer. */
     readonly origin: string;
     readonly checkpointMinutes: number;
+    /**
+     * The witnesses' public keys (cosignature/v1 vkeys), which the audit API hands to a browser
+     * verifying receipts (GET /api/audit/keys); the log's own keys come from keys/audit-log.pub.
+     */
+    readonly witnessKeys: readonly string[];
   };
   readonly log: { readonly level: LogLevel };
   /** Sign-in through the hospital's OpenID provider (config-oidc.ts); undefined when off. */
@@ -110,6 +116,7 @@ sessions:
 audit:
   origin: medveil.localhost/audit
   checkpointMinutes: 5
+  witnessKeys: []
 log:
   level: info
 ${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}${BREAK_GLASS_DEFAULT_CONFIG_TEXT}${RETENTION_DEFAULT_CONFIG_TEXT}${EXPORTS_DEFAULT_CONFIG_TEXT}`;
@@ -238,6 +245,7 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
     audit: {
       origin: logOrigin(section('audit').origin, problem),
       checkpointMinutes: wholeNumber(section('audit').checkpointMinutes, 'audit.checkpointMinutes', 1, 24 * 60, problem),
+      witnessKeys: witnessKeys(section('audit').witnessKeys, problem),
     },
     log: { level: oneOf(section('log').level, 'log.level', LOG_LEVELS, problem) },
     oidc: readOidcConfig(section('oidc'), context.baseDir, problem),
@@ -348,6 +356,21 @@ function dimsePeers(value: unknown, problem: Problem): DimsePeer[] {
     if (seen.has(peer.aeTitle)) throw problem(`${key}.aeTitle ${peer.aeTitle} is listed twice`);
     seen.add(peer.aeTitle);
     return peer;
+  });
+}
+
+/** Each a witness's cosignature/v1 vkey (c2sp.org/tlog-cosignature), as `medveil audit keygen --witness` prints it. */
+function witnessKeys(value: unknown, problem: Problem): string[] {
+  return list(value, 'audit.witnessKeys', problem).map((item, i) => {
+    const key = `audit.witnessKeys[${i}]`;
+    let kind: string;
+    try {
+      kind = parseVerifierKey(text(item, key, problem)).kind;
+    } catch (error) {
+      throw problem(`${key} is not a verifier key: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (kind !== 'cosignature/v1') throw problem(`${key} is a log key (${kind}); a witness key is a cosignature/v1 key (medveil audit keygen --witness)`);
+    return (item as string).trim();
   });
 }
 

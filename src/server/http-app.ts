@@ -10,6 +10,7 @@ import { registerDicomwebRoutes } from '../dicomweb/register-dicomweb-routes.js'
 import { MedVeilError, internalError } from '../errors.js';
 import type { SecretSealing, SessionIssuing } from '../gateway/account-deps.js';
 import type { AuditAppender } from '../gateway/audit-actor.js';
+import type { AuditTrailDeps } from '../gateway/audit-trail-deps.js';
 import type { AccountStore } from '../storage/account-store.js';
 import type { RequestPolicy } from '../access/requests/access-request.js';
 import type { RequestStore } from '../storage/request-store.js';
@@ -23,6 +24,7 @@ import { requestAuditEvent } from './request-audit.js';
 import { resolvePrincipal } from './request-principal.js';
 import { decideRouteAccess, type Principal } from './route-access.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerOidcRoutes, type OidcRouteDeps } from './routes/oidc-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerRequestRoutes } from './routes/request-routes.js';
@@ -53,6 +55,8 @@ export interface HttpAppDeps {
   readonly requests?: { readonly store: RequestStore; readonly policy: RequestPolicy; readonly exportRecipients?: readonly string[] };
   /** Export jobs and their packages (issue 6, docs/exports.md); without them those routes are not served. */
   readonly exports?: ExportRouteDeps;
+  /** The audit log's store, search index and public keys for the audit API (docs/audit.md); without them those routes are not served. */
+  readonly auditTrail?: AuditTrailDeps;
 }
 
 /** The route-facing view of the app's dependencies, and what every route module receives. */
@@ -189,6 +193,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerAccountRoutes(app, routeDeps);
   registerTokenRoutes(app, routeDeps);
   if (deps.oidc !== undefined) registerOidcRoutes(app, routeDeps, deps.oidc);
+  if (deps.auditTrail !== undefined) registerAuditRoutes(app, deps.auditTrail);
   if (deps.dicomweb !== undefined) {
     registerStudyRoutes(app, {
       index: deps.dicomweb.index,

@@ -11,6 +11,7 @@ import { AuditLog } from '../audit/log/audit-log.js';
 import { signNote } from '../audit/note/sign-note.js';
 import { SqliteAccountStore } from '../storage/adapters/sqlite-account-store.js';
 import { SqliteAuditStore } from '../storage/adapters/sqlite-audit-store.js';
+import { SqliteAuditEventIndex } from '../storage/adapters/sqlite-audit-event-index.js';
 import { DEFAULT_SENSITIVITY_RULES } from '../access/default-sensitivity-rules.js';
 import { dicomwebLimits } from '../dicomweb/dicomweb-deps.js';
 import type { DimseServer } from '../dimse/dimse-server.js';
@@ -35,6 +36,7 @@ import { SqliteExportJobStore } from '../storage/adapters/sqlite-export-job-stor
 import { exportRecipientSetups } from '../gateway/export-recipient.js';
 import { recoverExportJobs } from '../gateway/recover-export-jobs.js';
 import { retentionJob } from './retention-job.js';
+import { indexAuditLog } from '../gateway/index-audit-log.js';
 
 export interface RunningServer {
   /** The base URL the HTTP API answers on, e.g. http://127.0.0.1:8080. */
@@ -56,10 +58,12 @@ export interface ServeOptions {
   readonly findTextRegions?: FindTextRegions;
 }
 
-export function serverDataFiles(dataDir: string): { accounts: string; audit: string; requests: string; breakGlass: string; retention: string; exports: string } {
+export function serverDataFiles(dataDir: string): { accounts: string; audit: string; auditIndex: string; requests: string; breakGlass: string; retention: string; exports: string } {
   return {
     accounts: join(dataDir, 'accounts.sqlite'),
     audit: join(dataDir, 'audit.sqlite'),
+    // Derived from audit.sqlite for the audit API's search; deleting it only costs a rebuild.
+    auditIndex: join(dataDir, 'audit-index.sqlite'),
     requests: join(dataDir, 'requests.sqlite'),
     breakGlass: join(dataDir, 'break-glass.sqlite'),
     retention: join(dataDir, 'retention.sqlite'),
@@ -130,6 +134,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   let breakGlass: BreakGlassServices;
   let retention: SqliteRetentionStore | undefined;
   let exportJobs: SqliteExportJobStore | undefined;
+  let auditIndex: SqliteAuditEventIndex | undefined;
   try {
     requests = new SqliteRequestStore(files.requests);
   } catch (error) {
@@ -141,6 +146,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   try {
     retention = SqliteRetentionStore.open(files.retention, { dataDir: config.dataDir, clock, defaultLifetimeMs: config.retention.defaultHours * 3_600_000 });
     exportJobs = new SqliteExportJobStore(files.exports);
+    auditIndex = new SqliteAuditEventIndex(files.auditIndex);
     breakGlassStore = SqliteBreakGlassStore.open(files.breakGlass);
     breakGlass = breakGlassServices({
       breakGlass: config.breakGlass,
@@ -157,6 +163,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     });
   } catch (error) {
     await breakGlassStore?.close();
+    await auditIndex?.close();
     await exportJobs?.close();
     await retention?.close();
     await requests.close();
@@ -211,6 +218,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
       jobs: exportJobs, requests, actors: { accounts, grants: storedGrants(requests) },
       recipients: exportRecipients, exportKey: keys.exportKey,
     },
+    auditTrail: { store: auditStore, index: auditIndex, origin: config.audit.origin, logKeys: keys.auditVerifierKeys, witnessKeys: config.audit.witnessKeys },
     ...(oidc === undefined
       ? {}
       : // The warning is called during requests only, once `app` exists.
@@ -238,6 +246,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     await requests.close();
     await breakGlassStore.close();
     await exportJobs.close();
+    await auditIndex.close();
     await retention.close();
     await accounts.close();
     await ocr?.close();
@@ -254,6 +263,8 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     log.startCheckpointing(config.audit.checkpointMinutes * 60_000, (error) => app.log.error({ err: error }, 'checkpoint failed'));
     breakGlass.jobs.start(config.breakGlass.jobSeconds * 1000);
     purgeJob.start(config.retention.purgeSeconds * 1000);
+    // The audit API's search index catches up with the log now rather than on the first search.
+    indexAuditLog({ store: auditStore, index: auditIndex }).catch((error: unknown) => app.log.error({ err: error }, 'the audit search index could not be brought up to date; searches try again'));
     await app.listen({ host: config.http.host, port: config.http.port });
     dimse = await startDimse(
       config.dimse,
