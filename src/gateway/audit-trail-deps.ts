@@ -15,6 +15,8 @@ export interface AuditTrailDeps {
   readonly logKeys: readonly string[];
   /** The vkeys (cosignature/v1) of the witnesses the log's checkpoints are submitted to. */
   readonly witnessKeys: readonly string[];
+  /** Signs a checkpoint now (and has the witnesses cosign it), for a receipt of an event no checkpoint covers yet. */
+  readonly checkpointNow?: () => Promise<void>;
 }
 
 /** One event of the log as read back from it; an event that is not a valid audit event (a damaged log) says so instead. */

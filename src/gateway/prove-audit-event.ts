@@ -15,13 +15,18 @@ export type ProvedAuditEvent =
 
 /**
  * Event `index` and its receipt against the latest checkpoint, as `medveil audit prove` writes
- * it. The latest checkpoint is the largest, so when it does not cover the event none does yet.
+ * it. The latest checkpoint is the largest, so when it does not cover the event none does yet;
+ * then, with `checkpointNow`, one is signed (and cosigned) at once rather than at the next tick.
  */
-export async function proveAuditEvent(deps: Pick<AuditTrailDeps, 'store'>, index: number): Promise<ProvedAuditEvent> {
+export async function proveAuditEvent(deps: Pick<AuditTrailDeps, 'store' | 'checkpointNow'>, index: number): Promise<ProvedAuditEvent> {
   const [stored] = await deps.store.readEvents(index, index + 1);
   if (stored?.index !== index) return { outcome: 'unknown-event', size: await deps.store.size() };
   const entry = readAuditEntry(index, stored.data);
-  const latest = await deps.store.latestCheckpoint();
+  let latest = await deps.store.latestCheckpoint();
+  if ((latest === undefined || latest.size <= index) && deps.checkpointNow !== undefined) {
+    await deps.checkpointNow();
+    latest = await deps.store.latestCheckpoint();
+  }
   if (latest === undefined || latest.size <= index) return { outcome: 'not-checkpointed', entry, checkpointSize: latest?.size };
   const cosignatures = await deps.store.cosignatures(latest.size);
   const checkpoint = latest.note + cosignatures.map((c) => `${c.line}\n`).join('');

@@ -73,6 +73,11 @@ export interface ServerConfig {
      * verifying receipts (GET /api/audit/keys); the log's own keys come from keys/audit-log.pub.
      */
     readonly witnessKeys: readonly string[];
+    /**
+     * The witnesses the server submits each new checkpoint to (c2sp.org/tlog-witness), with the
+     * key each cosigns with; their keys are handed to browsers too.
+     */
+    readonly witnesses: readonly { readonly url: string; readonly key: string }[];
   };
   readonly log: { readonly level: LogLevel };
   /** Sign-in through the hospital's OpenID provider (config-oidc.ts); undefined when off. */
@@ -117,6 +122,7 @@ audit:
   origin: medveil.localhost/audit
   checkpointMinutes: 5
   witnessKeys: []
+  witnesses: []
 log:
   level: info
 ${OIDC_DEFAULT_CONFIG_TEXT}${MASKING_DEFAULT_CONFIG_TEXT}${BREAK_GLASS_DEFAULT_CONFIG_TEXT}${RETENTION_DEFAULT_CONFIG_TEXT}${EXPORTS_DEFAULT_CONFIG_TEXT}`;
@@ -245,7 +251,8 @@ function readConfig(raw: Record<string, unknown>, context: ReadContext): ServerC
     audit: {
       origin: logOrigin(section('audit').origin, problem),
       checkpointMinutes: wholeNumber(section('audit').checkpointMinutes, 'audit.checkpointMinutes', 1, 24 * 60, problem),
-      witnessKeys: witnessKeys(section('audit').witnessKeys, problem),
+      witnessKeys: witnessKeys(section('audit').witnessKeys, 'audit.witnessKeys', problem),
+      witnesses: witnesses(section('audit').witnesses, problem),
     },
     log: { level: oneOf(section('log').level, 'log.level', LOG_LEVELS, problem) },
     oidc: readOidcConfig(section('oidc'), context.baseDir, problem),
@@ -360,17 +367,42 @@ function dimsePeers(value: unknown, problem: Problem): DimsePeer[] {
 }
 
 /** Each a witness's cosignature/v1 vkey (c2sp.org/tlog-cosignature), as `medveil audit keygen --witness` prints it. */
-function witnessKeys(value: unknown, problem: Problem): string[] {
-  return list(value, 'audit.witnessKeys', problem).map((item, i) => {
-    const key = `audit.witnessKeys[${i}]`;
-    let kind: string;
+function witnessKeys(value: unknown, name: string, problem: Problem): string[] {
+  return list(value, name, problem).map((item, i) => witnessKey(item, `${name}[${i}]`, problem));
+}
+
+function witnessKey(item: unknown, key: string, problem: Problem): string {
+  let kind: string;
+  try {
+    kind = parseVerifierKey(text(item, key, problem)).kind;
+  } catch (error) {
+    throw problem(`${key} is not a verifier key: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (kind !== 'cosignature/v1') throw problem(`${key} is a log key (${kind}); a witness key is a cosignature/v1 key (medveil audit keygen --witness)`);
+  return (item as string).trim();
+}
+
+/** Each `{ url, key }`: where a witness takes checkpoints (http or https, no query) and its cosignature/v1 vkey. */
+function witnesses(value: unknown, problem: Problem): { url: string; key: string }[] {
+  const urls = new Set<string>();
+  return list(value, 'audit.witnesses', problem).map((item, i) => {
+    const name = `audit.witnesses[${i}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw problem(`${name} must be a mapping with url and key`);
+    const { url, key, ...rest } = item as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) throw problem(`${name} has an unknown key: ${Object.keys(rest)[0]} (known: url, key)`);
+    let parsed: URL | undefined;
     try {
-      kind = parseVerifierKey(text(item, key, problem)).kind;
+      parsed = new URL(text(url, `${name}.url`, problem));
     } catch (error) {
-      throw problem(`${key} is not a verifier key: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof MedVeilError) throw error;
     }
-    if (kind !== 'cosignature/v1') throw problem(`${key} is a log key (${kind}); a witness key is a cosignature/v1 key (medveil audit keygen --witness)`);
-    return (item as string).trim();
+    if (parsed === undefined || !['http:', 'https:'].includes(parsed.protocol) || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+      throw problem(`${name}.url must be an http or https URL without query, fragment or credentials, got ${shown(url)}`);
+    }
+    const href = parsed.href.replace(/\/$/, '');
+    if (urls.has(href)) throw problem(`${name}.url ${href} is listed twice`);
+    urls.add(href);
+    return { url: href, key: witnessKey(key, `${name}.key`, problem) };
   });
 }
 

@@ -35,6 +35,9 @@ import { SqliteRetentionStore } from '../storage/adapters/sqlite-retention-store
 import { SqliteExportJobStore } from '../storage/adapters/sqlite-export-job-store.js';
 import { exportRecipientSetups } from '../gateway/export-recipient.js';
 import { recoverExportJobs } from '../gateway/recover-export-jobs.js';
+import { parseVerifierKey } from '../audit/note/verifier-key.js';
+import { checkpointWitnessing } from '../audit/witness/checkpoint-witnessing.js';
+import type { WitnessEndpoint } from '../audit/witness/witness-client.js';
 import { retentionJob } from './retention-job.js';
 import { indexAuditLog } from '../gateway/index-audit-log.js';
 
@@ -105,6 +108,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   const dependents = { accounts: existsSync(files.accounts), auditLog: existsSync(files.audit), index: gatewayIndexExists(config.dataDir), exports: existsSync(files.exports) };
   const keys = await ensureServerKeys(config.dataDir, { suite: config.crypto.suite, origin: config.audit.origin, dependents });
   for (const warning of keys.warnings) out(`warning: ${warning}\n`);
+  const witnesses: WitnessEndpoint[] = config.audit.witnesses.map((witness) => ({ url: witness.url, verifier: parseVerifierKey(witness.key) }));
   // Read before any store opens: a bad recipe stops the start with nothing to close.
   const exportRecipients = exportRecipientSetups(config.exports.recipients, keys.exportKey);
 
@@ -116,7 +120,13 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   let log: AuditLog;
   let gateway: GatewayStores;
   try {
-    log = await AuditLog.open({ store: auditStore, origin: config.audit.origin, clock, signer: (body) => signNote(body, [...keys.auditSigners]) });
+    log = await AuditLog.open({
+      store: auditStore,
+      origin: config.audit.origin,
+      clock,
+      signer: (body) => signNote(body, [...keys.auditSigners]),
+      ...(witnesses.length === 0 ? {} : { witnessing: checkpointWitnessing(auditStore, witnesses) }),
+    });
   } catch (error) {
     await auditStore.close();
     await accounts.close();
@@ -218,7 +228,18 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
       jobs: exportJobs, requests, actors: { accounts, grants: storedGrants(requests) },
       recipients: exportRecipients, exportKey: keys.exportKey,
     },
-    auditTrail: { store: auditStore, index: auditIndex, origin: config.audit.origin, logKeys: keys.auditVerifierKeys, witnessKeys: config.audit.witnessKeys },
+    auditTrail: {
+      store: auditStore,
+      index: auditIndex,
+      origin: config.audit.origin,
+      logKeys: keys.auditVerifierKeys,
+      witnessKeys: [...new Set([...config.audit.witnessKeys, ...config.audit.witnesses.map((witness) => witness.key)])],
+      // A receipt asked for an event no checkpoint covers yet: sign one now (and have it cosigned).
+      checkpointNow: async () => {
+        const checkpoint = await log.checkpoint();
+        if (witnesses.length > 0) await log.witness(checkpoint);
+      },
+    },
     ...(oidc === undefined
       ? {}
       : // The warning is called during requests only, once `app` exists.
@@ -291,3 +312,4 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
   }
   return { url, close };
 }
+

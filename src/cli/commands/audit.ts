@@ -20,6 +20,7 @@ import { parseNote } from '../../audit/note/parse-note.js';
 import { signNote } from '../../audit/note/sign-note.js';
 import { buildReceipt } from '../../audit/receipt/build-receipt.js';
 import { verifyReceipt } from '../../audit/receipt/verify-receipt.js';
+import { lastCosignedSizes } from '../../audit/witness/last-cosigned-sizes.js';
 import { witnessCheckpoint, type WitnessEndpoint } from '../../audit/witness/witness-client.js';
 import { parseCryptoSuite } from '../../crypto/suite.js';
 import type { AuditStore } from '../../storage/audit-store.js';
@@ -242,24 +243,6 @@ export function registerAudit(program: Command): void {
         await log.close();
       }
     });
-}
-
-/**
- * The size each witness last cosigned, from the cosignatures stored with our checkpoints, to send
- * as `old` and save the 409 round trip; a witness that moved on still answers 409 with its size.
- */
-async function lastCosignedSizes(store: AuditStore, witnesses: WitnessEndpoint[]): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  const checkpoints = (await store.checkpoints()).reverse();
-  for (const witness of witnesses) {
-    for (const checkpoint of checkpoints) {
-      if ((await store.cosignatures(checkpoint.size)).some((c) => c.witness === witness.verifier.name)) {
-        sizes.set(witness.url, checkpoint.size);
-        break;
-      }
-    }
-  }
-  return sizes;
 }
 
 function parseIndex(text: string): number {
