@@ -23,6 +23,7 @@ import { requestAuditEvent } from './request-audit.js';
 import { resolvePrincipal } from './request-principal.js';
 import { decideRouteAccess, type Principal } from './route-access.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerOidcRoutes, type OidcRouteDeps } from './routes/oidc-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerRequestRoutes } from './routes/request-routes.js';
@@ -53,6 +54,8 @@ export interface HttpAppDeps {
   readonly requests?: { readonly store: RequestStore; readonly policy: RequestPolicy };
   /** Export jobs and their packages (issue 6, docs/exports.md); without them those routes are not served. */
   readonly exports?: ExportRouteDeps;
+  /** The built web console (web/dist, docs/console.md), served at /console/; without it those routes are not served. */
+  readonly consoleDir?: string;
 }
 
 /** The route-facing view of the app's dependencies, and what every route module receives. */
@@ -189,6 +192,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerAccountRoutes(app, routeDeps);
   registerTokenRoutes(app, routeDeps);
   if (deps.oidc !== undefined) registerOidcRoutes(app, routeDeps, deps.oidc);
+  if (deps.consoleDir !== undefined) registerConsoleRoutes(app, { consoleDir: deps.consoleDir });
   if (deps.dicomweb !== undefined) {
     registerStudyRoutes(app, { index: deps.dicomweb.index });
     registerDicomwebRoutes(app, { ...deps.dicomweb, accounts: deps.accounts, clock: deps.clock });

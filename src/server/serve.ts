@@ -36,6 +36,7 @@ import { loadExportRecipe } from '../gateway/export-recipient.js';
 import { createPseudonymizer } from '../deid/pseudonym/create-pseudonymizer.js';
 import { randomBytes } from 'node:crypto';
 import { retentionJob } from './retention-job.js';
+import { packageRoot } from '../package-root.js';
 
 export interface RunningServer {
   /** The base URL the HTTP API answers on, e.g. http://127.0.0.1:8080. */
@@ -197,6 +198,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     },
     secrets: { master: keys.master, suite: config.crypto.suite },
     corsOrigins: config.http.corsOrigins,
+    consoleDir: join(packageRoot(), 'web', 'dist'),
     log: { level: config.log.level, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     dicomweb: { ...gatewayDeps, limits },
     requests: { store: requests, policy: DEFAULT_REQUEST_POLICY },
