@@ -1,29 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { generate } from 'otplib';
-import type { Page } from 'playwright-core';
-import { tsImport } from 'tsx/esm/api';
-import { launchChromium } from './support/chromium.js';
-import { temporaryFolder } from './support/medveil-cli.js';
-import { repoRoot } from './support/repo-root.js';
-import { startServe } from './support/serve-process.js';
-
-type Catalogue = Record<string, string>;
-type Language = 'zh-CN' | 'en';
-
-const WIDE = { width: 1280, height: 800 };
-const NARROW = { width: 390, height: 844 };
-/** Screenshots of every page, kept after the run for people to look at (git-ignored). */
-const ARTIFACTS = join(repoRoot(), 'test-artifacts', 'console');
-
-async function catalogues(): Promise<Record<Language, Catalogue>> {
-  const load = async (file: string) => (await tsImport(pathToFileURL(join(repoRoot(), 'web', 'src', 'i18n', file)).href, import.meta.url)) as Record<string, Catalogue>;
-  return { 'zh-CN': (await load('zh-CN.ts')).zhCN!, en: (await load('en.ts')).en! };
-}
+import { CONSOLE_ARTIFACTS, NARROW, WIDE, startConsoleRun } from './support/console-browser.js';
 
 const ADMIN = { userName: 'ada.admin', displayName: '艾达', password: 'seven quiet herons at dawn' };
 const STAFF = [
@@ -38,60 +18,11 @@ const STAFF_PASSWORD = 'a lantern by the harbour wall';
 const totp = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
 
 test('the console in Chromium: first run, TOTP enrolment, sign-in, users with roles, sign-out, in both languages at 1280x800 and 390x844', async (t) => {
-  const text = await catalogues();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const folder = temporaryFolder('console');
-  writeFileSync(join(folder, 'gateway.yaml'), 'http:\n  port: 0\ndimse:\n  port: 0\n');
-  const server = startServe(folder, { MEDVEIL_CONFIG: 'gateway.yaml' });
-  t.after(() => server.stop());
-  const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-  const [, bootstrapCode] = await server.waitFor(/^ {4}([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})$/m);
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-
-  const offOrigin: string[] = [];
-  const pageErrors: string[] = [];
-  /** Every request stays on the gateway's origin (no CDN), and the page logs no error (a CSP refusal would). */
-  function watch(page: Page): Page {
-    page.on('request', (request) => {
-      if (!request.url().startsWith(`${url}/`)) offOrigin.push(request.url());
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-  const heading = (page: Page) => page.locator('h1').innerText();
-  /** Waits until the page shows `expected` as its heading (the page renders after its API calls). */
-  async function expectHeading(page: Page, expected: string | undefined, what: string) {
-    assert.ok(expected !== undefined, `${what}: no such message`);
-    await page.locator('h1', { hasText: expected }).waitFor();
-    assert.equal(await heading(page), expected, what);
-  }
-  const switchLanguage = (page: Page, language: Language) => page.selectOption('[data-testid=language]', language);
-
-  /**
-   * Shows the page in both languages at both sizes: the heading follows the language switch,
-   * nothing overflows sideways, and a screenshot of each is saved. Ends as it began.
-   */
-  async function captureEverywhere(page: Page, name: string, headingKey: string, start: Language) {
-    for (const language of [start, start === 'en' ? 'zh-CN' : 'en'] as const) {
-      await switchLanguage(page, language);
-      await expectHeading(page, text[language][headingKey], `${name} in ${language}`);
-      for (const viewport of [WIDE, NARROW]) {
-        await page.setViewportSize(viewport);
-        const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
-        assert.ok(overflow <= 0, `${name} in ${language} at ${viewport.width}px overflows by ${overflow}px`);
-        await page.screenshot({ path: join(ARTIFACTS, `${name}-${language}-${viewport.width}x${viewport.height}.png`), fullPage: true });
-      }
-    }
-    await switchLanguage(page, start);
-    await page.setViewportSize(WIDE);
-  }
+  const run = await startConsoleRun(t);
+  const { url, text, expectHeading, switchLanguage, captureEverywhere } = run;
 
   // A browser that prefers Chinese gets Chinese; / leads to the console, and with no account yet to the first-run page.
-  const admin = watch(await (await browser.newContext({ viewport: WIDE, locale: 'zh-CN' })).newPage());
+  const admin = await run.newPage({ viewport: WIDE, locale: 'zh-CN' });
   await admin.goto(`${url}/`);
   assert.equal(new URL(admin.url()).pathname, '/console/');
   await expectHeading(admin, text['zh-CN']['firstRun.title'], 'firstRun.title in zh-CN');
@@ -102,7 +33,7 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   await switchLanguage(admin, 'zh-CN');
   await captureEverywhere(admin, 'first-run', 'firstRun.title', 'zh-CN');
 
-  await admin.fill('input[name=code]', bootstrapCode!);
+  await admin.fill('input[name=code]', run.bootstrapCode);
   await admin.fill('input[name=userName]', ADMIN.userName);
   await admin.fill('input[name=displayName]', ADMIN.displayName);
   await admin.fill('input[name=password]', ADMIN.password);
@@ -116,7 +47,7 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   assert.match(secret, /^[A-Z2-7]{32}$/);
   assert.equal((await secretElement.innerText()).replace(/\s/g, ''), secret);
   // The QR code is read back by zbar (Debian's zbar-tools), independent of the encoder that drew it.
-  const qrFile = join(folder, 'totp-qr.png');
+  const qrFile = join(run.folder, 'totp-qr.png');
   await admin.locator('[data-testid=totp-qr]').screenshot({ path: qrFile });
   const scanned = spawnSync('zbarimg', ['--quiet', '--raw', qrFile], { encoding: 'utf8' });
   assert.equal(scanned.status, 0, scanned.stderr);
@@ -138,7 +69,7 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   assert.equal(await usersLink.isVisible(), false);
   await admin.click('.menu-button');
   assert.equal(await usersLink.isVisible(), true);
-  await admin.screenshot({ path: join(ARTIFACTS, 'home-menu-open-zh-CN-390x844.png'), fullPage: true });
+  await admin.screenshot({ path: join(CONSOLE_ARTIFACTS, 'home-menu-open-zh-CN-390x844.png'), fullPage: true });
   await usersLink.click();
   assert.equal(await usersLink.isVisible(), false, 'the menu closes when a page is chosen');
   await admin.setViewportSize(WIDE);
@@ -188,6 +119,13 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   assert.equal(await admin.locator('p[role=status]').innerText(), text['zh-CN']['session.signedOut']);
   assert.equal((await api('/api/me', adminToken)).status, 401);
   await captureEverywhere(admin, 'login', 'login.title', 'zh-CN');
+  // A wrong password is refused, in the reader's language.
+  await admin.fill('input[name=userName]', ADMIN.userName);
+  await admin.fill('input[name=password]', 'not the password at all');
+  await admin.fill('input[name=totp]', await totp(secret, 1));
+  await admin.click('[data-testid=login-form] button[type=submit]');
+  await admin.locator('p[role=alert]').waitFor();
+  assert.equal(await admin.locator('p[role=alert]').innerText(), text['zh-CN']['error.invalid-credentials']);
   // The administrator signs in again with password and the next code.
   await admin.fill('input[name=userName]', ADMIN.userName);
   await admin.fill('input[name=password]', ADMIN.password);
@@ -198,7 +136,7 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
 
   // A phone whose browser prefers English: English by default. The DSO enrols their own second
   // factor at the first sign-in and sees no user administration.
-  const dso = watch(await (await browser.newContext({ viewport: NARROW, locale: 'en-US' })).newPage());
+  const dso = await run.newPage({ viewport: NARROW, locale: 'en-US' });
   await dso.goto(`${url}/console/`);
   await expectHeading(dso, text.en['login.title'], 'login.title in en');
   await dso.fill('input[name=userName]', 'dora.dso');
@@ -226,8 +164,9 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   await dso.locator('[data-testid=welcome]').waitFor();
   assert.equal(await dso.locator('[data-testid=welcome]').innerText(), text.en['home.welcome'].replace('{name}', '李伟'));
 
-  assert.deepEqual(offOrigin, []);
-  assert.deepEqual(pageErrors, []);
-  await browser.close();
-  assert.equal(await server.stop(), 0);
+  assert.deepEqual(run.offOrigin, []);
+  assert.deepEqual(run.pageErrors, []);
+  assert.deepEqual(run.refusals, ['401 POST /api/login']);
+  await run.browser.close();
+  assert.equal(await run.server.stop(), 0);
 });
