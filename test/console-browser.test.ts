@@ -13,6 +13,9 @@ const STAFF = [
   { userName: 'audrey.auditor', displayName: 'Audrey', roles: ['auditor'], departments: [], directorOf: [] },
 ];
 const STAFF_PASSWORD = 'a lantern by the harbour wall';
+/** What the administrator sets for the clinician, who must then choose their own. */
+const SET_BY_ADMIN = 'granite orchard before sunrise';
+const CHOSEN = 'copper kettles sing at noon';
 
 /** The TOTP code `steps` 30-second steps from now: a code once accepted is never accepted again (docs/accounts.md). */
 const totp = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
@@ -96,6 +99,10 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   await admin.click('[data-testid=care-panel] button[type=submit]');
   await admin.locator('[data-testid=care-list] >> text=PAT-0001').waitFor();
   await captureEverywhere(admin, 'users', 'nav.users', 'zh-CN');
+  await admin.locator('tr[data-user="li.wei"] button', { hasText: text['zh-CN']['users.setPassword'] }).click();
+  await admin.fill('[data-testid=password-reset] input[name=password]', SET_BY_ADMIN);
+  await admin.click('[data-testid=password-reset] button[type=submit]');
+  await admin.locator('p[role=status]', { hasText: text['zh-CN']['users.passwordSet']!.replace('{name}', 'li.wei') }).waitFor();
 
   // What the page did is what the server holds, through the same API.
   const adminToken = (await admin.evaluate("JSON.parse(sessionStorage.getItem('medveil.console.session')).token")) as string;
@@ -103,7 +110,8 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
     const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   };
-  const users = (await api('/api/users', adminToken)).json.users as { name: string; roles: string[]; departments: string[]; directorOf: string[]; displayName?: string }[];
+  type StoredUser = { name: string; roles: string[]; departments: string[]; directorOf: string[]; displayName?: string; passwordChangeRequired: boolean; mfaEnrolled: boolean };
+  const users = (await api('/api/users', adminToken)).json.users as StoredUser[];
   for (const person of STAFF) {
     const stored = users.find((user) => user.name === person.userName);
     assert.deepEqual(
@@ -111,6 +119,7 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
       { roles: person.roles, departments: person.departments, directorOf: person.directorOf, displayName: person.displayName },
     );
   }
+  assert.equal(users.find((user) => user.name === 'li.wei')?.passwordChangeRequired, true);
   assert.deepEqual(((await api('/api/users/li.wei/care', adminToken)).json.careRelationships as { patientRef: string }[]).map((care) => care.patientRef), ['PAT-0001']);
 
   // Signing out ends the session on the server too.
@@ -133,10 +142,14 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   await admin.click('[data-testid=login-form] button[type=submit]');
   await expectHeading(admin, text['zh-CN']['nav.home'], 'the overview after signing in again');
   assert.equal(await admin.locator('[data-testid=account]').innerText(), ADMIN.displayName);
+  await admin.click('nav a[href="/console/account"]');
+  await captureEverywhere(admin, 'account', 'nav.account', 'zh-CN');
 
   // A phone whose browser prefers English: English by default. The DSO enrols their own second
   // factor at the first sign-in and sees no user administration.
   const dso = await run.newPage({ viewport: NARROW, locale: 'en-US' });
+  // The page's clock, so that the end of a session can be shown without waiting for it.
+  await dso.clock.install();
   await dso.goto(`${url}/console/`);
   await expectHeading(dso, text.en['login.title'], 'login.title in en');
   await dso.fill('input[name=userName]', 'dora.dso');
@@ -150,19 +163,42 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   await dso.locator('[data-testid=welcome]').waitFor();
   assert.match(await dso.locator('.facts').innerText(), new RegExp(text.en['role.dso']));
   await dso.click('.menu-button');
-  assert.deepEqual(await dso.locator('nav a').allInnerTexts(), [text.en['nav.home']]);
+  assert.deepEqual(await dso.locator('nav a').allInnerTexts(), [text.en['nav.home'], text.en['nav.account']]);
   await dso.goto(`${url}/console/users`);
   await dso.locator('.notice').waitFor();
   assert.equal(await dso.locator('.notice').innerText(), text.en['page.notAllowed']);
   await captureEverywhere(dso, 'not-allowed', 'nav.users', 'en');
 
-  // A clinician needs no second factor: password only.
+  // A clinician needs no second factor: the password the administrator set, then one of their own.
   await dso.locator('header button', { hasText: text.en['session.logout'] }).click();
   await dso.fill('input[name=userName]', 'li.wei');
-  await dso.fill('input[name=password]', STAFF_PASSWORD);
+  await dso.fill('input[name=password]', SET_BY_ADMIN);
   await dso.click('[data-testid=login-form] button[type=submit]');
+  await expectHeading(dso, text.en['password.requiredTitle'], 'password.requiredTitle in en');
+  await captureEverywhere(dso, 'password-required', 'password.requiredTitle', 'en');
+  await dso.fill('input[name=currentPassword]', SET_BY_ADMIN);
+  await dso.fill('input[name=newPassword]', CHOSEN);
+  await dso.fill('input[name=newPasswordConfirm]', CHOSEN);
+  await dso.click('[data-testid=password-form] button[type=submit]');
   await dso.locator('[data-testid=welcome]').waitFor();
-  assert.equal(await dso.locator('[data-testid=welcome]').innerText(), text.en['home.welcome'].replace('{name}', '李伟'));
+  assert.equal(await dso.locator('[data-testid=welcome]').innerText(), text.en['home.welcome']!.replace('{name}', '李伟'));
+  // When the session's time is up, the console says so and asks to sign in again.
+  await dso.clock.fastForward('15:01');
+  await expectHeading(dso, text.en['login.title'], 'login.title after the session ended');
+  assert.equal(await dso.locator('p[role=status]').innerText(), text.en['session.expired']);
+
+  // The administrator resets the DSO's second factor: they enrol a new one at their next sign-in.
+  await admin.click('nav a[href="/console/users"]');
+  const dsoRow = admin.locator('tr[data-user="dora.dso"]');
+  await dsoRow.locator('button', { hasText: text['zh-CN']['users.resetMfa'] }).click();
+  await dsoRow.locator('button', { hasText: text['zh-CN']['common.yes'] }).click();
+  await admin.locator('p[role=status]', { hasText: text['zh-CN']['users.mfaReset']!.replace('{name}', 'dora.dso') }).waitFor();
+  const newAdminToken = (await admin.evaluate("JSON.parse(sessionStorage.getItem('medveil.console.session')).token")) as string;
+  const after = (await api('/api/users', newAdminToken)).json.users as StoredUser[];
+  assert.deepEqual(
+    after.filter((user) => user.name === 'dora.dso' || user.name === 'li.wei').map((user) => [user.name, user.mfaEnrolled, user.passwordChangeRequired]),
+    [['dora.dso', false, false], ['li.wei', false, false]],
+  );
 
   assert.deepEqual(run.offOrigin, []);
   assert.deepEqual(run.pageErrors, []);

@@ -7,6 +7,7 @@ import { SignedOutFrame } from './layout/signed-out-frame';
 import { EnrolPage } from './pages/enrol-page';
 import { FirstRunPage } from './pages/first-run-page';
 import { LoginPage } from './pages/login-page';
+import { PasswordForm } from './pages/password-form';
 import { PAGES, pageAllowed } from './pages/registry';
 import { usePath } from './router';
 import { useSession } from './session/session';
@@ -14,7 +15,8 @@ import { useSession } from './session/session';
 /**
  * What the console shows: the first-run page while no administrator exists, the sign-in page
  * without a session, enrolment while the session's roles need a second factor not yet
- * enrolled, else the signed-in page of the address bar inside the shell.
+ * enrolled, the password form while an administrator's password must be replaced, else the
+ * signed-in page of the address bar inside the shell.
  */
 export function App() {
   const { t } = useI18n();
@@ -36,6 +38,15 @@ export function App() {
     return bootstrapNeeded ? <FirstRunPage onCreated={() => setBootstrapNeeded(false)} /> : <LoginPage />;
   }
   if (session.mfaEnrolmentRequired) return <EnrolPage />;
+  // Until they choose their own password, the server answers nothing else for this person.
+  if (session.user.passwordChangeRequired) {
+    return (
+      <SignedOutFrame title={t('password.requiredTitle')}>
+        <p>{t('password.requiredIntro')}</p>
+        <PasswordForm />
+      </SignedOutFrame>
+    );
+  }
 
   const page = PAGES.find((candidate) => candidate.path === path);
   let body;

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Role } from '../api/client';
 import type { MessageKey } from '../i18n/zh-CN';
+import { AccountPage } from './account-page';
 import { HomePage } from './home-page';
 import { UsersPage } from './users-page';
 
@@ -22,6 +23,7 @@ export interface ConsolePage {
 export const PAGES: readonly ConsolePage[] = [
   { path: '', title: 'nav.home', component: HomePage },
   { path: 'users', title: 'nav.users', roles: ['admin'], component: UsersPage },
+  { path: 'account', title: 'nav.account', component: AccountPage },
 ];
 
 export function pageAllowed(page: ConsolePage, roles: readonly Role[]): boolean {

@@ -5,6 +5,7 @@ import { Status, type Notice } from '../layout/field';
 import { useSignedIn } from '../session/session';
 import { CarePanel } from './care-panel';
 import { DepartmentsPanel, type Department } from './departments-panel';
+import { PasswordResetForm } from './password-reset-form';
 import { UserCreateForm } from './user-create-form';
 
 const CARE_ROLES = ['clinician', 'radiologist'];
@@ -17,6 +18,7 @@ export function UsersPage() {
   const [departments, setDepartments] = useState<Department[]>([]);
   const [careOf, setCareOf] = useState<string | undefined>(undefined);
   const [confirmReset, setConfirmReset] = useState<string | undefined>(undefined);
+  const [passwordFor, setPasswordFor] = useState<string | undefined>(undefined);
   const [status, setStatus] = useState<Notice>(undefined);
 
   const reload = useCallback(async () => {
@@ -89,6 +91,11 @@ export function UsersPage() {
                           {t('users.manageCare')}
                         </button>
                       )}
+                      {user.name !== me.name && (
+                        <button type="button" className="secondary" onClick={() => setPasswordFor(user.name)}>
+                          {t('users.setPassword')}
+                        </button>
+                      )}
                       {user.mfaEnrolled && user.name !== me.name && (
                         confirmReset === user.name ? (
                           <span className="confirm">
@@ -111,6 +118,15 @@ export function UsersPage() {
           </div>
         )}
       </section>
+      {passwordFor !== undefined && (
+        <PasswordResetForm
+          userName={passwordFor}
+          onClose={(done) => {
+            setPasswordFor(undefined);
+            if (done !== undefined) setStatus(done);
+          }}
+        />
+      )}
       {careOf !== undefined && <CarePanel userName={careOf} />}
     </div>
   );
