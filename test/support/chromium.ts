@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 /**
@@ -29,5 +30,6 @@ const FLAGS = [
  * further separate profile in memory (the DSO and the director in two contexts).
  */
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: install Debian's package chromium (scripts/test.sh does), or set MEDVEIL_CHROMIUM`);
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS, chromiumSandbox: false });
 }

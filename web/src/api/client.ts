@@ -58,12 +58,22 @@ export async function api<T>(method: string, path: string, options: { body?: unk
   } catch {
     throw new ApiError(0, 'network', 'the server cannot be reached');
   }
-  const text = await response.text();
-  const body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+  const body = await jsonBody(response);
   if (!response.ok) {
     if (response.status === 401 && options.token !== undefined && body.error === 'invalid-token') onSessionRefused();
     const problems = Array.isArray(body.problems) ? body.problems.map(String) : [];
     throw new ApiError(response.status, typeof body.error === 'string' ? body.error : `http-${response.status}`, typeof body.message === 'string' ? body.message : response.statusText, problems);
   }
   return body as T;
+}
+
+/** The answer's JSON object; an empty or non-JSON body (a proxy's error page, the 503 page) reads as `{}`. */
+async function jsonBody(response: Response): Promise<Record<string, unknown>> {
+  const text = await response.text();
+  try {
+    const parsed: unknown = text === '' ? {} : JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
