@@ -49,3 +49,11 @@ test('preferredLanguage(): a stored choice wins, then the first Chinese or Engli
   ];
   for (const [stored, languages, expected] of cases) assert.equal(preferredLanguage(stored, languages), expected, `${stored} ${languages.join(',')}`);
 });
+
+test('the console knows every role of the server, each named in both catalogues', async () => {
+  const { ROLES: serverRoles } = await import('../src/access/role.js');
+  const { ROLES: consoleRoles } = await consoleModule<{ ROLES: readonly string[] }>('api/client.ts');
+  assert.deepEqual([...consoleRoles], [...serverRoles]);
+  const { zhCN } = await consoleModule<{ zhCN: Catalogue }>('i18n/zh-CN.ts');
+  assert.deepEqual(serverRoles.filter((role) => zhCN[`role.${role}`] === undefined), []);
+});
