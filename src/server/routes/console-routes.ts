@@ -4,9 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { consolePath } from '../console-path.js';
 
 /**
- * The browser's rules for every console answer. Scripts and styles come from this origin only
- * (Vite's build has no inline script), no page may frame the console (clickjacking), nothing
- * is sent to another origin. `img-src data:` is for nothing today; it is left out.
+ * The browser's rules for every console answer: scripts, styles, images and API calls from this
+ * origin only, no inline script or style (Vite's build has none, web/vite.config.ts), no page
+ * may frame the console (clickjacking), no referrer leaves it.
  */
 const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
