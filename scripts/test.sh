@@ -17,6 +17,9 @@ dpkg -s python3-numpy >/dev/null 2>&1 || need+=(python3-numpy)
 dpkg -s python3-pil >/dev/null 2>&1 || need+=(python3-pil)
 for font in fonts-dejavu-core fonts-liberation fonts-wqy-microhei; do dpkg -s "$font" >/dev/null 2>&1 || need+=("$font"); done
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+# The console's browser tests: Debian's Chromium driven by playwright-core, and zbar to read back the TOTP QR code.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 for lang in eng chi-sim; do dpkg -s "tesseract-ocr-$lang" >/dev/null 2>&1 || need+=("tesseract-ocr-$lang"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"

@@ -17,6 +17,7 @@ export function bootstrapNotice(options: { code: string; url: string; expiresAt:
     '',
     `Then sign in (POST ${options.url}/api/login) and enrol your authenticator app`,
     '(POST /api/me/totp, then POST /api/me/totp/confirm with its current code).',
+    `Or open ${options.url}/console/ in a browser: it asks for the code and does the same.`,
     'docs/server.md walks through every step. There is no default account or password.',
     '',
     '',

@@ -25,6 +25,7 @@ import { resolvePrincipal } from './request-principal.js';
 import { decideRouteAccess, type Principal } from './route-access.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerOidcRoutes, type OidcRouteDeps } from './routes/oidc-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerRequestRoutes } from './routes/request-routes.js';
@@ -57,6 +58,8 @@ export interface HttpAppDeps {
   readonly exports?: ExportRouteDeps;
   /** The audit log's store, search index and public keys for the audit API (docs/audit.md); without them those routes are not served. */
   readonly auditTrail?: AuditTrailDeps;
+  /** The built web console (web/dist, docs/console.md), served at /console/; without it those routes are not served. */
+  readonly consoleDir?: string;
 }
 
 /** The route-facing view of the app's dependencies, and what every route module receives. */
@@ -194,6 +197,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerTokenRoutes(app, routeDeps);
   if (deps.oidc !== undefined) registerOidcRoutes(app, routeDeps, deps.oidc);
   if (deps.auditTrail !== undefined) registerAuditRoutes(app, deps.auditTrail);
+  if (deps.consoleDir !== undefined) registerConsoleRoutes(app, { consoleDir: deps.consoleDir });
   if (deps.dicomweb !== undefined) {
     registerStudyRoutes(app, {
       index: deps.dicomweb.index,

@@ -40,6 +40,7 @@ import { checkpointWitnessing } from '../audit/witness/checkpoint-witnessing.js'
 import type { WitnessEndpoint } from '../audit/witness/witness-client.js';
 import { retentionJob } from './retention-job.js';
 import { indexAuditLog } from '../gateway/index-audit-log.js';
+import { packageRoot } from '../package-root.js';
 
 export interface RunningServer {
   /** The base URL the HTTP API answers on, e.g. http://127.0.0.1:8080. */
@@ -216,6 +217,7 @@ async function startLocked(config: ServerConfig, options: ServeOptions): Promise
     },
     secrets: { master: keys.master, suite: config.crypto.suite },
     corsOrigins: config.http.corsOrigins,
+    consoleDir: join(packageRoot(), 'web', 'dist'),
     log: { level: config.log.level, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     dicomweb: { ...gatewayDeps, limits },
     requests: { store: requests, policy: DEFAULT_REQUEST_POLICY, exportRecipients: [...exportRecipients.keys()] },

@@ -23,9 +23,9 @@ export interface TestHttpApp extends TestAccounts {
 
 /**
  * `fixture` when the test must set the accounts up (or the clock) before the app is built;
- * `oidc` to register the OIDC sign-in routes.
+ * `oidc` to register the OIDC sign-in routes; `consoleDir` to serve a console build from there.
  */
-export async function testHttpApp(options: { fixture?: TestAccounts; oidc?: OidcRouteDeps } = {}): Promise<TestHttpApp> {
+export async function testHttpApp(options: { fixture?: TestAccounts; oidc?: OidcRouteDeps; consoleDir?: string } = {}): Promise<TestHttpApp> {
   const fixture = options.fixture ?? (await testAccounts());
   const logLines: string[] = [];
   const stream = new Writable({
@@ -45,6 +45,7 @@ export async function testHttpApp(options: { fixture?: TestAccounts; oidc?: Oidc
     log: { level: 'info', stream },
     passwordHashing: TEST_PASSWORD_HASHING,
     ...(options.oidc === undefined ? {} : { oidc: options.oidc }),
+    ...(options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir }),
   });
   async function signIn(name: string, options: { password?: string; totp?: string } = {}): Promise<string> {
     const response = await app.inject({ method: 'POST', url: '/api/login', payload: { userName: name, password: options.password ?? PASSWORD, ...(options.totp === undefined ? {} : { totp: options.totp }) } });

@@ -1,0 +1,31 @@
+import type { ComponentType } from 'react';
+import type { Role } from '../api/client';
+import type { MessageKey } from '../i18n/zh-CN';
+import { AccountPage } from './account-page';
+import { HomePage } from './home-page';
+import { UsersPage } from './users-page';
+
+/**
+ * The console's signed-in pages, in the order of the navigation. Adding a page is one entry
+ * here plus its component (docs/console.md): the navigation, the route and the role check
+ * follow from the entry.
+ */
+export interface ConsolePage {
+  /** The path under /console/, without slashes at either end; '' is the overview. */
+  readonly path: string;
+  /** Its name in the navigation and its heading, from the message catalogues. */
+  readonly title: MessageKey;
+  /** Who sees it; absent for everyone signed in. The server decides again on every API call. */
+  readonly roles?: readonly Role[];
+  readonly component: ComponentType;
+}
+
+export const PAGES: readonly ConsolePage[] = [
+  { path: '', title: 'nav.home', component: HomePage },
+  { path: 'users', title: 'nav.users', roles: ['admin'], component: UsersPage },
+  { path: 'account', title: 'nav.account', component: AccountPage },
+];
+
+export function pageAllowed(page: ConsolePage, roles: readonly Role[]): boolean {
+  return page.roles === undefined || page.roles.some((role) => roles.includes(role));
+}
