@@ -10,7 +10,8 @@ export async function sha256Web(...parts: Uint8Array[]): Promise<Uint8Array> {
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', concatBytes(...parts)));
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+/** The parts joined in a new array over its own ArrayBuffer: the DOM typings of WebCrypto take no view of a SharedArrayBuffer. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {

@@ -123,14 +123,14 @@ async function ed25519Check(key: WebVerifierKey, message: Uint8Array, signature:
   if (signature.length !== 64) return failed;
   let cryptoKey: Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
   try {
-    cryptoKey = await globalThis.crypto.subtle.importKey('raw', key.publicKey, { name: 'Ed25519' }, false, ['verify']);
+    cryptoKey = await globalThis.crypto.subtle.importKey('raw', concatBytes(key.publicKey), { name: 'Ed25519' }, false, ['verify']);
   } catch (error) {
     if ((error as { name?: unknown }).name === 'NotSupportedError') {
       return { status: 'unverifiable', reason: "this browser's WebCrypto has no Ed25519; verify the receipt with `medveil audit verify-receipt`" };
     }
     return { status: 'failed', reason: `the public key of ${key.name} is not a valid Ed25519 key` };
   }
-  return (await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, cryptoKey, signature, message)) ? { status: 'ok' } : failed;
+  return (await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, cryptoKey, concatBytes(signature), concatBytes(message))) ? { status: 'ok' } : failed;
 }
 
 interface Sm2Verifier {
