@@ -2,6 +2,8 @@ import type { ComponentType } from 'react';
 import type { Role } from '../api/client';
 import type { MessageKey } from '../i18n/zh-CN';
 import { AccountPage } from './account-page';
+// audit
+import { AuditPage } from './audit-page';
 import { HomePage } from './home-page';
 import { UsersPage } from './users-page';
 
@@ -24,6 +26,8 @@ export const PAGES: readonly ConsolePage[] = [
   { path: '', title: 'nav.home', component: HomePage },
   { path: 'users', title: 'nav.users', roles: ['admin'], component: UsersPage },
   { path: 'account', title: 'nav.account', component: AccountPage },
+  // audit
+  { path: 'audit', title: 'nav.audit', roles: ['auditor', 'dso'], component: AuditPage },
 ];
 
 export function pageAllowed(page: ConsolePage, roles: readonly Role[]): boolean {
