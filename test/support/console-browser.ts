@@ -55,12 +55,20 @@ export interface ConsoleRun {
   readonly refusals: readonly string[];
 }
 
+// audit
+export interface ConsoleRunOptions {
+  /** Called with the fresh folder before the server starts (to place keys); answers the whole gateway.yaml. */
+  readonly prepare?: (folder: string) => string;
+}
+
 /** Starts the server and the browser for one test; both are stopped after it. */
-export async function startConsoleRun(t: TestContext): Promise<ConsoleRun> {
+export async function startConsoleRun(t: TestContext, options: ConsoleRunOptions = {}): Promise<ConsoleRun> {
   const text = await consoleCatalogues();
   mkdirSync(CONSOLE_ARTIFACTS, { recursive: true });
   const folder = temporaryFolder('console');
   writeFileSync(join(folder, 'gateway.yaml'), 'http:\n  port: 0\ndimse:\n  port: 0\n');
+  // audit
+  if (options.prepare !== undefined) writeFileSync(join(folder, 'gateway.yaml'), options.prepare(folder));
   const server = startServe(folder, { MEDVEIL_CONFIG: 'gateway.yaml' });
   t.after(() => server.stop());
   const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
