@@ -68,7 +68,10 @@ test('the audit page in Chromium: the auditor filters by user and type, opens an
   assert.ok(created.status < 300, JSON.stringify(created.json));
   // Activity to find: a failed and a good sign-in of the auditor's, and the administrator's.
   assert.equal((await call('POST', '/api/login', { ...AUDITOR, password: 'not the password at all' })).status, 401);
-  assert.equal((await call('POST', '/api/login', AUDITOR)).status, 200);
+  const apiSession = await call('POST', '/api/login', AUDITOR);
+  assert.equal(apiSession.status, 200);
+  // Each read of the trail is itself an event: enough of them for more than one page.
+  for (let i = 0; i < 25; i++) assert.equal((await call('GET', `/api/audit/events?type=view&limit=1`, undefined, apiSession.json.token as string)).status, 200);
 
   const page = await run.newPage({ viewport: WIDE, locale: 'en-US' });
   await page.goto(`${url}/console/`);
@@ -80,6 +83,22 @@ test('the audit page in Chromium: the auditor filters by user and type, opens an
   await expectHeading(page, text.en['nav.audit'], 'nav.audit in en');
   await page.locator('[data-testid=audit-table]').waitFor();
 
+  // Paging runs by index, newest first: the older page goes on right below the first; back is the newest
+  // events again, which now include this page's own searches (each read of the trail is an event).
+  const indexes = () => page.locator('[data-testid=audit-table] tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-index'))));
+  const newest = await indexes();
+  assert.equal(newest.length, 20);
+  assert.deepEqual(newest, [...newest].sort((a, b) => b - a));
+  assert.equal(await page.locator('[data-testid=audit-newer]').isDisabled(), true);
+  await page.click('[data-testid=audit-older]');
+  await page.locator(`[data-testid=audit-table] tbody tr[data-index="${newest[19]! - 1}"]`).waitFor();
+  const older = await indexes();
+  assert.equal(older[0], newest[19]! - 1);
+  await page.click('[data-testid=audit-newer]');
+  await page.locator(`[data-testid=audit-table] tbody tr[data-index="${newest[0]}"]`).waitFor();
+  const again = await indexes();
+  assert.deepEqual(again.slice(again.indexOf(newest[0]!)), newest.slice(0, 20 - again.indexOf(newest[0]!)));
+
   // Filter by user, type and a time range to the millisecond (UTC).
   const form = page.locator('[data-testid=audit-filter-form]');
   await form.locator('input[name=user]').fill(AUDITOR.userName);
@@ -88,12 +107,13 @@ test('the audit page in Chromium: the auditor filters by user and type, opens an
   await form.locator('button[type=submit]').click();
   const rows = page.locator('[data-testid=audit-table] tbody tr');
   // The unfiltered page before it holds many more events of other types.
-  await page.waitForFunction("[...document.querySelectorAll('[data-testid=audit-table] tbody tr td:nth-child(3)')].map((cell) => cell.textContent).join() === 'login,login'");
+  await rows.nth(2).waitFor({ state: 'detached' });
   const auditorToken = (await page.evaluate("JSON.parse(sessionStorage.getItem('medveil.console.session')).token")) as string;
   const query = `user=${AUDITOR.userName}&type=login&from=${encodeURIComponent(started.toISOString())}`;
   const expected = (await call('GET', `/api/audit/events?${query}`, undefined, auditorToken)).json.events as { index: number; type: string; actor: { user: string } }[];
   // Two sign-ins of the auditor's (the API's and the browser's); not the failed one, not the administrator's.
   assert.equal(expected.length, 2);
+  assert.deepEqual(await rows.locator('td:nth-child(3)').allInnerTexts(), ['login', 'login']);
   assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-index')))), expected.map((event) => event.index));
   assert.deepEqual(await rows.locator('td:nth-child(5)').allInnerTexts(), [AUDITOR.userName, AUDITOR.userName]);
 
