@@ -1,9 +1,10 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generate } from 'otplib';
+import type { CryptoSuite } from '../src/crypto/suite.js';
 import { formatPublicKeyFile, formatSecretKeyFile, generateLogKeys, generateWitnessKeys } from '../src/audit/note/log-keys.js';
 import { parseSignerKey } from '../src/audit/note/signer-key.js';
 import { parseVerifierKey } from '../src/audit/note/verifier-key.js';
@@ -18,9 +19,13 @@ const AUDITOR = { userName: 'audrey.auditor', password: 'a lantern by the harbou
 
 type Json = Record<string, unknown>;
 
-test('the audit page in Chromium: the auditor filters by user and type, opens an event, verifies it in the browser with a real witness cosignature, and a tampered proof shows as failed', async (t) => {
+for (const suite of ['intl', 'gm'] as const) {
+  test(`the audit page in Chromium (${suite} suite): the auditor filters by user and type, opens an event, verifies it in the browser with a real witness cosignature, and a tampered proof shows as failed`, (t) => auditPageInBrowser(t, suite));
+}
+
+async function auditPageInBrowser(t: TestContext, suite: CryptoSuite) {
   // A real witness (c2sp.org/tlog-witness over HTTP) that trusts the log key the server will use.
-  const logKeys = generateLogKeys(ORIGIN, 'intl');
+  const logKeys = generateLogKeys(ORIGIN, suite);
   const witnessKeys = generateWitnessKeys(WITNESS_NAME);
   const witnessStore = new MemoryWitnessStateStore();
   const witness = buildWitnessApp({
@@ -42,6 +47,7 @@ test('the audit page in Chromium: the auditor filters by user and type, opens an
         'dataDir: data',
         'http:\n  port: 0',
         'dimse:\n  port: 0',
+        `crypto:\n  suite: ${suite}`,
         `audit:\n  origin: ${ORIGIN}\n  witnesses:\n    - url: ${witnessUrl}\n      key: "${witnessKeys.verifierKeys[0]}"`,
         '',
       ].join('\n');
@@ -128,7 +134,7 @@ test('the audit page in Chromium: the auditor filters by user and type, opens an
   await report.waitFor();
   assert.equal(await report.getAttribute('data-ok'), 'true', await report.innerText());
   assert.equal(await report.locator('[data-testid=audit-inclusion]').getAttribute('data-status'), 'ok');
-  assert.deepEqual(await report.locator('[data-testid=audit-log-signature]').evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))), ['ok']);
+  assert.deepEqual(await report.locator('[data-testid=audit-log-signature]').evaluateAll((items) => items.map((item) => `${/\((ed25519|sm2),/.exec(item.textContent ?? '')?.[1]} ${item.getAttribute('data-status')}`).sort()), suite === 'gm' ? ['ed25519 ok', 'sm2 ok'] : ['ed25519 ok']);
   const witnessLine = report.locator('[data-testid=audit-witness]');
   assert.equal(await witnessLine.getAttribute('data-status'), 'ok');
   assert.match(await witnessLine.innerText(), new RegExp(`${WITNESS_NAME}[\\s\\S]*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z`));
@@ -138,7 +144,7 @@ test('the audit page in Chromium: the auditor filters by user and type, opens an
   const proved = (await call('GET', `/api/audit/events/${index}`, undefined, auditorToken)).json as { checkpoint: { size: number; cosignedBy: { witness: string }[] } };
   assert.deepEqual(proved.checkpoint.cosignedBy.map((c) => c.witness), [WITNESS_NAME]);
   assert.ok(((await witnessStore.latest(ORIGIN))?.size ?? 0) >= proved.checkpoint.size);
-  await captureEverywhere(page, 'audit', 'nav.audit', 'en');
+  await captureEverywhere(page, `audit-${suite}`, 'nav.audit', 'en');
 
   // A proof hash altered on the way: the browser's check of the inclusion fails and says why.
   await page.route(/\/api\/audit\/events\/\d+$/, async (route) => {
@@ -156,7 +162,7 @@ test('the audit page in Chromium: the auditor filters by user and type, opens an
   assert.equal(verdict, text.en['audit.verifyFailed']!.replace('{reason}', "inclusion proof: the calculated root does not match the checkpoint's root"));
   // The signatures themselves still hold: only the proof was touched.
   assert.equal(await witnessLine.getAttribute('data-status'), 'ok');
-  await captureEverywhere(page, 'audit-failed', 'nav.audit', 'en');
+  await captureEverywhere(page, `audit-${suite}-failed`, 'nav.audit', 'en');
   await page.unroute(/\/api\/audit\/events\/\d+$/);
 
   assert.deepEqual(run.offOrigin, []);
@@ -164,4 +170,4 @@ test('the audit page in Chromium: the auditor filters by user and type, opens an
   assert.deepEqual(run.refusals, []);
   await run.browser.close();
   assert.equal(await run.server.stop(), 0);
-});
+}
