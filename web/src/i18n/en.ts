@@ -181,4 +181,7 @@ export const en: Messages = {
   'audit.status.missing': 'missing',
   'audit.status.unverifiable': 'unverifiable',
   'audit.status.notChecked': 'not checked',
+  'error.not-auditor': 'Only an auditor or a data security officer reads the audit trail.',
+  'error.not-checkpointed': 'No checkpoint covers this event yet; verify it again later.',
+  'error.unknown-event': 'The audit log holds no such event.',
 };

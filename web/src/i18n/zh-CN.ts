@@ -184,6 +184,9 @@ export const zhCN = {
   'audit.status.missing': '缺失',
   'audit.status.unverifiable': '无法验证',
   'audit.status.notChecked': '未检查',
+  'error.not-auditor': '只有审计员或数据安全官可以查看审计记录。',
+  'error.not-checkpointed': '该事件尚无检查点覆盖；请稍后再验证。',
+  'error.unknown-event': '审计日志中没有这个事件。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

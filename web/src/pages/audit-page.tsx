@@ -88,7 +88,7 @@ export function AuditPage() {
         {events === undefined ? (
           <p>{t('common.loading')}</p>
         ) : events.length === 0 ? (
-          <p data-testid="audit-empty">{t('audit.noEvents')}</p>
+          status === undefined && <p data-testid="audit-empty">{t('audit.noEvents')}</p>
         ) : (
           <div className="table-wrap">
             <table data-testid="audit-table">
