@@ -131,6 +131,15 @@ test('the studies page and the viewer in Chromium: a masked clinician gets maske
   await page.fill('[data-testid=window-form] input[name=width]', '200');
   await page.click('[data-testid=window-form] button[type=submit]');
   assert.equal((await typed).status(), 200);
+  // A drag to the right across the image widens the window, asked for when the button is let go.
+  const box = (await image.boundingBox())!;
+  const dragged = page.waitForResponse((response) => response.url().includes(`/instances/${MULTI.instance}/frames/1/rendered?window=`) && !response.url().endsWith(encodeURIComponent('100,200')));
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2, { steps: 6 });
+  await page.mouse.up();
+  const [center, width] = decodeURIComponent(new URL((await dragged).url()).searchParams.get('window')!).split(',').map(Number);
+  assert.deepEqual([center, width! > 200], [100, true], 'sideways changes the width only, from the window shown');
   await page.selectOption('[data-testid=window-preset]', 'default');
   await page.locator('[data-testid=viewer-image][data-window=""]').waitFor();
 
@@ -145,10 +154,11 @@ test('the studies page and the viewer in Chromium: a masked clinician gets maske
   await page.mouse.wheel(0, 120);
   assert.equal((await third).status(), 200);
   await page.locator('[data-testid=viewer-image][data-frame="3"]').waitFor();
-  // Zoom scales the image shown, without asking the server again.
+  // Zoom scales the image shown (its width attribute): it fits the panel at its own size, so one step up is 150 %.
   await page.click('[data-testid=zoom-in]');
-  assert.match(await page.locator('[data-testid=zoom-level]').innerText(), /^\d+%$/);
-  assert.ok(Number(await image.getAttribute('width')) > 0);
+  assert.deepEqual([await page.locator('[data-testid=zoom-level]').innerText(), await image.getAttribute('width')], ['150%', '480']);
+  await page.click('[data-testid=zoom-out]');
+  assert.deepEqual([await page.locator('[data-testid=zoom-level]').innerText(), await image.getAttribute('width')], ['100%', '320']);
 
   // What the masked clinician's page received: no name, ID or accession number, no original pixels.
   await Promise.all(pending);
