@@ -131,6 +131,11 @@ test('the studies page and the viewer in Chromium: a masked clinician gets maske
   await page.fill('[data-testid=window-form] input[name=width]', '200');
   await page.click('[data-testid=window-form] button[type=submit]');
   assert.equal((await typed).status(), 200);
+  // A width under 1 is refused on the page, in the reader's language, and asks nothing.
+  await page.fill('[data-testid=window-form] input[name=width]', '0');
+  await page.click('[data-testid=window-form] button[type=submit]');
+  assert.equal(await page.locator('.frame-view p[role=alert]').innerText(), text.en['viewer.badWindow']);
+  assert.equal(await image.getAttribute('data-window'), '100,200');
   // A drag to the right across the image widens the window, asked for when the button is let go.
   const box = (await image.boundingBox())!;
   const dragged = page.waitForResponse((response) => response.url().includes(`/instances/${MULTI.instance}/frames/1/rendered?window=`) && !response.url().endsWith(encodeURIComponent('100,200')));
@@ -190,6 +195,10 @@ test('the studies page and the viewer in Chromium: a masked clinician gets maske
     assert.equal(full.status, 200);
     for (const { url: where, body: bytes } of maskedBodies) assert.ok(!bytes.includes(Buffer.from(full.bytes)), `${where} is the full frame ${frame}`);
   }
+
+  // An address that names no study says so.
+  await page.goto(`${url}/console/studies/not-a-uid`);
+  await page.locator('p[role=alert]', { hasText: text.en['studies.badUid'] }).waitFor();
 
   assert.deepEqual(run.offOrigin, []);
   assert.deepEqual(run.pageErrors, []);
