@@ -8,7 +8,7 @@ import { EnrolPage } from './pages/enrol-page';
 import { FirstRunPage } from './pages/first-run-page';
 import { LoginPage } from './pages/login-page';
 import { PasswordForm } from './pages/password-form';
-import { PAGES, pageAllowed } from './pages/registry';
+import { findPage, pageAllowed } from './pages/registry';
 import { usePath } from './router';
 import { useSession } from './session/session';
 
@@ -48,7 +48,7 @@ export function App() {
     );
   }
 
-  const page = PAGES.find((candidate) => candidate.path === path);
+  const page = findPage(path);
   let body;
   if (page === undefined) body = <p className="notice">{t('page.notFound')}</p>;
   else if (!pageAllowed(page, session.user.roles)) body = <p className="notice">{t('page.notAllowed')}</p>;

@@ -40,6 +40,8 @@ test('the console is served at /console/ with strict headers, and / sends a brow
     const csp = String(page.headers['content-security-policy']);
     for (const directive of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) assert.ok(csp.includes(directive), `${url}: ${directive} in ${csp}`);
     assert.ok(!csp.includes('unsafe-inline'));
+    // Frames fetched with the token are shown from blob: URLs; never data: or another host.
+    assert.match(csp, /(^|; )img-src 'self' blob:(;|$)/, `${url}: img-src in ${csp}`);
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
     assert.equal(page.headers['x-frame-options'], 'DENY');
   }

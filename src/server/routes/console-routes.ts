@@ -6,11 +6,13 @@ import { consolePath } from '../console-path.js';
 /**
  * The browser's rules for every console answer: scripts, styles, images and API calls from this
  * origin only, no inline script or style (Vite's build has none, web/vite.config.ts), no page
- * may frame the console (clickjacking), no referrer leaves it.
+ * may frame the console (clickjacking), no referrer leaves it. Images may also come from blob:
+ * URLs, which only the page itself can make: the viewer fetches rendered frames with the bearer
+ * token (an <img src> could not send it) and shows the answer from a blob: URL.
  */
 const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',

@@ -48,6 +48,11 @@ export function whenSessionRefused(callback: () => void): void {
   onSessionRefused = callback;
 }
 
+// studies: the DICOMweb calls (api/studies.ts) report a refused session the same way.
+export function sessionRefused(): void {
+  onSessionRefused();
+}
+
 export async function api<T>(method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';

@@ -5,6 +5,8 @@ import { AccountPage } from './account-page';
 // audit
 import { AuditPage } from './audit-page';
 import { HomePage } from './home-page';
+// studies
+import { StudiesPage } from './studies-page';
 import { UsersPage } from './users-page';
 
 /**
@@ -20,11 +22,15 @@ export interface ConsolePage {
   /** Who sees it; absent for everyone signed in. The server decides again on every API call. */
   readonly roles?: readonly Role[];
   readonly component: ComponentType;
+  // studies: a page with addresses below its own (`studies/<StudyInstanceUID>`, the viewer).
+  readonly nested?: boolean;
 }
 
 export const PAGES: readonly ConsolePage[] = [
   { path: '', title: 'nav.home', component: HomePage },
   { path: 'users', title: 'nav.users', roles: ['admin'], component: UsersPage },
+  // studies
+  { path: 'studies', title: 'nav.studies', roles: ['radiologist', 'clinician', 'technician', 'director', 'dso', 'researcher'], component: StudiesPage, nested: true },
   { path: 'account', title: 'nav.account', component: AccountPage },
   // audit
   { path: 'audit', title: 'nav.audit', roles: ['auditor', 'dso'], component: AuditPage },
@@ -32,4 +38,9 @@ export const PAGES: readonly ConsolePage[] = [
 
 export function pageAllowed(page: ConsolePage, roles: readonly Role[]): boolean {
   return page.roles === undefined || page.roles.some((role) => roles.includes(role));
+}
+
+// studies: the page of an address, `studies/1.2.3` being the studies page's own.
+export function findPage(path: string): ConsolePage | undefined {
+  return PAGES.find((page) => page.path === path || (page.nested === true && path.startsWith(`${page.path}/`)));
 }
