@@ -4,6 +4,12 @@ import type { MessageKey } from '../i18n/zh-CN';
 import { AccountPage } from './account-page';
 import { HomePage } from './home-page';
 import { UsersPage } from './users-page';
+// workflow
+import { ApprovalsPage } from './approvals-page';
+import { BreakGlassPage } from './break-glass-page';
+import { BreakGlassReviewsPage } from './break-glass-reviews-page';
+import { ExportsPage } from './exports-page';
+import { RequestsPage } from './requests-page';
 
 /**
  * The console's signed-in pages, in the order of the navigation. Adding a page is one entry
@@ -23,6 +29,12 @@ export interface ConsolePage {
 export const PAGES: readonly ConsolePage[] = [
   { path: '', title: 'nav.home', component: HomePage },
   { path: 'users', title: 'nav.users', roles: ['admin'], component: UsersPage },
+  // workflow
+  { path: 'requests', title: 'nav.requests', component: RequestsPage },
+  { path: 'approvals', title: 'nav.approvals', roles: ['dso', 'director'], component: ApprovalsPage },
+  { path: 'break-glass', title: 'nav.breakGlass', roles: ['clinician', 'radiologist'], component: BreakGlassPage },
+  { path: 'break-glass/reviews', title: 'nav.breakGlassReviews', roles: ['dso'], component: BreakGlassReviewsPage },
+  { path: 'exports', title: 'nav.exports', component: ExportsPage },
   { path: 'account', title: 'nav.account', component: AccountPage },
 ];
 
