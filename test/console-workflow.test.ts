@@ -176,9 +176,15 @@ test('the console in Chromium: a request approved in two browsers, a grant revok
   await glass.locator('input[name=durationMinutes]').fill('30');
   await glass.locator('button[type=submit]').click();
   await clinician.locator('[data-testid=break-glass-session]').waitFor();
+  // The server keeps it: a reload shows the same open session (GET /api/break-glass).
+  const opened = (await call('GET', '/api/break-glass', tokens.clinician)).json.sessions as Array<{ id: string }>;
+  assert.equal(opened.length, 1);
+  await clinician.reload();
+  await clinician.locator('[data-testid=break-glass-session]').waitFor();
   await captureEverywhere(clinician, 'break-glass-open', 'nav.breakGlass', 'zh-CN');
   await clinician.click('[data-testid=break-glass-end]');
   await clinician.locator('[data-testid=break-glass-form]').waitFor();
+  assert.deepEqual((await call('GET', '/api/break-glass', tokens.clinician)).json.sessions, []);
   const queue = (await call('GET', '/api/break-glass/reviews', tokens.dso)).json.sessions as Array<{ id: string; endedAt?: string; reasonCode: string }>;
   assert.deepEqual(queue.map((session) => [session.reasonCode, session.endedAt !== undefined]), [['unconscious-patient', true]]);
   await dso.goto(`${url}/console/break-glass/reviews`);

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { BREAK_GLASS_REASONS, type BreakGlassSessionView } from '../api/workflow';
 import { useI18n } from '../i18n/i18n';
@@ -6,39 +6,27 @@ import { Field, Status, type Notice } from '../layout/field';
 import { useSignedIn } from '../session/session';
 import { SelectField, TextAreaField, useDateTime } from './workflow-fields';
 
-/**
- * The session this tab opened. The API has no route that lists one's own sessions, so the tab
- * keeps the start's answer (sessionStorage, like the sign-in token) to show it and end it.
- */
-const OPEN_SESSION_KEY = 'medveil.console.breakGlass';
-
-function openSession(userName: string): BreakGlassSessionView | undefined {
-  try {
-    const text = window.sessionStorage.getItem(OPEN_SESSION_KEY);
-    const session = text === null ? undefined : (JSON.parse(text) as BreakGlassSessionView);
-    return session !== undefined && session.user === userName && Date.parse(session.endsAt) > Date.now() ? session : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function keep(session: BreakGlassSessionView | undefined): void {
-  try {
-    if (session === undefined) window.sessionStorage.removeItem(OPEN_SESSION_KEY);
-    else window.sessionStorage.setItem(OPEN_SESSION_KEY, JSON.stringify(session));
-  } catch {
-    // Without storage the session is shown as long as the page lives.
-  }
-}
-
 /** Clinicians and radiologists: emergency access to one patient, with a reason, audited and reviewed (docs/break-glass.md). */
 export function BreakGlassPage() {
   const { t } = useI18n();
   const when = useDateTime();
-  const { token, user } = useSignedIn();
-  const [session, setSession] = useState<BreakGlassSessionView | undefined>(() => openSession(user.name));
+  const { token } = useSignedIn();
+  const [session, setSession] = useState<BreakGlassSessionView | undefined>(undefined);
   const [notice, setNotice] = useState<Notice>(undefined);
   const [busy, setBusy] = useState(false);
+
+  // The open session, if any: the oldest of one's own active sessions (GET /api/break-glass).
+  const reload = useCallback(async () => {
+    try {
+      setSession((await api<{ sessions: BreakGlassSessionView[] }>('GET', '/api/break-glass', { token })).sessions[0]);
+    } catch (caught) {
+      setNotice({ error: caught });
+    }
+  }, [token]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
 
   const start = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -59,7 +47,6 @@ export function BreakGlassPage() {
           ...(minutes === '' ? {} : { durationMinutes: Number(minutes) }),
         },
       });
-      keep(started);
       setSession(started);
       setNotice({ done: 'breakGlass.started' });
     } catch (caught) {
@@ -73,9 +60,8 @@ export function BreakGlassPage() {
     if (session === undefined) return;
     try {
       await api('POST', `/api/break-glass/${session.id}/end`, { token });
-      keep(undefined);
-      setSession(undefined);
       setNotice({ done: 'breakGlass.ended' });
+      await reload();
     } catch (caught) {
       setNotice({ error: caught });
     }
