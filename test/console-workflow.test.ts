@@ -38,6 +38,13 @@ async function nextCode(person: Person): Promise<string> {
   return generate({ secret: person.secret!, epoch: step * STEP_S });
 }
 
+/** A code that none of the steps the server accepts now gives. */
+async function wrongCode(person: Person): Promise<string> {
+  const current = Math.floor(Date.now() / 1000 / STEP_S);
+  const valid = await Promise.all([-1, 0, 1, 2].map((offset) => generate({ secret: person.secret!, epoch: (current + offset) * STEP_S })));
+  return ['000000', '111111', '222222', '333333', '444444'].find((code) => !valid.includes(code))!;
+}
+
 test('the console in Chromium: a request approved in two browsers, a grant revoked, break-glass refused without a reason, an export downloaded', async (t) => {
   const run = await startConsoleRun(t);
   const { url, text, expectHeading, captureEverywhere } = run;
@@ -133,7 +140,7 @@ test('the console in Chromium: a request approved in two browsers, a grant revok
   // A wrong code is refused in the dialog, in the reader's language, and approves nothing.
   await director.goto(`${url}/console/approvals`);
   await director.locator(`[data-testid=approval-inbox] li[data-request="${fullRequestId}"] button`, { hasText: text['zh-CN']['approvals.approve'] }).click();
-  await director.locator('[data-testid=approval-dialog] input[name=totp]').fill('000000');
+  await director.locator('[data-testid=approval-dialog] input[name=totp]').fill(await wrongCode(DIRECTOR));
   await director.locator('[data-testid=approval-dialog] button[type=submit]').click();
   await director.locator('[data-testid=approval-dialog] p[role=alert]', { hasText: text['zh-CN']['error.totp-invalid'] }).waitFor();
   assert.equal((await call('GET', `/api/requests/${fullRequestId}`, tokens.clinician)).json.status, 'pending');
