@@ -163,7 +163,7 @@ test('the console in Chromium: first run, TOTP enrolment, sign-in, users with ro
   await dso.locator('[data-testid=welcome]').waitFor();
   assert.match(await dso.locator('.facts').innerText(), new RegExp(text.en['role.dso']));
   await dso.click('.menu-button');
-  assert.deepEqual(await dso.locator('nav a').allInnerTexts(), [text.en['nav.home'], text.en['nav.studies'], text.en['nav.account'], text.en['nav.audit']]);
+  assert.deepEqual(await dso.locator('nav a').allInnerTexts(), [text.en['nav.home'], text.en['nav.studies'], text.en['nav.requests'], text.en['nav.approvals'], text.en['nav.breakGlassReviews'], text.en['nav.exports'], text.en['nav.account'], text.en['nav.audit']]);
   await dso.goto(`${url}/console/users`);
   await dso.locator('.notice').waitFor();
   assert.equal(await dso.locator('.notice').innerText(), text.en['page.notAllowed']);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BREAK_GLASS_REASON_CODES, MAX_BREAK_GLASS_TEXT, type BreakGlassDeps, type BreakGlassRefusal, type BreakGlassRefusalReason } from '../../gateway/break-glass-deps.js';
 import type { SecretSealing } from '../../gateway/account-deps.js';
+import { activeBreakGlassSessions } from '../../gateway/active-break-glass-sessions.js';
 import { endBreakGlass } from '../../gateway/end-break-glass.js';
 import { listBreakGlassReviews, reviewBreakGlass } from '../../gateway/review-break-glass.js';
 import { startBreakGlass } from '../../gateway/start-break-glass.js';
@@ -151,6 +152,19 @@ export function registerBreakGlassRoutes(app: FastifyInstance, deps: BreakGlassR
       if (result.outcome === 'refused') return sendBreakGlassRefusal(request, reply, result);
       return { id: request.params.id, endedAt: iso(result.endedAt) };
     },
+  );
+
+  app.get(
+    '/api/break-glass',
+    {
+      config: { access: 'session', auditType: 'query' },
+      schema: {
+        summary: 'Your own break-glass sessions that are active now, oldest first (to show and end them); anyone signed in, who sees only their own',
+        tags: ['break-glass'],
+        response: { 200: { type: 'object', properties: { sessions: { type: 'array', items: sessionSchema } }, required: ['sessions'] } },
+      },
+    },
+    async (request) => ({ sessions: (await activeBreakGlassSessions(deps, sessionOf(request).user.name)).map((session) => sessionView(session, false)) }),
   );
 
   app.get(

@@ -8,6 +8,12 @@ import { HomePage } from './home-page';
 // studies
 import { StudiesPage } from './studies-page';
 import { UsersPage } from './users-page';
+// workflow
+import { ApprovalsPage } from './approvals-page';
+import { BreakGlassPage } from './break-glass-page';
+import { BreakGlassReviewsPage } from './break-glass-reviews-page';
+import { ExportsPage } from './exports-page';
+import { RequestsPage } from './requests-page';
 
 /**
  * The console's signed-in pages, in the order of the navigation. Adding a page is one entry
@@ -31,6 +37,12 @@ export const PAGES: readonly ConsolePage[] = [
   { path: 'users', title: 'nav.users', roles: ['admin'], component: UsersPage },
   // studies
   { path: 'studies', title: 'nav.studies', roles: ['radiologist', 'clinician', 'technician', 'director', 'dso', 'researcher'], component: StudiesPage, nested: true },
+  // workflow
+  { path: 'requests', title: 'nav.requests', component: RequestsPage },
+  { path: 'approvals', title: 'nav.approvals', roles: ['dso', 'director'], component: ApprovalsPage },
+  { path: 'break-glass', title: 'nav.breakGlass', roles: ['clinician', 'radiologist'], component: BreakGlassPage },
+  { path: 'break-glass/reviews', title: 'nav.breakGlassReviews', roles: ['dso'], component: BreakGlassReviewsPage },
+  { path: 'exports', title: 'nav.exports', component: ExportsPage },
   { path: 'account', title: 'nav.account', component: AccountPage },
   // audit
   { path: 'audit', title: 'nav.audit', roles: ['auditor', 'dso'], component: AuditPage },
