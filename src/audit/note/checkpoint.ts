@@ -1,5 +1,6 @@
 import { MedVeilError } from '../../errors.js';
-import { decodeBase64Strict, encodeBase64 } from './strict-base64.js';
+import { parseCheckpointWeb } from '../receipt/web-receipt-text.js';
+import { encodeBase64 } from './strict-base64.js';
 
 /** The note text of a checkpoint (c2sp.org/tlog-checkpoint, Note text). */
 export interface Checkpoint {
@@ -28,15 +29,6 @@ export function formatCheckpoint(checkpoint: Checkpoint): string {
  * leading zeroes and at most 2^53 - 1 (beyond any log we will hold), the root is 32 bytes.
  */
 export function parseCheckpoint(body: string): Checkpoint {
-  const malformed = (why: string) => new MedVeilError('audit-verify', `malformed checkpoint: ${why}`);
-  if (!body.endsWith('\n')) throw malformed('the text must end with a newline');
-  const lines = body.slice(0, -1).split('\n');
-  if (lines.length < 3) throw malformed('fewer than three lines');
-  const [origin, sizeText, rootText, ...extensions] = lines as [string, string, string, ...string[]];
-  if (origin.length === 0) throw malformed('empty origin');
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText))) throw malformed(`bad tree size "${sizeText.slice(0, 30)}"`);
-  const rootHash = decodeBase64Strict(rootText);
-  if (rootHash === undefined || rootHash.length !== 32) throw malformed('the root hash is not base64 of 32 bytes');
-  if (extensions.some((line) => line.length === 0)) throw malformed('empty extension line');
-  return extensions.length > 0 ? { origin, size: Number(sizeText), rootHash, extensions } : { origin, size: Number(sizeText), rootHash };
+  const { origin, size, rootHash, extensions } = parseCheckpointWeb(body);
+  return extensions === undefined ? { origin, size, rootHash } : { origin, size, rootHash, extensions };
 }

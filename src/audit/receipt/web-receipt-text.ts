@@ -2,9 +2,9 @@ import { MedVeilError } from '../../errors.js';
 import { decodeBase64StrictWeb } from './web-bytes.js';
 
 /**
- * The syntax of a receipt (c2sp.org/tlog-proof@v1, receipt.ts) and of a checkpoint's note text
- * (c2sp.org/tlog-checkpoint, note/checkpoint.ts) for the browser, with the same rules as the
- * server's parsers. Throws MedVeilError('audit-verify').
+ * The syntax of a receipt (c2sp.org/tlog-proof@v1) and of a checkpoint's note text
+ * (c2sp.org/tlog-checkpoint), without Node built-ins, so the browser and the server read both
+ * with one parser (receipt.ts and note/checkpoint.ts call these). Throws MedVeilError('audit-verify').
  */
 
 const HEADER = 'c2sp.org/tlog-proof@v1';
@@ -20,6 +20,7 @@ export interface WebCheckpoint {
   readonly origin: string;
   readonly size: number;
   readonly rootHash: Uint8Array;
+  readonly extensions?: string[];
 }
 
 export function parseReceiptWeb(text: string): WebReceipt {
@@ -57,5 +58,5 @@ export function parseCheckpointWeb(body: string): WebCheckpoint {
   const rootHash = decodeBase64StrictWeb(rootText);
   if (rootHash === undefined || rootHash.length !== 32) throw malformed('the root hash is not base64 of 32 bytes');
   if (extensions.some((line) => line.length === 0)) throw malformed('empty extension line');
-  return { origin, size: Number(sizeText), rootHash };
+  return extensions.length > 0 ? { origin, size: Number(sizeText), rootHash, extensions } : { origin, size: Number(sizeText), rootHash };
 }
