@@ -1,16 +1,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { generate } from 'otplib';
 import type { CryptoSuite } from '../src/crypto/suite.js';
-import { formatPublicKeyFile, formatSecretKeyFile, generateLogKeys, generateWitnessKeys } from '../src/audit/note/log-keys.js';
-import { parseSignerKey } from '../src/audit/note/signer-key.js';
-import { parseVerifierKey } from '../src/audit/note/verifier-key.js';
-import { buildWitnessApp } from '../src/audit/witness/witness-app.js';
-import { MemoryWitnessStateStore } from '../src/audit/witness/witness-state.js';
 import { WIDE, startConsoleRun } from './support/console-browser.js';
+import { startConsoleWitness } from './support/console-witness.js';
 
 const ORIGIN = 'hospital.example/audit';
 const WITNESS_NAME = 'regulator.example/witness';
@@ -25,34 +18,9 @@ for (const suite of ['intl', 'gm'] as const) {
 
 async function auditPageInBrowser(t: TestContext, suite: CryptoSuite) {
   // A real witness (c2sp.org/tlog-witness over HTTP) that trusts the log key the server will use.
-  const logKeys = generateLogKeys(ORIGIN, suite);
-  const witnessKeys = generateWitnessKeys(WITNESS_NAME);
-  const witnessStore = new MemoryWitnessStateStore();
-  const witness = buildWitnessApp({
-    cosigners: witnessKeys.signerKeys.map((key) => parseSignerKey(key)),
-    logs: new Map([[ORIGIN, logKeys.verifierKeys.map(parseVerifierKey)]]),
-    store: witnessStore,
-  });
-  await witness.listen({ host: '127.0.0.1', port: 0 });
-  t.after(() => witness.close());
-  const witnessUrl = `http://127.0.0.1:${(witness.server.address() as AddressInfo).port}`;
-
-  const run = await startConsoleRun(t, {
-    prepare: (folder) => {
-      const keys = join(folder, 'data', 'keys');
-      mkdirSync(keys, { recursive: true, mode: 0o700 });
-      writeFileSync(join(keys, 'audit-log.key'), formatSecretKeyFile(logKeys), { mode: 0o600 });
-      writeFileSync(join(keys, 'audit-log.pub'), formatPublicKeyFile(logKeys), { mode: 0o644 });
-      return [
-        'dataDir: data',
-        'http:\n  port: 0',
-        'dimse:\n  port: 0',
-        `crypto:\n  suite: ${suite}`,
-        `audit:\n  origin: ${ORIGIN}\n  witnesses:\n    - url: ${witnessUrl}\n      key: "${witnessKeys.verifierKeys[0]}"`,
-        '',
-      ].join('\n');
-    },
-  });
+  const witness = await startConsoleWitness(t, { suite, origin: ORIGIN, name: WITNESS_NAME });
+  const witnessStore = witness.store;
+  const run = await startConsoleRun(t, { prepare: (folder) => witness.prepare(folder) });
   const { url, text, expectHeading, captureEverywhere } = run;
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const headers: Record<string, string> = {};
