@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CONSOLE_ARTIFACTS, NARROW, WIDE, startConsoleRun } from './support/console-browser.js';
 import { enrolIfAsked, nextCode, pageToken, signedInPage, signInOnPage, type ConsolePerson } from './support/console-sign-in.js';
-import { startConsoleWitness } from './support/console-witness.js';
+import { startConsoleWitness, tamperWithReceiptProofs } from './support/console-witness.js';
 import { PLANTED_STUDY_UID, plantedExportInstance } from './support/planted-export-study.js';
 import { cropImage, decodePng, differenceBox, differenceOutside, type PixelBox } from './support/png-pixels.js';
 
@@ -228,14 +228,7 @@ test('issue 7, acceptance 1: bootstrap, users made in the UI, a masked view, a r
   await auditor.screenshot({ path: shot('audit-verified'), fullPage: true });
 
   // One hash of the inclusion proof altered on the way to the browser: Verify fails, and says where.
-  await auditor.route(/\/api\/audit\/events\/\d+$/, async (route) => {
-    const response = await route.fetch();
-    const body = (await response.json()) as { receipt: string };
-    const lines = body.receipt.split('\n');
-    assert.match(lines[3]!, /^[A-Za-z0-9+/]{43}=$/, 'the receipt has a proof hash to alter');
-    lines[3] = `${lines[3]![0] === 'A' ? 'B' : 'A'}${lines[3]!.slice(1)}`;
-    await route.fulfill({ response, json: { ...body, receipt: lines.join('\n') } });
-  });
+  await tamperWithReceiptProofs(auditor);
   await detail.locator('[data-testid=audit-verify]').click();
   await report.and(auditor.locator('[data-ok=false]')).waitFor();
   assert.equal(await report.locator('[data-testid=audit-inclusion]').getAttribute('data-status'), 'failed');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generate } from 'otplib';
 import type { CryptoSuite } from '../src/crypto/suite.js';
 import { WIDE, startConsoleRun } from './support/console-browser.js';
-import { startConsoleWitness } from './support/console-witness.js';
+import { startConsoleWitness, tamperWithReceiptProofs } from './support/console-witness.js';
 
 const ORIGIN = 'hospital.example/audit';
 const WITNESS_NAME = 'regulator.example/witness';
@@ -121,14 +121,7 @@ async function auditPageInBrowser(t: TestContext, suite: CryptoSuite) {
   await captureEverywhere(page, `audit-${suite}`, 'nav.audit', 'en');
 
   // A proof hash altered on the way: the browser's check of the inclusion fails and says why.
-  await page.route(/\/api\/audit\/events\/\d+$/, async (route) => {
-    const response = await route.fetch();
-    const body = (await response.json()) as { receipt: string };
-    const lines = body.receipt.split('\n');
-    assert.match(lines[3]!, /^[A-Za-z0-9+/]{43}=$/, 'the receipt has a proof hash to alter');
-    lines[3] = `${lines[3]![0] === 'A' ? 'B' : 'A'}${lines[3]!.slice(1)}`;
-    await route.fulfill({ response, json: { ...body, receipt: lines.join('\n') } });
-  });
+  await tamperWithReceiptProofs(page);
   await detail.locator('[data-testid=audit-verify]').click();
   await report.and(page.locator('[data-ok=false]')).waitFor();
   assert.equal(await report.locator('[data-testid=audit-inclusion]').getAttribute('data-status'), 'failed');

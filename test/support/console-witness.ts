@@ -5,7 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { CryptoSuite } from '../../src/crypto/suite.js';
 import { formatPublicKeyFile, formatSecretKeyFile, generateLogKeys, generateWitnessKeys } from '../../src/audit/note/log-keys.js';
 import { parseSignerKey } from '../../src/audit/note/signer-key.js';
@@ -53,4 +55,16 @@ export async function startConsoleWitness(t: TestContext, options: { suite: Cryp
       ].join('\n');
     },
   };
+}
+
+/** Alters one hash of every receipt's inclusion proof on its way to `page`, as a tampering network would. */
+export async function tamperWithReceiptProofs(page: Page): Promise<void> {
+  await page.route(/\/api\/audit\/events\/\d+$/, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { receipt: string };
+    const lines = body.receipt.split('\n');
+    assert.match(lines[3]!, /^[A-Za-z0-9+/]{43}=$/, 'the receipt has a proof hash to alter');
+    lines[3] = `${lines[3]![0] === 'A' ? 'B' : 'A'}${lines[3]!.slice(1)}`;
+    await route.fulfill({ response, json: { ...body, receipt: lines.join('\n') } });
+  });
 }
