@@ -15,7 +15,7 @@ test('exports.recipients: none by default; a bundled recipe by name, another rel
   try {
     writeFileSync(join(dir, 'vendor.yaml'), 'name: vendor\n');
     const { recipients } = parse(
-      'exports:\n  recipients:\n    - { id: acme, name: ACME Annotation, recipe: basic.yaml, accounts: [acme-upload, acme-upload] }\n    - { id: lab-2, name: Second lab, recipe: vendor.yaml, accounts: [lab] }\n',
+      'exports:\n  recipients:\n    - { id: acme, name: ACME Annotation, recipe: basic.yaml, accounts: [acme-upload, ACME-Upload] }\n    - { id: lab-2, name: Second lab, recipe: vendor.yaml, accounts: [lab] }\n',
       dir,
     ).exports;
     assert.deepEqual(recipients, [

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MedVeilError } from '../errors.js';
 import { type ExportRecipient, RECIPIENT_ID, REQUESTER_RECIPIENT_ID } from '../gateway/export-recipient.js';
+import { canonicalUserName, USER_NAME_RULE } from '../gateway/user-name.js';
 import { packageRoot } from '../package-root.js';
 
 export const EXPORTS_DEFAULT_CONFIG_TEXT = `exports:
@@ -22,8 +23,6 @@ export interface ExportsConfig {
 }
 
 type Problem = (message: string) => MedVeilError;
-
-const ACCOUNT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function readExportsConfig(section: Record<string, unknown>, baseDir: string, problem: Problem): ExportsConfig {
   const listed = section.recipients;
@@ -40,10 +39,12 @@ export function readExportsConfig(section: Record<string, unknown>, baseDir: str
     seen.add(id);
     if (typeof name !== 'string' || name.trim() === '' || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name)) throw problem(`${key}.name must be 1 to 200 printable characters`);
     if (typeof recipe !== 'string' || recipe.trim() === '') throw problem(`${key}.recipe must name a recipe file`);
-    if (!Array.isArray(accounts) || accounts.length === 0 || accounts.some((a) => typeof a !== 'string' || !ACCOUNT_NAME.test(a))) {
-      throw problem(`${key}.accounts must list the account names (at least one) that download for ${id}`);
+    // Account names as the account store keeps them (user-name.ts), so `ACME-Upload` is the account acme-upload.
+    const names = Array.isArray(accounts) ? accounts.map((account) => canonicalUserName(account)) : [];
+    if (names.length === 0 || names.some((account) => account === undefined)) {
+      throw problem(`${key}.accounts must list the account names (at least one) that download for ${id}; a name is ${USER_NAME_RULE}`);
     }
-    return { id, name, recipeFile: recipePath(recipe, baseDir), accounts: [...new Set(accounts as string[])] };
+    return { id, name, recipeFile: recipePath(recipe, baseDir), accounts: [...new Set(names as string[])] };
   });
   return { recipients };
 }
