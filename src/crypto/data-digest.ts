@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { CryptoSuite } from './suite.js';
-import { sha256 } from './sha256.js';
-import { sm3 } from './sm3.js';
 
 /** A digest of data served or stored, named by algorithm so a verifier knows how to recompute it. */
 export interface DataDigest {
@@ -15,9 +13,9 @@ export interface DataDigest {
  * check), and SM3 as well under `gm`.
  */
 export function dataDigests(data: Uint8Array, suite: CryptoSuite): DataDigest[] {
-  const digests: DataDigest[] = [{ algorithm: 'sha256', value: Buffer.from(sha256(data)).toString('hex') }];
-  if (suite === 'gm') digests.push({ algorithm: 'sm3', value: Buffer.from(sm3(data)).toString('hex') });
-  return digests;
+  const digester = createDataDigester(suite);
+  digester.update(data);
+  return digester.digests();
 }
 
 /** The same digests as dataDigests, of data that arrives in pieces (a package as it is written). */
@@ -28,7 +26,7 @@ export interface DataDigester {
 }
 
 export function createDataDigester(suite: CryptoSuite): DataDigester {
-  // Node's OpenSSL has both; the one-shot sm3() above uses sm-crypto-v2, and a test checks they agree.
+  // Node's OpenSSL has both; a test checks its SM3 against sm-crypto-v2's (sm3.ts), which the signatures use.
   const hashes = [{ algorithm: 'sha256' as const, hash: createHash('sha256') }, ...(suite === 'gm' ? [{ algorithm: 'sm3' as const, hash: createHash('sm3') }] : [])];
   return {
     update: (chunk) => {
