@@ -1,6 +1,5 @@
 import { MedVeilError } from '../../errors.js';
-import { isValidKeyName } from './note-key.js';
-import { decodeBase64Strict } from './strict-base64.js';
+import { parseNoteWeb } from '../receipt/web-note.js';
 
 /** One signature line `— <key name> base64(32-bit key ID || signature)` of a signed note. */
 export interface NoteSignature {
@@ -17,8 +16,6 @@ export interface ParsedNote {
   signatures: NoteSignature[];
 }
 
-/** Verifiers must accept at least 16 signatures (signed-note); more is a resource attack. */
-export const maxNoteSignatures = 100;
 const maxNoteBytes = 1 << 20;
 
 /**
@@ -36,27 +33,6 @@ export function parseNote(input: string | Uint8Array): ParsedNote {
   } catch {
     throw malformed('not valid UTF-8');
   }
-  if (/[\u0000-\u0009\u000B-\u001F]/.test(text)) throw malformed('contains a control character other than newline');
-  const split = text.lastIndexOf('\n\n');
-  if (split < 0) throw malformed('no blank line before the signatures');
-  const body = text.slice(0, split + 1);
-  const block = text.slice(split + 2);
-  if (block.length === 0 || !block.endsWith('\n')) throw malformed('the signature block must be non-empty and end in a newline');
-  const lines = block.slice(0, -1).split('\n');
-  if (lines.length > maxNoteSignatures) throw malformed(`more than ${maxNoteSignatures} signatures`);
-  const signatures = lines.map((line) => {
-    const match = /^\u2014 (\S+) (\S+)$/u.exec(line);
-    if (match === null) throw malformed(`not a signature line: "${line.slice(0, 80)}"`);
-    const [, name, b64] = match as unknown as [string, string, string];
-    if (!isValidKeyName(name)) throw malformed(`invalid key name "${name}"`);
-    const raw = decodeBase64Strict(b64);
-    if (raw === undefined || raw.length < 5) throw malformed(`signature of ${name} is not base64 of key ID and signature`);
-    return {
-      name,
-      keyId: Buffer.from(raw.subarray(0, 4)).readUInt32BE(0),
-      signature: raw.subarray(4),
-      line: `${line}\n`,
-    };
-  });
-  return { body, signatures };
+  const { body, signatures } = parseNoteWeb(text);
+  return { body, signatures: signatures.map(({ name, keyId, signature, line }) => ({ name, keyId, signature, line })) };
 }

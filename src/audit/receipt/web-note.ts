@@ -25,6 +25,8 @@ export interface WebNoteSignature {
   readonly name: string;
   readonly keyId: number;
   readonly signature: Uint8Array;
+  /** The line as it appeared, with its final newline. */
+  readonly line: string;
 }
 
 export interface WebSignatureCheck {
@@ -44,6 +46,7 @@ const SIGNATURE_TYPES: Readonly<Record<WebKeyKind, Uint8Array>> = {
 /** GM/T 0009-2012 10.3, as crypto/sm2.ts signs with. */
 const SM2_ID = '1234567812345678';
 const MAX_NOTE_BYTES = 1 << 20;
+/** Verifiers must accept at least 16 signatures (signed-note); more is a resource attack. */
 const MAX_NOTE_SIGNATURES = 100;
 
 export function isValidKeyNameWeb(name: string): boolean {
@@ -75,7 +78,7 @@ export async function parseVerifierKeyWeb(vkey: string): Promise<WebVerifierKey>
   return { name, keyId, kind, vkey: text, publicKey };
 }
 
-/** Splits a signed note into its text and signature lines, with every rule of the format (parse-note.ts). */
+/** Splits a signed note into its text and signature lines, with every rule of the format; the server's parseNote (parse-note.ts) calls it too. */
 export function parseNoteWeb(text: string): { body: string; signatures: WebNoteSignature[] } {
   const malformed = (why: string) => new MedVeilError('audit-verify', `malformed signed note: ${why}`);
   if (textEncoder.encode(text).length > MAX_NOTE_BYTES) throw malformed('larger than 1 MiB');
@@ -94,7 +97,7 @@ export function parseNoteWeb(text: string): { body: string; signatures: WebNoteS
     if (!isValidKeyNameWeb(name)) throw malformed(`invalid key name "${name}"`);
     const raw = decodeBase64StrictWeb(match[2]!);
     if (raw === undefined || raw.length < 5) throw malformed(`signature of ${name} is not base64 of key ID and signature`);
-    return { name, keyId: Number(readUintBE(raw.subarray(0, 4))), signature: raw.slice(4) };
+    return { name, keyId: Number(readUintBE(raw.subarray(0, 4))), signature: raw.slice(4), line: `${line}\n` };
   });
   return { body, signatures };
 }
