@@ -56,11 +56,6 @@ export function exportRecipe(base: Recipe): Recipe {
   return { ...base, options: new Set([...base.options, 'cleanPixelData']), pixelsKnownClean: false };
 }
 
-/** The research recipe of recipes/, as the `requester` recipient uses it. */
-export function loadExportRecipe(): Recipe {
-  return exportRecipe(loadRecipeFile(requesterRecipient().recipeFile));
-}
-
 /**
  * Every recipient ready for use, by id, `requester` included; reads their recipes (at start-up:
  * a bad recipe stops the server). `exportKey` is the server's export key (server-keys.ts).

@@ -7,7 +7,6 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import type { Grant } from '../access/grant.js';
 import type { AccessRequestRecord } from '../access/requests/access-request.js';
-import { createPseudonymizer } from '../deid/pseudonym/create-pseudonymizer.js';
 import { frameCodecFor } from '../pixels/frame-codecs.js';
 import { readFrames } from '../pixels/read-frames.js';
 import { readDicomFile } from '../dicom/read-dicom-file.js';
@@ -19,12 +18,14 @@ import { dcmdumpFile } from '../../test/support/dcmtk.js';
 import { openTestGateway, TEST_NOW } from '../../test/support/retrieve-instance-test-gateway.js';
 import { walkDataset } from '../../test/support/walk-dataset.js';
 import { ingestInstance } from './ingest-instance.js';
-import { loadExportRecipe } from './export-recipient.js';
+import { exportRecipientSetups } from './export-recipient.js';
 import { type ExportReport, newExportId, runExport, type RunExportDeps } from './run-export.js';
 
 const STUDY = PLANTED_STUDY_UID;
 const PLANTED = PLANTED_TOKENS;
 const HOUR = 3_600_000;
+/** The built-in recipient, as the server sets it up: the research recipe with Clean Pixel Data, its own pseudonyms. */
+const REQUESTER = exportRecipientSetups([], randomBytes(32)).get('requester')!;
 
 function exportRequest(grant: Grant): AccessRequestRecord {
   return {
@@ -76,7 +77,7 @@ test('runExport() packages an approved export de-identified, pixels cleaned unde
     gateway.events.length = 0;
     const deps: RunExportDeps = {
       index: gateway.index, objects: gateway.objects, dataKeys: gateway.dataKeys, retention, audit: gateway.deps.audit, clock: { now: () => now }, suite: 'intl',
-      dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
+      dataDir: gateway.folder, recipe: REQUESTER.recipe, pseudonymizer: REQUESTER.pseudonymizer,
     };
     const progress: string[] = [];
     const report = await runExport(deps, { request: exportRequest(grant), who, exportId: newExportId(), onProgress: (done, total) => void progress.push(`${done}/${total}`) });
@@ -160,7 +161,7 @@ test('runExport() refuses a request that is not a granted export, with a deny ev
     const who = await gateway.actingUser('rhea');
     const deps: RunExportDeps = {
       index: gateway.index, objects: gateway.objects, dataKeys: gateway.dataKeys, retention, audit: gateway.deps.audit, clock: { now: () => TEST_NOW }, suite: 'intl',
-      dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
+      dataDir: gateway.folder, recipe: REQUESTER.recipe, pseudonymizer: REQUESTER.pseudonymizer,
     };
     const cases: [AccessRequestRecord, RegExp][] = [
       [exportRequest(grant), /expired/],
@@ -203,7 +204,7 @@ test('runExport() leaves out an instance it cannot de-identify, names it by ordi
     };
     const deps: RunExportDeps = {
       index: gateway.index, objects, dataKeys: gateway.dataKeys, retention, audit: gateway.deps.audit, clock: { now: () => TEST_NOW }, suite: 'intl',
-      dataDir: gateway.folder, recipe: loadExportRecipe(), pseudonymizer: createPseudonymizer(randomBytes(32)),
+      dataDir: gateway.folder, recipe: REQUESTER.recipe, pseudonymizer: REQUESTER.pseudonymizer,
     };
     gateway.events.length = 0;
     const report = await runExport(deps, { request: exportRequest(grant), who, exportId: newExportId() });
