@@ -1,4 +1,5 @@
 import { sha256 } from '../../crypto/sha256.js';
+import { isValidKeyNameWeb } from '../receipt/web-note.js';
 
 /**
  * A key that signs notes (c2sp.org/signed-note). `keyId` is the uint32 that precedes every
@@ -43,5 +44,5 @@ export function noteKeyId(name: string, signatureType: Uint8Array, publicKey: Ui
 
 /** signed-note: key names are non-empty and contain no Unicode space and no '+'. */
 export function isValidKeyName(name: string): boolean {
-  return name.length > 0 && !/[\s+\u0000-\u001f\u2028\u2029]/u.test(name);
+  return isValidKeyNameWeb(name);
 }
